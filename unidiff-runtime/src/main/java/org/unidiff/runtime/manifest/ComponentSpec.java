@@ -1,0 +1,27 @@
+package org.unidiff.runtime.manifest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Where one component's files are ({@code components.<key>}).
+ *
+ * @param path      the ONNX model, relative to the bundle
+ * @param precision informational ({@code "fp32"}, {@code "fp16"}, ...); the runtime reads element
+ *                  types from the model itself, so this may be null
+ * @param tokenizer the tokenizer file relative to the bundle, for the text encoder and decoder; when
+ *                  null, {@code tokenizer.json} beside the model
+ */
+public record ComponentSpec(
+        @JsonProperty("path") String path,
+        @JsonProperty("precision") String precision,
+        @JsonProperty("tokenizer") String tokenizer) {
+
+    /** The tokenizer path relative to the bundle: the explicit one, else beside the model. */
+    public String tokenizerPath() {
+        if (tokenizer != null) {
+            return tokenizer;
+        }
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "tokenizer.json" : path.substring(0, slash + 1) + "tokenizer.json";
+    }
+}
