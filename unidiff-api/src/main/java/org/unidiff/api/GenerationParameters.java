@@ -1,0 +1,47 @@
+package org.unidiff.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything that made a result, with bundle defaults resolved, so a result can be reproduced
+ * and recorded (the example apps write it into each PNG's text chunk).
+ *
+ * @param task          the task
+ * @param model         the bundle's name
+ * @param prompts       the text inputs (prompt, or one caption per group slot); empty if none
+ * @param seed          the request seed; output i used noise derived from (seed, i)
+ * @param steps         solver steps
+ * @param sampler       solver name
+ * @param guidanceScale guidance scale actually used
+ * @param outputs       number of outputs
+ * @param dataType      data_type fed to the transformer, or null if the model takes none
+ */
+public record GenerationParameters(Task task, String model, List<String> prompts, long seed, int steps,
+                                   String sampler, double guidanceScale, int outputs, Integer dataType) {
+
+    /** Copies the prompt list. */
+    public GenerationParameters {
+        prompts = List.copyOf(prompts);
+    }
+
+    /** Key-value pairs for a PNG tEXt chunk or a log line, in a stable order. */
+    public Map<String, String> asText() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("task", task.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        m.put("model", model);
+        for (int i = 0; i < prompts.size(); i++) {
+            m.put(prompts.size() == 1 ? "prompt" : "prompt." + i, prompts.get(i));
+        }
+        m.put("seed", Long.toString(seed));
+        m.put("steps", Integer.toString(steps));
+        m.put("sampler", sampler);
+        m.put("guidance_scale", Double.toString(guidanceScale));
+        m.put("outputs", Integer.toString(outputs));
+        if (dataType != null) {
+            m.put("data_type", dataType.toString());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,37 @@
+package org.unidiff.api;
+
+/**
+ * A request the library refuses before doing any work: names the field, what was expected and
+ * what was found. The pipeline stays usable after it.
+ */
+public final class InvalidRequestException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+
+    /**
+     * @param field    the request field at fault, e.g. {@code "steps"} or {@code "slots[2].caption"}
+     * @param expected what a valid value looks like
+     * @param found    what was given
+     */
+    public InvalidRequestException(String field, String expected, Object found) {
+        super("invalid request: " + field + " must be " + expected + ", found " + describe(found));
+        this.field = field;
+    }
+
+    /** The request field at fault. */
+    public String field() {
+        return field;
+    }
+
+    private static String describe(Object found) {
+        if (found == null) {
+            return "null";
+        }
+        if (found instanceof String s) {
+            return s.length() > 60 ? "'" + s.substring(0, 57) + "...' (" + s.length() + " characters)" : "'" + s + "'";
+        }
+        return String.valueOf(found);
+    }
+}

@@ -1,0 +1,12 @@
+package org.unidiff.api;
+
+/** Receives {@link Progress} on the generating thread; keep it quick. */
+@FunctionalInterface
+public interface ProgressListener {
+
+    /** A listener that ignores progress. */
+    ProgressListener NONE = progress -> { };
+
+    /** Called before each model evaluation. */
+    void onProgress(Progress progress);
+}

@@ -1,0 +1,21 @@
+package org.unidiff.api;
+
+/**
+ * Text to image.
+ *
+ * @param prompt  the caption to draw; not blank
+ * @param options sampling options (null for the bundle defaults)
+ */
+public record TextToImageRequest(String prompt, SamplingOptions options) {
+
+    /** Validates the prompt. */
+    public TextToImageRequest {
+        prompt = Prompts.requirePrompt("prompt", prompt);
+        options = Prompts.orDefaults(options);
+    }
+
+    /** A request with the bundle defaults and the given seed. */
+    public static TextToImageRequest of(String prompt, long seed) {
+        return new TextToImageRequest(prompt, SamplingOptions.defaults().withSeed(seed));
+    }
+}
