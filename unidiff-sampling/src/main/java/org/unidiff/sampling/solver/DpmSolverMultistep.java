@@ -145,7 +145,7 @@ public final class DpmSolverMultistep implements Solver {
 
     /**
      * A grid that mimics diffusers' "linspace" integer timesteps on a discrete schedule:
-     * {@code round(linspace(0, N - 1, steps + 1))} reversed without its last entry (999, 979, ...,
+     * {@code round(linspace(0, N - 1, steps + 1))} (halves to even) reversed without its last entry (999, 979, ...,
      * 20 for N = 1000 and 50 steps), each discrete timestep {@code n} mapped to continuous time
      * {@code (n + 1) / N}, then the schedule's {@link DiscreteVpSchedule#tMin()} as the end.
      *
@@ -164,7 +164,8 @@ public final class DpmSolverMultistep implements Solver {
         double[] times = new double[steps + 1];
         for (int k = 0; k < steps; k++) {
             // Entry steps - k of linspace(0, N - 1, steps + 1): the reversal, dropping index 0.
-            long timestep = Math.round((double) (n - 1) * (steps - k) / steps);
+            // rint rounds halves to even, as numpy's round does (166.5 -> 166 for 6 steps).
+            double timestep = Math.rint((double) (n - 1) * (steps - k) / steps);
             times[k] = (timestep + 1) / (double) n;
         }
         times[steps] = schedule.tMin();
