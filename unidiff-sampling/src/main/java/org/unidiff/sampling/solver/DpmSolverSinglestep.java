@@ -117,12 +117,29 @@ public final class DpmSolverSinglestep implements Solver {
     }
 
     /**
+     * A solver on the reference time-uniform grid from the schedule's {@code tMax} to its
+     * {@code tMin}, with the "fast" plan.
+     */
+    public static DpmSolverSinglestep timeUniform(NoiseSchedule schedule, int steps, int order) {
+        Objects.requireNonNull(schedule, "schedule");
+        return of(schedule, TimeGrid.timeUniform(schedule.tMax(), schedule.tMin(), steps), order);
+    }
+
+    /**
+     * A solver on a grid uniform in lambda from the schedule's {@code tMax} to its {@code tMin},
+     * with the "fast" plan: far more accurate than the time-uniform grid for the same steps.
+     */
+    public static DpmSolverSinglestep logSnrUniform(NoiseSchedule schedule, int steps, int order) {
+        Objects.requireNonNull(schedule, "schedule");
+        return of(schedule, TimeGrid.logSnrUniform(schedule, schedule.tMax(), schedule.tMin(), steps), order);
+    }
+
+    /**
      * The original UniDiffuser sampler: UniDiffuser's schedule, 50 steps on the time-uniform grid
      * from 1.0 to 0.001, order 3 with the "fast" plan.
      */
     public static DpmSolverSinglestep reference() {
-        DiscreteVpSchedule schedule = DiscreteVpSchedule.unidiffuser();
-        return of(schedule, TimeGrid.timeUniform(schedule.tMax(), schedule.tMin(), REFERENCE_STEPS), REFERENCE_ORDER);
+        return timeUniform(DiscreteVpSchedule.unidiffuser(), REFERENCE_STEPS, REFERENCE_ORDER);
     }
 
     /**

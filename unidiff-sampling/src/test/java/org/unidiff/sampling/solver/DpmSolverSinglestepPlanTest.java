@@ -107,7 +107,9 @@ class DpmSolverSinglestepPlanTest {
         TimeGrid grid = TimeGrid.logSnrUniform(schedule, 1.0, 0.001, 20);
         List<Double> modelTimes = new ArrayList<>();
         DenoisingModel recorder = DenoisingModel.of(PredictionType.DATA, (x, t, out) -> modelTimes.add(t));
-        DpmSolverSinglestep.of(schedule, grid, 2).sample(recorder, new double[] {1.0}, StepListener.NONE);
+        DpmSolverSinglestep solver = DpmSolverSinglestep.logSnrUniform(schedule, 20, 2);
+        assertEquals(grid.toString(), solver.grid().toString());
+        solver.sample(recorder, new double[] {1.0}, StepListener.NONE);
 
         assertEquals(20, modelTimes.size());
         double step = (schedule.lambda(0.001) - schedule.lambda(1.0)) / 20;
