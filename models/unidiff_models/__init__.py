@@ -1,0 +1,1 @@
+"""The default unidiff model's components, training stages and bundle exporter (plain PyTorch)."""

@@ -1,0 +1,94 @@
+"""Text-latent reduction and the caption decoder (a small GPT with prefix embeddings).
+
+As in UniDiffuser, ``encode_prefix`` reduces the text encoder's hidden states to the text latent
+the diffusion model works on, and ``decode_prefix`` lifts a text latent back to the GPT width as
+prefix embeddings; generated tokens follow the L prefix positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .layers import PreLnBlock, causal_allowed
+
+
+@dataclass(frozen=True)
+class CaptionConfig:
+    """Sizes of the reduction and of the GPT."""
+
+    text_width: int = 128
+    text_tokens: int = 16
+    text_dim: int = 32
+    vocab_size: int = 64
+    width: int = 128
+    layers: int = 3
+    heads: int = 4
+    max_new_tokens: int = 20
+
+    @property
+    def positions(self) -> int:
+        """Prefix positions plus the [BOS] and generated tokens."""
+        return self.text_tokens + self.max_new_tokens + 1
+
+    def to_dict(self) -> dict:
+        """The config as plain JSON-serialisable values."""
+        return dict(self.__dict__)
+
+
+class TextReduction(nn.Module):
+    """Linear(W -> Dt) followed by a LayerNorm without parameters.
+
+    The parameter-free LayerNorm pins every latent token to zero mean and unit variance, which
+    is the scale the diffusion model expects and keeps the decoder's noise augmentation
+    meaningful (the reduction cannot simply grow to drown it).
+    """
+
+    def __init__(self, config: CaptionConfig) -> None:
+        super().__init__()
+        self.encode_prefix = nn.Linear(config.text_width, config.text_dim)
+        self.text_dim = config.text_dim
+
+    def forward(self, hidden: Tensor) -> Tensor:
+        """Hidden states [B, L, W] -> text latent [B, L, Dt]."""
+        return F.layer_norm(self.encode_prefix(hidden), (self.text_dim,))
+
+
+class CaptionDecoder(nn.Module):
+    """GPT over ``[decode_prefix(latent) x L, tokens x T]``; logits at the T token positions.
+
+    Tokens start with [BOS]; the logits at position i predict token i + 1.
+    """
+
+    def __init__(self, config: CaptionConfig) -> None:
+        super().__init__()
+        self.config = config
+        w = config.width
+        self.decode_prefix = nn.Linear(config.text_dim, w)
+        self.wte = nn.Embedding(config.vocab_size, w)
+        self.wpe = nn.Parameter(torch.randn(config.positions, w) * 0.01)
+        self.h = nn.ModuleList([PreLnBlock(w, config.heads, gelu="tanh")
+                                for _ in range(config.layers)])
+        self.ln_f = nn.LayerNorm(w)
+        self.lm_head = nn.Linear(w, config.vocab_size, bias=False)
+
+    def forward(self, text_latent: Tensor, input_ids: Tensor) -> Tensor:
+        """Text latent [B, L, Dt] and token ids [B, T] -> logits [B, T, V]."""
+        prefix = self.decode_prefix(text_latent)
+        x = torch.cat([prefix, self.wte(input_ids)], dim=1)
+        length = x.shape[1]
+        x = x + self.wpe[:length]
+        allowed = causal_allowed(length, x.device)
+        for block in self.h:
+            x = block(x, allowed)
+        return self.lm_head(self.ln_f(x[:, text_latent.shape[1]:]))
+
+    def loss(self, text_latent: Tensor, input_ids: Tensor, targets: Tensor,
+             ignore_index: int) -> Tensor:
+        """Next-token cross entropy, ignoring ``ignore_index`` targets."""
+        logits = self.forward(text_latent, input_ids)
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                               ignore_index=ignore_index)
