@@ -59,6 +59,23 @@ final class ConvergenceFit {
         return errors(schedule, new GaussianModel(schedule, MU, S).model(type), tStart, tEnd, solverForSteps);
     }
 
+    /**
+     * The exact velocity {@code eps - x0} of N(mu, s^2) data on the flow-matching path, written so
+     * that it stays finite at t = 1 where alpha = 0 (the fixture's data prediction divides by alpha).
+     */
+    static DenoisingModel flowVelocityModel() {
+        return DenoisingModel.of(PredictionType.VELOCITY, (x, t, out) -> {
+            double a = 1 - t;
+            double variance = a * a * S * S + t * t;
+            for (int i = 0; i < x.length; i++) {
+                double centred = x[i] - a * MU;
+                double data = MU + a * S * S * centred / variance;
+                double eps = t * centred / variance;
+                out[i] = eps - data;
+            }
+        });
+    }
+
     /** Least-squares slope of -log(error) against log(steps): the observed order. */
     static double slope(double[] errors) {
         int n = STEPS.length;
