@@ -1,0 +1,101 @@
+package org.unidiff.runtime.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.unidiff.runtime.manifest.TokenizerSpec;
+
+/**
+ * A Hugging Face {@code tokenizer.json} of a bundle (through DJL's native tokenizers), with the
+ * manifest's fixed-length framing: {@code [bos?] tokens [eos?] pad...}, exactly {@code max_length} ids.
+ *
+ * <p>The framing comes from the manifest, not from the tokenizer's own post-processor, padding or
+ * truncation settings (they are switched off), so two bundles with the same manifest frame prompts
+ * the same way whatever their tokenizer files say.
+ */
+public final class BundleTokenizer implements AutoCloseable {
+
+    private static final String RUST_FLAVOR = "RUST_FLAVOR";
+
+    static {
+        // DJL picks a CUDA build of its native tokenizer library when it sees a GPU and downloads it
+        // from its own CDN; only the CPU build ships inside the Maven jar, and tokenizing needs no GPU.
+        if (System.getenv(RUST_FLAVOR) == null && System.getProperty(RUST_FLAVOR) == null) {
+            System.setProperty(RUST_FLAVOR, "cpu");
+        }
+    }
+
+    private final Path file;
+    private final HuggingFaceTokenizer tokenizer;
+
+    private BundleTokenizer(Path file, HuggingFaceTokenizer tokenizer) {
+        this.file = file;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Loads a {@code tokenizer.json}.
+     *
+     * @throws IOException if the file cannot be read or is not a valid tokenizer
+     */
+    public static BundleTokenizer load(Path tokenizerJson) throws IOException {
+        try {
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(tokenizerJson)
+                    .optAddSpecialTokens(false)
+                    .optPadding(false)
+                    .optTruncation(false)
+                    .build();
+            return new BundleTokenizer(tokenizerJson, tokenizer);
+        } catch (RuntimeException e) {
+            // The native side reports parse errors as runtime exceptions.
+            throw new IOException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The tokenizer file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The ids of {@code text}, no special tokens, no padding, no truncation. */
+    public long[] ids(String text) {
+        Encoding encoding = tokenizer.encode(text, false, false);
+        return encoding.getIds();
+    }
+
+    /**
+     * Exactly {@code spec.maxLength()} ids: BOS if the manifest has one, the text's ids truncated to
+     * the room left, EOS if the manifest has one, then {@code pad_id} up to the length.
+     */
+    public long[] encodeFixed(String text, TokenizerSpec spec) {
+        long[] content = ids(text);
+        int length = spec.maxLength();
+        int room = length - (spec.bosId() != null ? 1 : 0) - (spec.eosId() != null ? 1 : 0);
+        long[] out = new long[length];
+        Arrays.fill(out, spec.padId());
+        int i = 0;
+        if (spec.bosId() != null) {
+            out[i++] = spec.bosId();
+        }
+        int kept = Math.min(room, content.length);
+        System.arraycopy(content, 0, out, i, kept);
+        i += kept;
+        if (spec.eosId() != null) {
+            out[i] = spec.eosId();
+        }
+        return out;
+    }
+
+    /** The text of {@code ids}, special tokens (BOS, EOS, PAD, ...) left out. */
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, true);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
