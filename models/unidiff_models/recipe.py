@@ -1,0 +1,133 @@
+"""Sizes and hyperparameters of the default model's recipe, and the component set it produces."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Optional
+
+from torch import nn
+
+from .caption import CaptionConfig, CaptionDecoder, TextReduction
+from .clip import Clip, ClipConfig
+from .tokenizer import WordTokenizer
+from .uvit import UViT, UViTConfig
+from .vae import Vae, VaeConfig
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    """Steps, batch, peak learning rate and share of the wall-clock budget of one stage."""
+
+    steps: int
+    batch: int
+    lr: float
+    budget_share: float
+    warmup: int = 100
+
+
+@dataclass(frozen=True)
+class RecipeConfig:
+    """Everything that determines a training run, besides the dataset and the seed."""
+
+    image_size: int = 64
+    text_tokens: int = 16
+    text_dim: int = 32
+    clip_dim: int = 64
+    vae: VaeConfig = field(default_factory=VaeConfig)
+    clip_image_channels: int = 32
+    text_width: int = 128
+    text_layers: int = 3
+    text_heads: int = 4
+    caption_width: int = 128
+    caption_layers: int = 3
+    caption_heads: int = 4
+    max_new_tokens: int = 20
+    uvit_width: int = 192
+    uvit_in_blocks: int = 3
+    uvit_heads: int = 4
+    group_max_size: int = 4
+    # Stage schedules, sized for 150 minutes on two CPU cores (see models/README.md).
+    vae_stage: StageConfig = StageConfig(steps=1500, batch=32, lr=5e-4, budget_share=0.14)
+    clip_stage: StageConfig = StageConfig(steps=1000, batch=128, lr=5e-4, budget_share=0.05)
+    caption_stage: StageConfig = StageConfig(steps=1200, batch=128, lr=5e-4, budget_share=0.07)
+    uvit_stage: StageConfig = StageConfig(steps=3000, batch=48, lr=3e-4, budget_share=0.70,
+                                          warmup=200)
+    kl_weight: float = 1e-4
+    caption_latent_noise: float = 0.1
+    p_clean: float = 0.15
+    p_pure_noise: float = 0.1
+    p_single: float = 0.5
+    p_reference: float = 0.3
+    ema_decay: float = 0.995
+    weight_decay: float = 0.03
+
+    def clip_config(self, vocab_size: int) -> ClipConfig:
+        """CLIP sizes for a vocabulary."""
+        return ClipConfig(image_size=self.image_size, embed_dim=self.clip_dim,
+                          image_channels=self.clip_image_channels, vocab_size=vocab_size,
+                          text_tokens=self.text_tokens, text_width=self.text_width,
+                          text_layers=self.text_layers, text_heads=self.text_heads)
+
+    def caption_config(self, vocab_size: int) -> CaptionConfig:
+        """Reduction and caption decoder sizes for a vocabulary."""
+        return CaptionConfig(text_width=self.text_width, text_tokens=self.text_tokens,
+                             text_dim=self.text_dim, vocab_size=vocab_size,
+                             width=self.caption_width, layers=self.caption_layers,
+                             heads=self.caption_heads, max_new_tokens=self.max_new_tokens)
+
+    def uvit_config(self) -> UViTConfig:
+        """U-ViT sizes (no data_type token: the default model has one data source)."""
+        latent = self.vae.latent_size
+        return UViTConfig(latent_channels=self.vae.latent_channels, latent_height=latent,
+                          latent_width=latent, patch_size=2, width=self.uvit_width,
+                          in_blocks=self.uvit_in_blocks, heads=self.uvit_heads, clip_dim=self.clip_dim,
+                          text_tokens=self.text_tokens, text_dim=self.text_dim)
+
+    def to_dict(self) -> dict:
+        """The config as plain JSON-serialisable values."""
+        return asdict(self)
+
+    @staticmethod
+    def smoke() -> "RecipeConfig":
+        """Tiny sizes and a few steps per stage: proves the pipeline runs, trains nothing."""
+        tiny = StageConfig(steps=3, batch=8, lr=1e-3, budget_share=0.25, warmup=1)
+        return replace(RecipeConfig(), vae=VaeConfig(base_channels=8),
+                       clip_image_channels=8, text_width=32, text_layers=1, caption_width=32,
+                       caption_layers=1, uvit_width=32, uvit_in_blocks=1, vae_stage=tiny,
+                       clip_stage=tiny, caption_stage=tiny, uvit_stage=tiny)
+
+
+@dataclass
+class Components:
+    """The six trained (or random) parts plus what the manifest needs to describe them."""
+
+    tokenizer: WordTokenizer
+    vae: Vae
+    clip: Clip
+    reduction: TextReduction
+    caption_decoder: CaptionDecoder
+    uvit: UViT
+    scaling_factor: float
+    data_type_default: Optional[int] = None
+    name: str = "unidiff-shapes-default"
+
+    def modules(self) -> dict[str, nn.Module]:
+        """Named modules, for moving and switching modes together."""
+        return {"vae": self.vae, "clip": self.clip, "reduction": self.reduction,
+                "caption_decoder": self.caption_decoder, "uvit": self.uvit}
+
+    def eval(self) -> "Components":
+        """Every module in eval mode."""
+        for m in self.modules().values():
+            m.eval()
+        return self
+
+
+def build_components(recipe: RecipeConfig, tokenizer: WordTokenizer) -> Components:
+    """Freshly initialised components of the recipe's sizes (the caller seeds torch)."""
+    vocab = len(tokenizer)
+    return Components(tokenizer=tokenizer, vae=Vae(recipe.vae),
+                      clip=Clip(recipe.clip_config(vocab), eos_id=tokenizer.eos_id),
+                      reduction=TextReduction(recipe.caption_config(vocab)),
+                      caption_decoder=CaptionDecoder(recipe.caption_config(vocab)),
+                      uvit=UViT(recipe.uvit_config()), scaling_factor=1.0)
