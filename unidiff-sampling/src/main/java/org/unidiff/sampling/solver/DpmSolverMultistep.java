@@ -30,8 +30,8 @@ import org.unidiff.sampling.schedule.NoiseSchedule;
  * the data prediction hardly changes.
  *
  * <p>The per-step weights depend only on the schedule and the grid, so they are computed once
- * at construction; a run is one fused pass over the state per step. Instances are immutable
- * and thread-safe.
+ * at construction; a step makes two passes over the state (prediction conversion, then one
+ * fused update) and allocates nothing. Instances are immutable and thread-safe.
  */
 public final class DpmSolverMultistep implements Solver {
 
@@ -145,13 +145,15 @@ public final class DpmSolverMultistep implements Solver {
 
     /**
      * A grid that mimics diffusers' "linspace" integer timesteps on a discrete schedule:
-     * {@code round(linspace(0, N - 1, steps + 1))} (halves to even) reversed without its last entry (999, 979, ...,
-     * 20 for N = 1000 and 50 steps), each discrete timestep {@code n} mapped to continuous time
-     * {@code (n + 1) / N}, then the schedule's {@link DiscreteVpSchedule#tMin()} as the end.
+     * {@code round(linspace(0, N - 1, steps + 1))} (halves to even) reversed without its last
+     * entry (999, 979, ..., 20 for N = 1000 and 50 steps), each discrete timestep {@code n} mapped
+     * to continuous time {@code (n + 1) / N}, then the schedule's {@link DiscreteVpSchedule#tMin()}
+     * as the end.
      *
      * <p>This is close to, not identical with, diffusers: the network here is fed
      * {@code N * t = n + 1} where diffusers feeds the integer {@code n}, and diffusers' last step
-     * goes to its own final noise level rather than to {@code tMin}.
+     * goes to its configured final noise level (zero, with a forced first-order step, in recent
+     * versions) rather than to {@code tMin}.
      *
      * @throws IllegalArgumentException if steps is not in 1..N-1 or the last timestep is not above tMin
      */
