@@ -18,8 +18,9 @@ import org.unidiff.sampling.testing.GaussianModel;
 /**
  * GuidedJointModel inside a real solver. The fake transformer predicts the exact noise of
  * Gaussian data element by element from the timestep it is fed, so the guided model must
- * reproduce, value for value, the solver run on the flat analytic model: any mistake in the
- * state layout, the timesteps or the row order shows as a difference.
+ * reproduce, value for value, the solver run on the flat analytic model: a wrong timestep, a
+ * wrong row or a value written to or read from the wrong place shows as a difference. (The
+ * documented order of the layout itself is checked in GuidedJointModelTest.)
  */
 class GuidedJointModelSolverTest {
 
