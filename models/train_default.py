@@ -130,8 +130,8 @@ def main(argv=None) -> int:
     (work / "facts.json").write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
     LOG.info("training done: %s", json.dumps(facts))
     if args.export:
-        from export_bundle import export_bundle
-        export_bundle(comp, args.export)
+        from unidiff_models.export import export_bundle
+        export_bundle(comp, args.export, name=comp.name)
         LOG.info("bundle written to %s", args.export)
     return 0
 

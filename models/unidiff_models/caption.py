@@ -31,8 +31,8 @@ class CaptionConfig:
 
     @property
     def positions(self) -> int:
-        """Prefix positions plus the [BOS] and generated tokens."""
-        return self.text_tokens + self.max_new_tokens + 1
+        """Prefix positions plus the generated tokens."""
+        return self.text_tokens + self.max_new_tokens
 
     def to_dict(self) -> dict:
         """The config as plain JSON-serialisable values."""
@@ -51,16 +51,21 @@ class TextReduction(nn.Module):
         super().__init__()
         self.encode_prefix = nn.Linear(config.text_width, config.text_dim)
         self.text_dim = config.text_dim
+        # Fixed unit scale and zero shift: ONNX's LayerNormalization requires a scale input.
+        self.register_buffer("unit", torch.ones(config.text_dim), persistent=False)
+        self.register_buffer("zero", torch.zeros(config.text_dim), persistent=False)
 
     def forward(self, hidden: Tensor) -> Tensor:
         """Hidden states [B, L, W] -> text latent [B, L, Dt]."""
-        return F.layer_norm(self.encode_prefix(hidden), (self.text_dim,))
+        return F.layer_norm(self.encode_prefix(hidden), (self.text_dim,), self.unit, self.zero)
 
 
 class CaptionDecoder(nn.Module):
-    """GPT over ``[decode_prefix(latent) x L, tokens x T]``; logits at the T token positions.
+    """GPT over ``[decode_prefix(latent) x L, tokens x T]``, as UniDiffuser's caption decoder.
 
-    Tokens start with [BOS]; the logits at position i predict token i + 1.
+    ``logits[:, i]`` is the distribution of token i: it is read at the sequence position just
+    before token i (the last prefix position for token 0), so it sees the prefix and the tokens
+    before i only, and the last input token is never read. There is no start token.
     """
 
     def __init__(self, config: CaptionConfig) -> None:
@@ -76,7 +81,7 @@ class CaptionDecoder(nn.Module):
         self.lm_head = nn.Linear(w, config.vocab_size, bias=False)
 
     def forward(self, text_latent: Tensor, input_ids: Tensor) -> Tensor:
-        """Text latent [B, L, Dt] and token ids [B, T] -> logits [B, T, V]."""
+        """Text latent [B, L, Dt] and token ids [B, T] -> logits [B, T, V] (token i's at i)."""
         prefix = self.decode_prefix(text_latent)
         x = torch.cat([prefix, self.wte(input_ids)], dim=1)
         length = x.shape[1]
@@ -84,11 +89,13 @@ class CaptionDecoder(nn.Module):
         allowed = causal_allowed(length, x.device)
         for block in self.h:
             x = block(x, allowed)
-        return self.lm_head(self.ln_f(x[:, text_latent.shape[1]:]))
+        return self.lm_head(self.ln_f(x[:, text_latent.shape[1] - 1:-1]))
 
-    def loss(self, text_latent: Tensor, input_ids: Tensor, targets: Tensor,
-             ignore_index: int) -> Tensor:
-        """Next-token cross entropy, ignoring ``ignore_index`` targets."""
+    def loss(self, text_latent: Tensor, input_ids: Tensor, ignore_index: int) -> Tensor:
+        """Cross entropy of every token given the prefix and the tokens before it.
+
+        ``input_ids`` are the caption's words then [EOS], padded with ``ignore_index``.
+        """
         logits = self.forward(text_latent, input_ids)
-        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), input_ids.reshape(-1),
                                ignore_index=ignore_index)

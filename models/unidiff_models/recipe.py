@@ -45,6 +45,7 @@ class RecipeConfig:
     uvit_width: int = 192
     uvit_in_blocks: int = 3
     uvit_heads: int = 4
+    uvit_data_type: bool = False
     group_max_size: int = 4
     # Stage schedules, sized for 150 minutes on two CPU cores (see models/README.md).
     vae_stage: StageConfig = StageConfig(steps=1500, batch=32, lr=5e-4, budget_share=0.14)
@@ -76,12 +77,13 @@ class RecipeConfig:
                              heads=self.caption_heads, max_new_tokens=self.max_new_tokens)
 
     def uvit_config(self) -> UViTConfig:
-        """U-ViT sizes (no data_type token: the default model has one data source)."""
+        """U-ViT sizes; the default has no data_type token (one data source, nothing to tell apart)."""
         latent = self.vae.latent_size
         return UViTConfig(latent_channels=self.vae.latent_channels, latent_height=latent,
                           latent_width=latent, patch_size=2, width=self.uvit_width,
                           in_blocks=self.uvit_in_blocks, heads=self.uvit_heads, clip_dim=self.clip_dim,
-                          text_tokens=self.text_tokens, text_dim=self.text_dim)
+                          text_tokens=self.text_tokens, text_dim=self.text_dim,
+                          use_data_type=self.uvit_data_type)
 
     def to_dict(self) -> dict:
         """The config as plain JSON-serialisable values."""
@@ -130,4 +132,5 @@ def build_components(recipe: RecipeConfig, tokenizer: WordTokenizer) -> Componen
                       clip=Clip(recipe.clip_config(vocab), eos_id=tokenizer.eos_id),
                       reduction=TextReduction(recipe.caption_config(vocab)),
                       caption_decoder=CaptionDecoder(recipe.caption_config(vocab)),
-                      uvit=UViT(recipe.uvit_config()), scaling_factor=1.0)
+                      uvit=UViT(recipe.uvit_config()), scaling_factor=1.0,
+                      data_type_default=0 if recipe.uvit_data_type else None)

@@ -69,8 +69,9 @@ class WordTokenizer:
         """The Hugging Face ``tokenizer.json`` document.
 
         With ``max_length`` > 0 (text encoder) the template adds [BOS] and [EOS], truncates and
-        pads to exactly ``max_length``. With 0 (caption decoder) only [BOS] is prepended: encoding
-        the empty string yields the decoder's start sequence.
+        pads to exactly ``max_length``, the framing the manifest's ``text.tokenizer`` declares
+        (the runtime frames from the manifest itself). With 0 (caption decoder) there is no
+        post-processing: the decoder has no start token and the file only maps ids to words.
         """
         def special(content: str, i: int) -> dict:
             return {"id": i, "content": content, "single_word": False, "lstrip": False,
@@ -90,12 +91,11 @@ class WordTokenizer:
             padding = {"strategy": {"Fixed": max_length}, "direction": "Right",
                        "pad_to_multiple_of": None, "pad_id": self.pad_id, "pad_type_id": 0,
                        "pad_token": PAD}
+            post = {"type": "TemplateProcessing", "single": single, "pair": pair,
+                    "special_tokens": {t: {"id": t, "ids": [self.vocab[t]], "tokens": [t]}
+                                       for t in specials}}
         else:
-            single = [tok(BOS), seq_a]
-            pair = [tok(BOS), seq_a, seq_b]
-            specials = (BOS,)
-            truncation = None
-            padding = None
+            truncation, padding, post = None, None, None
         return {
             "version": "1.0",
             "truncation": truncation,
@@ -105,10 +105,7 @@ class WordTokenizer:
                 {"type": "Lowercase"},
                 {"type": "Replace", "pattern": {"Regex": "[^a-z0-9]"}, "content": " "}]},
             "pre_tokenizer": {"type": "Whitespace"},
-            "post_processor": {
-                "type": "TemplateProcessing", "single": single, "pair": pair,
-                "special_tokens": {t: {"id": t, "ids": [self.vocab[t]], "tokens": [t]}
-                                   for t in specials}},
+            "post_processor": post,
             "decoder": None,
             "model": {"type": "WordLevel", "vocab": self.vocab, "unk_token": UNK},
         }

@@ -265,17 +265,13 @@ def train_clip(ctx: RunContext, comp: Components) -> Dict[str, float]:
     return run_stage(ctx, "clip", st, {"clip": clip}, list(clip.parameters()), step_fn)
 
 
-def decoder_tokens(tok: WordTokenizer, captions, max_new_tokens: int, dev):
-    """Decoder inputs ``[BOS] words`` and targets ``words [EOS]``, PAD-filled to max_new_tokens + 1."""
-    length = max_new_tokens + 1
-    inputs, targets = [], []
+def decoder_tokens(tok: WordTokenizer, captions, max_new_tokens: int, dev) -> Tensor:
+    """Caption decoder targets: ``words [EOS]`` truncated to fit and padded to max_new_tokens."""
+    rows = []
     for c in captions:
-        words = tok.ids_of(c)[:max_new_tokens]
-        inp = [tok.bos_id] + words
-        tgt = words + [tok.eos_id]
-        inputs.append(inp + [tok.pad_id] * (length - len(inp)))
-        targets.append(tgt + [tok.pad_id] * (length - len(tgt)))
-    return torch.tensor(inputs, device=dev), torch.tensor(targets, device=dev)
+        ids = tok.ids_of(c)[:max_new_tokens - 1] + [tok.eos_id]
+        rows.append(ids + [tok.pad_id] * (max_new_tokens - len(ids)))
+    return torch.tensor(rows, device=dev)
 
 
 def train_caption(ctx: RunContext, comp: Components) -> Dict[str, float]:
@@ -297,8 +293,8 @@ def train_caption(ctx: RunContext, comp: Components) -> Dict[str, float]:
             hidden = text_encoder(_encoder_ids(tok, caps, r.text_tokens, dev))
         latent = reduction(hidden)
         latent = latent + r.caption_latent_noise * _randn(gen, latent.shape, dev)
-        inputs, targets = decoder_tokens(tok, caps, r.max_new_tokens, dev)
-        loss = decoder.loss(latent, inputs, targets, ignore_index=tok.pad_id)
+        ids = decoder_tokens(tok, caps, r.max_new_tokens, dev)
+        loss = decoder.loss(latent, ids, ignore_index=tok.pad_id)
         return loss, {}
 
     params = list(reduction.parameters()) + list(decoder.parameters())
@@ -438,7 +434,9 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor]) -> D
         tt = torch.from_numpy(t_text).to(dev)
         xt = [schedule.add_noise(x0[0], eps[0], ti), schedule.add_noise(x0[1], eps[1], ti),
               schedule.add_noise(x0[2], eps[2], tt)]
-        out = uvit(xt[0], xt[1], xt[2], ti.float(), tt.float())
+        # A recipe with a data_type token has one data source: type 0 (the manifest's default).
+        data_type = torch.zeros(b, dtype=torch.long, device=dev) if uvit.config.use_data_type else None
+        out = uvit(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
         w_img, w_text = (ti > 0).float(), (tt > 0).float()
         l_img = _masked_mse(out[0], eps[0], w_img)
         l_clip = _masked_mse(out[1], eps[1], w_img)
