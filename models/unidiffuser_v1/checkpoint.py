@@ -133,5 +133,6 @@ def shapes_of(module: nn.Module) -> Dict[str, tuple]:
 
 
 def parameter_count(module: nn.Module) -> int:
-    """Number of scalars in the module's state dict (works on the meta device)."""
-    return sum(int(np.prod(v.shape)) for v in module.state_dict().values())
+    """Number of distinct parameter scalars (tied weights counted once; works on meta)."""
+    seen = {id(p): p for p in module.parameters()}
+    return sum(p.numel() for p in seen.values())
