@@ -25,6 +25,17 @@ public final class TextEncoder {
         return tokenizer.encodeFixed(prompt, manifest.text().tokenizer());
     }
 
+    /** How many content tokens fit in the text context: max_length less the BOS and EOS the manifest adds. */
+    public int contentCapacity() {
+        var spec = manifest.text().tokenizer();
+        return spec.maxLength() - (spec.bosId() != null ? 1 : 0) - (spec.eosId() != null ? 1 : 0);
+    }
+
+    /** How many content tokens the prompt has before framing; more than {@link #contentCapacity()} would be cut. */
+    public int contentTokens(String prompt) {
+        return tokenizer.ids(prompt).length;
+    }
+
     /** Encodes prompts, [B, L, Dt]. */
     public float[] encode(List<String> prompts) {
         int l = manifest.text().tokens();

@@ -1,0 +1,73 @@
+package org.unidiff.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the bundled default model (the shapes-world model trained by this project).
+ *
+ * <p>Looked up in this order: the system property {@value #PROPERTY}, the environment variable
+ * {@value #ENV}, then {@value #REPO_PATH} in the working directory or any parent of it (so the
+ * examples and tests run from a checkout without a download).
+ */
+public final class DefaultBundle {
+
+    /** System property naming a bundle directory. */
+    public static final String PROPERTY = "unidiff.bundle";
+    /** Environment variable naming a bundle directory. */
+    public static final String ENV = "UNIDIFF_BUNDLE";
+    /** Where the default bundle lives in the repository. */
+    public static final String REPO_PATH = "models/default/bundle";
+
+    private DefaultBundle() {
+    }
+
+    /**
+     * The default bundle's directory.
+     *
+     * @throws IllegalStateException naming every place looked at, if none holds a bundle
+     */
+    public static Path locate() {
+        List<String> tried = new ArrayList<>();
+        String property = System.getProperty(PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        tried.add("system property " + PROPERTY + " (unset)");
+        String env = System.getenv(ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        tried.add("environment variable " + ENV + " (unset)");
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve(REPO_PATH);
+            if (Files.isRegularFile(candidate.resolve("unidiff.json"))) {
+                return candidate;
+            }
+            tried.add(candidate.toString());
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("no default bundle found; looked at: " + String.join(", ", tried)
+                + ". Set -D" + PROPERTY + "=<bundle dir> or " + ENV + ".");
+    }
+
+    /** Whether {@link #locate()} would succeed. */
+    public static boolean available() {
+        try {
+            return Files.isRegularFile(locate().resolve("unidiff.json"));
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    static Path checked(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("bundle directory " + directory + " does not exist");
+        }
+        return directory;
+    }
+}
