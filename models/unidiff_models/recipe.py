@@ -48,10 +48,10 @@ class RecipeConfig:
     uvit_data_type: bool = False
     group_max_size: int = 4
     # Stage schedules, sized for 150 minutes on two CPU cores (see models/README.md).
-    vae_stage: StageConfig = StageConfig(steps=1500, batch=32, lr=5e-4, budget_share=0.14)
-    clip_stage: StageConfig = StageConfig(steps=1000, batch=128, lr=5e-4, budget_share=0.05)
-    caption_stage: StageConfig = StageConfig(steps=1200, batch=128, lr=5e-4, budget_share=0.07)
-    uvit_stage: StageConfig = StageConfig(steps=3000, batch=48, lr=3e-4, budget_share=0.70,
+    vae_stage: StageConfig = StageConfig(steps=800, batch=32, lr=5e-4, budget_share=0.14)
+    clip_stage: StageConfig = StageConfig(steps=600, batch=128, lr=5e-4, budget_share=0.06)
+    caption_stage: StageConfig = StageConfig(steps=800, batch=128, lr=5e-4, budget_share=0.07)
+    uvit_stage: StageConfig = StageConfig(steps=2500, batch=32, lr=3e-4, budget_share=0.70,
                                           warmup=200)
     kl_weight: float = 1e-4
     caption_latent_noise: float = 0.1

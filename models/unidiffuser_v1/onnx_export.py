@@ -1,0 +1,75 @@
+"""Writing one component as an ONNX file: trace, optional float16, single file or external data."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Sequence, Tuple
+
+import onnx
+import torch
+from torch import nn
+
+from .fp16 import convert_float16
+
+LOG = logging.getLogger(__name__)
+
+#: Protobuf cannot serialise a message of 2 GiB or more; stay a little below.
+PROTOBUF_LIMIT = (1 << 31) - (64 << 20)
+OPSET = 17
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """Where a component went, its precision and whether its weights sit beside it."""
+
+    path: Path
+    precision: str
+    external_data: bool
+    weight_bytes: int
+
+
+def export_onnx(module: nn.Module, args: Tuple, path: Path, input_names: Sequence[str],
+                output_names: Sequence[str], dynamic_axes: Dict[str, Dict[int, str]],
+                fp16: bool = False, keep_fp32: Sequence[str] = (),
+                external_threshold: int = PROTOBUF_LIMIT) -> ExportedFile:
+    """Trace ``module`` on ``args`` and write ``path``.
+
+    Weights go to ``<name>.data`` beside the model when they exceed ``external_threshold`` bytes
+    (protobuf cannot hold more than 2 GB). With ``fp16`` the graph is converted after tracing
+    (see :mod:`.fp16`); the inputs named in ``keep_fp32`` stay float32.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.parent / (path.name + ".trace")
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    scratch.mkdir()
+    try:
+        traced = scratch / "model.onnx"
+        with torch.no_grad():
+            torch.onnx.export(module.eval(), args, str(traced), input_names=list(input_names),
+                              output_names=list(output_names), dynamic_axes=dynamic_axes,
+                              opset_version=OPSET, do_constant_folding=True)
+        # Loading pulls in any per-tensor files the exporter wrote for a > 2 GB model.
+        model = onnx.load(str(traced))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if fp16:
+        model = convert_float16(model, keep_fp32)
+    weight_bytes = sum(len(t.raw_data) for t in model.graph.initializer)
+    external = weight_bytes > external_threshold
+    data_file = path.with_name(path.name + ".data")
+    if data_file.exists():
+        data_file.unlink()
+    if external:
+        onnx.save_model(model, str(path), save_as_external_data=True,
+                        all_tensors_to_one_file=True, location=data_file.name, size_threshold=1024)
+    else:
+        onnx.save_model(model, str(path))
+    onnx.checker.check_model(str(path))
+    LOG.info("wrote %s (%.1f MB of weights%s, %s)", path, weight_bytes / 1e6,
+             " in " + data_file.name if external else "", "fp16" if fp16 else "fp32")
+    return ExportedFile(path, "fp16" if fp16 else "fp32", external, weight_bytes)
