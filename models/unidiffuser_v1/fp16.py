@@ -31,37 +31,31 @@ _UNTOUCHED_INPUTS = {"Resize": {1, 2}, "Upsample": {1}}
 
 
 def _float_names(model: onnx.ModelProto) -> Set[str]:
-    """Names of every float32 tensor, from shape inference on a weight-free copy."""
-    graph = model.graph
+    """Names of every float32 tensor, from shape inference on a weight-free copy.
+
+    Weights are declared as graph inputs instead of being copied, so a model of any size
+    fits through protobuf's 2 GB limit.
+    """
     light = onnx.ModelProto()
-    _copy_without_weights(model, light)
-    for init in list(light.graph.initializer):
-        light.graph.input.append(helper.make_tensor_value_info(init.name, init.data_type,
-                                                               list(init.dims)))
-    del light.graph.initializer[:]
+    light.ir_version = model.ir_version
+    light.opset_import.extend(model.opset_import)
+    g = light.graph
+    g.node.extend(model.graph.node)
+    g.input.extend(model.graph.input)
+    g.output.extend(model.graph.output)
+    for init in model.graph.initializer:
+        g.input.append(helper.make_tensor_value_info(init.name, init.data_type, list(init.dims)))
     inferred = onnx.shape_inference.infer_shapes(light).graph
     names = set()
     for vi in list(inferred.input) + list(inferred.value_info) + list(inferred.output):
         if vi.type.tensor_type.elem_type == TensorProto.FLOAT:
             names.add(vi.name)
-    for node in graph.node:
+    for node in model.graph.node:
         if node.op_type == "Constant":
             for attr in node.attribute:
                 if attr.name == "value" and attr.t.data_type == TensorProto.FLOAT:
                     names.add(node.output[0])
     return names
-
-
-def _copy_without_weights(model: onnx.ModelProto, out: onnx.ModelProto) -> None:
-    out.ir_version = model.ir_version
-    out.opset_import.extend(model.opset_import)
-    g = out.graph
-    g.name = model.graph.name
-    g.node.extend(model.graph.node)
-    g.input.extend(model.graph.input)
-    g.output.extend(model.graph.output)
-    for init in model.graph.initializer:
-        g.initializer.append(helper.make_tensor(init.name, init.data_type, list(init.dims), []))
 
 
 def _attention_matmuls(nodes) -> Tuple[Set[int], Set[int]]:

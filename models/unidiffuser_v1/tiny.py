@@ -32,9 +32,7 @@ def _merges_for(words: Iterable[str], end: str, start: str) -> Tuple[List[str], 
     """Left-to-right merges that build each word into one token (and the new tokens)."""
     merges, tokens = [], []
     for word in words:
-        parts = list(start + word) if start else list(word)
-        if start:
-            parts = [start] + list(word)
+        parts = list(start + word)
         if end:
             parts[-1] = parts[-1] + end
         while len(parts) > 1:
@@ -128,6 +126,7 @@ def write_tiny_sources(root: Path, seed: int = 0) -> Tuple[V1Sources, V1Architec
     vision = randomize(ClipVisionModelWithProjection(arch.clip_vision), seed + 3).state_dict()
     vision["vision_model.embeddings.position_ids"] = torch.arange(arch.clip_vision.positions)[None]
     vision["text_projection.weight"] = torch.zeros(16, 32)
+    vision_dir.mkdir(parents=True, exist_ok=True)
     torch.save(vision, vision_dir / "pytorch_model.bin")
     caption = randomize(CaptionDecoder(arch.caption), seed + 4).state_dict()
     saved = {"module." + k: v for k, v in caption.items()}
