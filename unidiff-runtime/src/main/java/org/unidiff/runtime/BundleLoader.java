@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.runtime.manifest.ComponentSpec;
 import org.unidiff.runtime.manifest.ManifestReader;
+import org.unidiff.runtime.ort.ExecutionConfig;
 import org.unidiff.runtime.ort.ModelSession;
 import org.unidiff.runtime.ort.SessionFactory;
 import org.unidiff.runtime.ort.TensorSignature;
@@ -30,7 +31,7 @@ final class BundleLoader {
     private BundleLoader() {
     }
 
-    static Bundle load(Path directory, org.unidiff.runtime.ort.ExecutionConfig config, Set<ComponentKind> wanted) {
+    static Bundle load(Path directory, ExecutionConfig config, Set<ComponentKind> wanted) {
         String bundle = directory.toString();
         Path root;
         try {

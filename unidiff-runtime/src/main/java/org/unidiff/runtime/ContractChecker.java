@@ -1,5 +1,6 @@
 package org.unidiff.runtime;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -87,7 +88,7 @@ public final class ContractChecker {
         }
     }
 
-    private static String names(java.util.List<ComponentContract.Expected> list) {
+    private static String names(List<ComponentContract.Expected> list) {
         return list.stream().map(ComponentContract.Expected::name).collect(Collectors.toList()).toString();
     }
 }

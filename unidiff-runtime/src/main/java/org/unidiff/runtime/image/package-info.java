@@ -1,0 +1,2 @@
+/** Images to and from model tensors: cropping, separable Lanczos/bicubic/bilinear resampling, normalization. */
+package org.unidiff.runtime.image;
