@@ -17,9 +17,14 @@ import java.util.Arrays;
  *   <li>Coverage: each pixel's position along the chosen line (0 background, 1 object), normalized by the
  *       median over the object's interior so that a contrast drift does not change the measured area.</li>
  *   <li>Exactly one significant 8-connected component of coverage at least 1/2 must exist.</li>
- *   <li>Shape from the fill ratio (area over sub-pixel width times height) and, for the two shapes that fill
- *       half their box, the up-down symmetry (vertical skewness) that tells the triangle from the diamond.</li>
- *   <li>Size from the area against the shape's small and large areas (a factor of 4 apart), position from the
+ *   <li>Shape from two measures of the coverage inside the object's region (the component grown by
+ *       {@value #REGION_MARGIN} px): up-down symmetry (the third vertical cumulant) picks out the apex-up
+ *       triangle; squareness (fourth cumulants along the diagonals against the axes) tells whether the mass fills
+ *       the axis-aligned box (square), the rotated box (diamond) or neither (circle). It plays the role of
+ *       the spec's fill ratio, which is also measured and reported, but unlike a box-based fill ratio it does
+ *       not drift under blur: a symmetric blur kernel adds nothing to third and fourth cumulants.</li>
+ *   <li>Size from the area (the pixel count weighted by coverage) against the shape's small and large areas
+ *       (a factor of 4 apart), position from the
  *       coverage centroid (moved to the bounding-box centre for the triangle) snapped to the 3 x 3 grid.</li>
  * </ol>
  */
@@ -41,8 +46,9 @@ public final class Analyzer {
     static final double TRIANGLE_SYMMETRY = 0.0105;
     /** Half the squareness of the square (+1/240) and of the diamond (-1/240); the circle measures 0. */
     static final double SQUARENESS_LIMIT = 1.0 / 480;
-    /** Smallest and largest accepted object area in pixels (clean: 98 to 784). */
+    /** Smallest accepted object area in pixels (clean renders: 98 to 784). */
     static final double MIN_AREA = 40;
+    /** Largest accepted object area in pixels. */
     static final double MAX_AREA = 1300;
 
     private static final int N = Renderer.IMAGE_SIZE;
@@ -143,14 +149,14 @@ public final class Analyzer {
         // 4. One significant component.
         int[] labels = new int[pixelCount];
         int[] componentSizes = label(mask, labels);
+        if (componentSizes.length == 0) {
+            return reject("no object: no pixel is at least half " + color.word());
+        }
         int main = 0;
         for (int k = 1; k < componentSizes.length; k++) {
             if (componentSizes[k] > componentSizes[main]) {
                 main = k;
             }
-        }
-        if (componentSizes.length == 0) {
-            return reject("no object: no pixel is at least half " + color.word());
         }
         int significant = 0;
         for (int size : componentSizes) {
