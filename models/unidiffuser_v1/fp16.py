@@ -166,9 +166,11 @@ def convert_float16(model: onnx.ModelProto, keep_fp32: Iterable[str] = ()) -> on
                 dtype[name] = F16
             else:
                 dtype[name] = compute
+    # A float Constant replaced by a float16 initializer is left without consumers.
+    used = {name for n in out_nodes for name in n.input} | {vi.name for vi in graph.output}
+    out_nodes = [n for n in out_nodes if n.op_type != "Constant" or n.output[0] in used]
     del graph.node[:]
     graph.node.extend(out_nodes)
-    used = {name for n in out_nodes for name in n.input}
     kept = [t for name, t in inits.items() if name in used]
     kept += [t for name, t in new_inits.items() if name in used]
     del graph.initializer[:]

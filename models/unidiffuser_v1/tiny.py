@@ -139,3 +139,37 @@ def write_tiny_sources(root: Path, seed: int = 0) -> Tuple[V1Sources, V1Architec
     torch.save(saved, root / "caption_decoder.pth")
     return V1Sources(root / "uvit_v1.pth", root / "autoencoder_kl.pth",
                      root / "caption_decoder.pth", clip_dir, vision_dir, gpt_dir), arch
+
+
+def write_tiny_bundle(bundle: Path, parity: Path, work: Path, seed: int = 0, fp16: bool = False,
+                      external_threshold: int = 100_000) -> dict:
+    """Write a tiny random bundle plus ``parity`` (.npz) with PyTorch inputs and outputs.
+
+    The npz holds ``<component>.<tensor>`` for every input and output of each component, at
+    batch 2 and (for the transformer) group 3, sizes the tracing example did not use, so a
+    runtime that feeds them checks the dynamic axes too. Components whose weights pass
+    ``external_threshold`` bytes are written with external data, so both layouts are exercised.
+    Returns the manifest.
+    """
+    import numpy as np
+
+    from .exporter import OUTPUTS, example_inputs, load_networks, onnx_modules, write_bundle
+
+    src, arch = write_tiny_sources(Path(work), seed)
+    nets = load_networks(src, arch)
+    doc = write_bundle(nets, arch, Path(bundle), src.clip_text, src.gpt2, fp16=fp16,
+                       group_max_size=4, name="tiny-unidiffuser-v1-random",
+                       license_text="CC0-1.0 (random weights)",
+                       external_threshold=external_threshold)
+    arrays = {}
+    inputs = example_inputs(arch, batch=2, group=3, seed=seed + 100)
+    modules = onnx_modules(nets)
+    with torch.no_grad():
+        for component, feed in inputs.items():
+            out = modules[component](*feed.values())
+            out = out if isinstance(out, tuple) else (out,)
+            for name, value in list(feed.items()) + list(zip(OUTPUTS[component], out)):
+                arrays[f"{component}.{name}"] = value.numpy()
+    Path(parity).parent.mkdir(parents=True, exist_ok=True)
+    np.savez(parity, **arrays)
+    return doc
