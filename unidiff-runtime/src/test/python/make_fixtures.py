@@ -7,7 +7,8 @@ independently. Run with Debian's python3 (onnx 1.12, numpy) from the module dire
     /usr/bin/python3 src/test/python/make_fixtures.py
 
 Outputs (committed): src/test/resources/bundles/tiny/ (a full bundle) and
-src/test/resources/bundles/bad-models/ (single models that break the contract).
+src/test/resources/bundles/bad-models/ (single models that break the contract) and
+src/test/resources/bundles/variants/ (valid alternatives, e.g. a float16 transformer).
 """
 import json
 import os
@@ -21,6 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RES = os.path.normpath(os.path.join(HERE, "..", "resources", "bundles"))
 TINY = os.path.join(RES, "tiny")
 BAD = os.path.join(RES, "bad-models")
+VARIANTS = os.path.join(RES, "variants")
 
 OPSET = 17
 IMAGE = 8          # pixel images 8 x 8
@@ -117,6 +119,33 @@ def transformer(with_data_type=True):
                tensor_value("clip_img_out", F, ["B", "G", 1, CLIP_DIM]),
                tensor_value("text_out", F, ["B", "G", L, DT])]
     return make(nodes, "transformer", inputs, outputs, inits)
+
+
+def as_float16(model):
+    """The same model with every float input and output in float16, converted at the graph's edges."""
+    graph = model.graph
+    renames = {}
+    casts_in = []
+    for value in graph.input:
+        if value.type.tensor_type.elem_type == F:
+            inner = value.name + "_f32"
+            renames[value.name] = inner
+            casts_in.append(helper.make_node("Cast", [value.name], [inner], to=F))
+            value.type.tensor_type.elem_type = F16
+    for node in graph.node:
+        node.input[:] = [renames.get(n, n) for n in node.input]
+    casts_out = []
+    for value in graph.output:
+        inner = value.name + "_f32"
+        for node in graph.node:
+            node.output[:] = [inner if n == value.name else n for n in node.output]
+            node.input[:] = [inner if n == value.name else n for n in node.input]
+        casts_out.append(helper.make_node("Cast", [inner], [value.name], to=F16))
+        value.type.tensor_type.elem_type = F16
+    nodes = casts_in + list(graph.node) + casts_out
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model
 
 
 def vae_encoder():
@@ -229,7 +258,7 @@ def manifest():
 
 
 def main():
-    for d in (TINY, BAD):
+    for d in (TINY, BAD, VARIANTS):
         if os.path.isdir(d):
             shutil.rmtree(d)
     save(transformer(), os.path.join(TINY, "transformer", "model.onnx"))
@@ -249,6 +278,8 @@ def main():
     save(vae_decoder(latent_shape=("B", C, H * W)), os.path.join(BAD, "vae_decoder_wrong_rank.onnx"))
     save(vae_decoder(latent_shape=("B", C + 1, H, W)), os.path.join(BAD, "vae_decoder_wrong_size.onnx"))
     save(transformer(with_data_type=False), os.path.join(BAD, "transformer_without_data_type.onnx"))
+    # Not broken: the same transformer in half precision, for the runtime's float16 boundary.
+    save(as_float16(transformer()), os.path.join(VARIANTS, "transformer_fp16.onnx"))
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ public final class Fixtures {
         }
     }
 
-    private static Path resource(String name) {
+    /** A test resource as a path. */
+    public static Path resource(String name) {
         try {
             var url = Fixtures.class.getResource(name);
             if (url == null) {
