@@ -28,7 +28,9 @@ class WriteDatasetTest {
         assertEquals(25, Files.readAllLines(temp.resolve("train/items.jsonl")).size());
         assertTrue(out.toString().contains("25 items"), out.toString());
 
-        status = new CommandLine(new WriteDataset()).execute("--out", temp.resolve("eval").toString(), "--eval");
+        CommandLine evaluation = new CommandLine(new WriteDataset());
+        evaluation.setOut(new PrintWriter(new StringWriter()));
+        status = evaluation.execute("--out", temp.resolve("eval").toString(), "--eval");
         assertEquals(0, status);
         assertEquals(1296, Files.readAllLines(temp.resolve("eval/eval.jsonl")).size());
     }
