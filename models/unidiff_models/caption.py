@@ -99,3 +99,29 @@ class CaptionDecoder(nn.Module):
         logits = self.forward(text_latent, input_ids)
         return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), input_ids.reshape(-1),
                                ignore_index=ignore_index)
+
+
+@torch.no_grad()
+def greedy_decode(decoder: CaptionDecoder, text_latent: Tensor, eos_id: int,
+                  max_new_tokens: int) -> list:
+    """Greedy captions (token id lists, without [EOS]) using the runtime's calling convention.
+
+    Each call passes the tokens chosen so far plus one placeholder and reads ``logits[:, i]``,
+    the distribution of token i, exactly as the runtime drives the exported decoder.
+    """
+    b = text_latent.shape[0]
+    tokens = torch.zeros(b, 0, dtype=torch.long, device=text_latent.device)
+    done = torch.zeros(b, dtype=torch.bool, device=text_latent.device)
+    for i in range(max_new_tokens):
+        placeholder = torch.zeros(b, 1, dtype=torch.long, device=text_latent.device)
+        logits = decoder(text_latent, torch.cat([tokens, placeholder], dim=1))
+        nxt = logits[:, i].argmax(dim=-1)
+        nxt = torch.where(done, torch.full_like(nxt, eos_id), nxt)
+        tokens = torch.cat([tokens, nxt[:, None]], dim=1)
+        done |= nxt == eos_id
+        if bool(done.all()):
+            break
+    out = []
+    for row in tokens.tolist():
+        out.append(row[:row.index(eos_id)] if eos_id in row else row)
+    return out

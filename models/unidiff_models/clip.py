@@ -70,8 +70,11 @@ class TextEncoder(nn.Module):
         self.final_layer_norm = nn.LayerNorm(w)
 
     def forward(self, input_ids: Tensor) -> Tensor:
-        """Token ids [B, L] -> hidden states [B, L, W]."""
-        x = self.token_embedding(input_ids) + self.position_embedding[: input_ids.shape[1]]
+        """Token ids [B, L] -> hidden states [B, L, W]; L is fixed (the padded prompt length)."""
+        if not torch.jit.is_tracing() and input_ids.shape[1] != self.position_embedding.shape[0]:
+            raise ValueError(f"input_ids must be [B, {self.position_embedding.shape[0]}] "
+                             f"(padded), got {list(input_ids.shape)}")
+        x = self.token_embedding(input_ids) + self.position_embedding
         allowed = causal_allowed(input_ids.shape[1], input_ids.device)
         for layer in self.layers:
             x = layer(x, allowed)

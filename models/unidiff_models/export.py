@@ -78,7 +78,7 @@ def export_onnx(module: nn.Module, args: Sequence[Tensor], path: Path, inputs: L
         if data.exists():
             data.unlink()
         onnx.save_model(model, str(path), save_as_external_data=external,
-                        all_tensors_to_one_file=True, location=data.name)
+                        all_tensors_to_one_file=True, location=data.name, size_threshold=0)
     onnx.checker.check_model(str(path))
     return onnx.load(str(path), load_external_data=False)
 
