@@ -1,0 +1,49 @@
+package org.unidiff.examples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.unidiff.api.JointRequest;
+import org.unidiff.api.JointResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code unidiff joint}: image and caption pairs generated together. */
+@Command(name = "joint", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Joint generation: an image and its caption sampled together.",
+            "Prints FILE<TAB>CAPTION per output; the caption is also in the PNG's text chunks."})
+final class JointCommand extends ModelCommand {
+
+    @Mixin
+    SamplingArgs sampling;
+
+    @Mixin
+    OutputFolder output;
+
+    /** The joint request. */
+    JointRequest request() {
+        return new JointRequest(sampling.toOptions());
+    }
+
+    @Override
+    Job prepare() {
+        JointRequest request = request();
+        return unidiff -> {
+            JointResult result = withProgress("joint", control -> unidiff.joint(request, control));
+            List<ContactSheet.Cell> cells = new ArrayList<>();
+            for (int i = 0; i < result.images().size(); i++) {
+                String caption = CaptionCommand.oneLine(result.texts().get(i));
+                Path file = output.save(result.images().get(i), "joint-s" + result.parameters().seed() + "-" + i
+                        + ".png", OutputFolder.with(result.parameters().asText(),
+                        Map.of("output", Integer.toString(i), "caption", caption)));
+                out().println(file + "\t" + caption);
+                cells.add(new ContactSheet.Cell(result.images().get(i), caption));
+            }
+            Path sheet = output.saveSheet(cells, cells.size(), result.parameters().asText());
+            if (sheet != null) {
+                out().println(sheet);
+            }
+        };
+    }
+}

@@ -1,0 +1,100 @@
+package org.unidiff.examples;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import javax.imageio.ImageIO;
+import org.unidiff.api.RunControl;
+import org.unidiff.api.Unidiff;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * A subcommand that runs the model: it first checks every argument and builds its requests (so bad
+ * usage fails fast, before a model is loaded), then opens the bundle and runs them.
+ */
+abstract class ModelCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Option(names = "--verbose", description = "Log at debug level and print stack traces of failures.")
+    boolean verbose;
+
+    /** Work that needs the opened model; everything else was checked before it was built. */
+    @FunctionalInterface
+    interface Job {
+        /** Runs the prepared requests. */
+        void run(Unidiff unidiff) throws IOException;
+    }
+
+    /**
+     * Checks the arguments and builds the requests.
+     *
+     * @throws ParameterException                     for bad usage
+     * @throws org.unidiff.api.InvalidRequestException for a request the library refuses
+     */
+    abstract Job prepare();
+
+    @Override
+    public final Integer call() throws IOException {
+        Job job = prepare();
+        try (Unidiff unidiff = Unidiff.open(model.unidiffOptions())) {
+            job.run(unidiff);
+        }
+        return 0;
+    }
+
+    /** Runs one library call with a progress bar on standard error (none with --quiet). */
+    final <T> T withProgress(String task, Function<RunControl, T> call) {
+        if (quiet) {
+            return call.apply(RunControl.NONE);
+        }
+        try (ConsoleProgress progress = new ConsoleProgress(task, System.err)) {
+            T result = call.apply(RunControl.progress(progress));
+            progress.finish();
+            return result;
+        }
+    }
+
+    /** Standard output of this command line. */
+    final PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /**
+     * Reads an input image.
+     *
+     * @throws ParameterException naming the option and file if it is missing or not an image
+     */
+    final BufferedImage readImage(String what, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), what + " " + file + ": no such file");
+        }
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), what + " " + file + ": cannot be read ("
+                    + e.getMessage() + ")", e);
+        }
+        if (image == null) {
+            throw new ParameterException(spec.commandLine(), what + " " + file
+                    + ": not an image format this JDK reads (PNG, JPEG, BMP, GIF, WBMP, TIFF)");
+        }
+        return image;
+    }
+}

@@ -1,0 +1,51 @@
+package org.unidiff.examples;
+
+import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.SamplingOptions;
+import org.unidiff.sampling.solver.SamplerKind;
+import picocli.CommandLine.Option;
+
+/** The sampling options every generating subcommand takes; unset ones take the bundle's defaults. */
+public final class SamplingArgs {
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of output 0; output i uses noise derived from (seed, i). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--steps", paramLabel = "N",
+            description = "Solver steps, 1 to " + SamplingOptions.MAX_STEPS + ". Default: the bundle's.")
+    Integer steps;
+
+    @Option(names = "--sampler", paramLabel = "NAME",
+            description = "Solver: dpm-solver, dpm-solver++, ddim or euler. Default: the bundle's.")
+    String sampler;
+
+    @Option(names = "--guidance", paramLabel = "S",
+            description = "Classifier-free guidance scale s in eps = c + s (c - u); 0 turns guidance off. "
+                    + "Default: the bundle's.")
+    Double guidance;
+
+    @Option(names = {"-n", "--outputs"}, paramLabel = "N", defaultValue = "1",
+            description = "Independent outputs, 1 to " + SamplingOptions.MAX_OUTPUTS + ". Default: ${DEFAULT-VALUE}.")
+    int outputs;
+
+    @Option(names = "--data-type", paramLabel = "N",
+            description = "data_type token, only for models that take one (UniDiffuser v1). Default: the bundle's.")
+    Integer dataType;
+
+    /**
+     * The library's options for these flags, checked as far as possible without a model.
+     *
+     * @throws InvalidRequestException naming the flag's field when a value is out of range
+     */
+    public SamplingOptions toOptions() {
+        if (sampler != null) {
+            try {
+                SamplerKind.parse(sampler);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("sampler", "one of " + SamplerKind.validNames(), sampler);
+            }
+        }
+        return new SamplingOptions(seed, steps, sampler, guidance, outputs, dataType);
+    }
+}
