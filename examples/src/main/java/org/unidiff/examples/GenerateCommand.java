@@ -49,7 +49,7 @@ final class GenerateCommand extends ModelCommand {
                 List<BufferedImage> images = result.images();
                 for (int i = 0; i < images.size(); i++) {
                     Path file = output.save(images.get(i), stem + "-" + i + ".png",
-                            OutputFolder.with(result.parameters().asText(), Map.of("output", Integer.toString(i))));
+                            OutputFolder.with(result.parameters().asText(), "output", Integer.toString(i)));
                     out().println(file);
                     cells.add(new ContactSheet.Cell(images.get(i), request.prompt()));
                 }

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.unidiff.api.GroupRequest;
 import org.unidiff.api.GroupResult;
@@ -62,8 +63,8 @@ final class GroupCommand extends ModelCommand {
         return unidiff -> {
             GroupResult result = withProgress("group", control -> unidiff.group(request, control));
             Map<String, String> text = OutputFolder.with(result.parameters().asText(),
-                    Map.of("reference_mode", request.referenceMode().name().toLowerCase(java.util.Locale.ROOT),
-                            "references", Integer.toString(references.size())));
+                    "reference_mode", request.referenceMode().name().toLowerCase(Locale.ROOT),
+                    "references", Integer.toString(references.size()));
             List<ContactSheet.Cell> cells = new ArrayList<>();
             int g = request.slots().size();
             for (int n = 0; n < result.groups().size(); n++) {
@@ -72,8 +73,8 @@ final class GroupCommand extends ModelCommand {
                     GroupSlot slot = request.slots().get(j);
                     if (slot.generated()) {
                         Path file = output.save(group.get(j), "group-s" + result.parameters().seed() + "-" + n
-                                + "-slot" + j + ".png", OutputFolder.with(text, Map.of("output",
-                                Integer.toString(n), "slot", Integer.toString(j))));
+                                + "-slot" + j + ".png", OutputFolder.with(text, "output",
+                                Integer.toString(n), "slot", Integer.toString(j)));
                         out().println(file);
                     }
                     cells.add(new ContactSheet.Cell(group.get(j), (slot.generated() ? "" : "[reference] ")

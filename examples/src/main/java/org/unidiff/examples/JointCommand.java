@@ -3,7 +3,6 @@ package org.unidiff.examples;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.unidiff.api.JointRequest;
 import org.unidiff.api.JointResult;
 import picocli.CommandLine.Command;
@@ -36,7 +35,7 @@ final class JointCommand extends ModelCommand {
                 String caption = CaptionCommand.oneLine(result.texts().get(i));
                 Path file = output.save(result.images().get(i), "joint-s" + result.parameters().seed() + "-" + i
                         + ".png", OutputFolder.with(result.parameters().asText(),
-                        Map.of("output", Integer.toString(i), "caption", caption)));
+                        "output", Integer.toString(i), "caption", caption));
                 out().println(file + "\t" + caption);
                 cells.add(new ContactSheet.Cell(result.images().get(i), caption));
             }

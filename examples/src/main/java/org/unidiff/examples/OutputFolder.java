@@ -58,10 +58,20 @@ public final class OutputFolder {
         return save(ContactSheet.compose(cells, style), SHEET_NAME, text);
     }
 
-    /** {@code base} with {@code extra} appended (extra keys win), for per-image text chunks. */
-    public static Map<String, String> with(Map<String, String> base, Map<String, String> extra) {
+    /**
+     * {@code base} followed by the given key-value pairs, in order (a repeated key takes the new
+     * value), for per-image text chunks.
+     *
+     * @param keyValues key, value, key, value, ...
+     */
+    public static Map<String, String> with(Map<String, String> base, String... keyValues) {
+        if (keyValues.length % 2 != 0) {
+            throw new IllegalArgumentException("key-value pairs expected, got " + keyValues.length + " strings");
+        }
         Map<String, String> out = new LinkedHashMap<>(base);
-        out.putAll(extra);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            out.put(keyValues[i], keyValues[i + 1]);
+        }
         return out;
     }
 

@@ -3,7 +3,6 @@ package org.unidiff.examples;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.unidiff.api.ImageOnlyRequest;
 import org.unidiff.api.ImageResult;
 import picocli.CommandLine.Command;
@@ -34,7 +33,7 @@ final class SampleImagesCommand extends ModelCommand {
             List<ContactSheet.Cell> cells = new ArrayList<>();
             for (int i = 0; i < result.images().size(); i++) {
                 Path file = output.save(result.images().get(i), "image-s" + result.parameters().seed() + "-" + i
-                        + ".png", OutputFolder.with(result.parameters().asText(), Map.of("output", Integer.toString(i))));
+                        + ".png", OutputFolder.with(result.parameters().asText(), "output", Integer.toString(i)));
                 out().println(file);
                 cells.add(new ContactSheet.Cell(result.images().get(i), null));
             }

@@ -40,7 +40,7 @@ final class VaryCommand extends ModelCommand {
         return unidiff -> {
             ImageResult result = withProgress("vary", control -> unidiff.imageVariation(request, control));
             Map<String, String> text = OutputFolder.with(result.parameters().asText(),
-                    Map.of("source", image.getFileName().toString()));
+                    "source", image.getFileName().toString());
             String stem = OutputFolder.slug(stripExtension(image.getFileName().toString()))
                     + "-variation-s" + result.parameters().seed();
             List<ContactSheet.Cell> cells = new ArrayList<>();
@@ -49,7 +49,7 @@ final class VaryCommand extends ModelCommand {
                     "source"));
             for (int i = 0; i < result.images().size(); i++) {
                 Path file = output.save(result.images().get(i), stem + "-" + i + ".png",
-                        OutputFolder.with(text, Map.of("output", Integer.toString(i))));
+                        OutputFolder.with(text, "output", Integer.toString(i)));
                 out().println(file);
                 cells.add(new ContactSheet.Cell(result.images().get(i), "variation " + i));
             }

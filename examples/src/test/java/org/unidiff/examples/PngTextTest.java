@@ -1,0 +1,139 @@
+package org.unidiff.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.unidiff.api.GenerationParameters;
+import org.unidiff.api.Task;
+
+class PngTextTest {
+
+    @TempDir
+    Path dir;
+
+    private static BufferedImage gradient(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                image.setRGB(x, y, (x * 16) << 16 | (y * 16) << 8 | ((x + y) * 8));
+            }
+        }
+        return image;
+    }
+
+    @Test
+    void generationParametersRoundTripInOrderAndPixelsSurvive() throws IOException {
+        GenerationParameters p = new GenerationParameters(Task.GROUP, "shapes-default",
+                List.of("a large red circle in the center on a black background", ""), 42L, 25, "dpm-solver++",
+                7.5, 3, 1);
+        Map<String, String> text = OutputFolder.with(p.asText(), "output", "2");
+        BufferedImage image = gradient(16, 12);
+        Path file = dir.resolve("sub/out.png");
+
+        PngText.write(image, text, file);
+
+        Map<String, String> back = PngText.read(file);
+        assertEquals(text, back);
+        assertEquals(new ArrayList<>(text.keySet()), new ArrayList<>(back.keySet()), "keys keep their order");
+        BufferedImage read = ImageIO.read(file.toFile());
+        assertArrayEquals(image.getRGB(0, 0, 16, 12, null, 0, 16), read.getRGB(0, 0, 16, 12, null, 0, 16));
+    }
+
+    @Test
+    void latinValuesGoToTextChunksAndOthersToInternationalOnes() throws IOException {
+        Map<String, String> text = new LinkedHashMap<>();
+        text.put("prompt", "un cercle rouge, très grand");
+        text.put("prompt.1", "ein Kreis \u2014 \u5186 \u263A");
+        Path file = dir.resolve("mixed.png");
+
+        PngText.write(gradient(4, 4), text, file);
+
+        assertEquals(text, PngText.read(file));
+        // Read the chunks from the bytes, independently of ImageIO: tEXt is keyword NUL Latin-1 text,
+        // iTXt is keyword NUL flag method NUL language NUL translated NUL UTF-8 text.
+        Map<String, String> raw = rawChunks(Files.readAllBytes(file));
+        assertEquals("un cercle rouge, tr\u00e8s grand", raw.get("tEXt:prompt"));
+        assertEquals("ein Kreis \u2014 \u5186 \u263A", raw.get("iTXt:prompt.1"));
+    }
+
+    @Test
+    void badKeywordsAreRefusedWithTheRuleBroken() {
+        BufferedImage image = gradient(2, 2);
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> PngText.write(image, Map.of("", "x"), dir.resolve("a.png")));
+        assertTrue(empty.getMessage().contains("1 to 79 characters"), empty.getMessage());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> PngText.write(image, Map.of("k".repeat(80), "x"), dir.resolve("a.png")));
+        assertTrue(tooLong.getMessage().contains("1 to 79 characters"), tooLong.getMessage());
+        IllegalArgumentException spaces = assertThrows(IllegalArgumentException.class,
+                () -> PngText.write(image, Map.of(" seed", "1"), dir.resolve("a.png")));
+        assertTrue(spaces.getMessage().contains("space"), spaces.getMessage());
+        IllegalArgumentException control = assertThrows(IllegalArgumentException.class,
+                () -> PngText.write(image, Map.of("a\nb", "1"), dir.resolve("a.png")));
+        assertTrue(control.getMessage().contains("U+000A"), control.getMessage());
+    }
+
+    @Test
+    void readingSomethingElseFailsClearly() throws IOException {
+        Path notImage = Files.writeString(dir.resolve("notes.png"), "not a png");
+        IOException e = assertThrows(IOException.class, () -> PngText.read(notImage));
+        assertTrue(e.getMessage().contains("not an image"), e.getMessage());
+        Path bmp = dir.resolve("x.bmp");
+        ImageIO.write(gradient(2, 2), "bmp", bmp.toFile());
+        IOException wrongFormat = assertThrows(IOException.class, () -> PngText.read(bmp));
+        assertTrue(wrongFormat.getMessage().contains("expected PNG"), wrongFormat.getMessage());
+    }
+
+    /** "type:keyword" to text of every tEXt and uncompressed iTXt chunk. */
+    private static Map<String, String> rawChunks(byte[] png) {
+        Map<String, String> out = new LinkedHashMap<>();
+        ByteBuffer b = ByteBuffer.wrap(png);
+        b.position(8);
+        while (b.remaining() >= 12) {
+            int length = b.getInt();
+            byte[] type = new byte[4];
+            b.get(type);
+            byte[] data = new byte[length];
+            b.get(data);
+            b.getInt();
+            String t = new String(type, StandardCharsets.US_ASCII);
+            int nul = indexOf(data, 0);
+            String keyword = new String(data, 0, nul, StandardCharsets.ISO_8859_1);
+            if (t.equals("tEXt")) {
+                out.put("tEXt:" + keyword, new String(data, nul + 1, data.length - nul - 1,
+                        StandardCharsets.ISO_8859_1));
+            } else if (t.equals("iTXt")) {
+                assertEquals(0, data[nul + 1], "iTXt written uncompressed");
+                int afterLanguage = indexOf(data, nul + 3) + 1;
+                int afterTranslated = indexOf(data, afterLanguage) + 1;
+                out.put("iTXt:" + keyword, new String(data, afterTranslated, data.length - afterTranslated,
+                        StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static int indexOf(byte[] data, int from) {
+        for (int i = from; i < data.length; i++) {
+            if (data[i] == 0) {
+                return i;
+            }
+        }
+        return data.length;
+    }
+}
