@@ -9,8 +9,9 @@ the float32 graph is converted instead. Rules, applied node by node in graph ord
   float32). Normalisation and attention results are cast back to float16 right away.
 - graph inputs named in ``keep_fp32`` (the timesteps: float16 would round 980.02 to 980) stay
   float32; other float inputs become float16.
-- any other op computes in float16 if one of its float inputs is float16, else in float32;
-  weights and constants ("neutral") take the type their consumer computes in.
+- any other op computes in float32 only if all its non-constant float inputs are float32
+  (the timestep path), else in float16; weights and constants ("neutral") take the type
+  their consumer computes in.
 """
 
 from __future__ import annotations
@@ -143,11 +144,20 @@ def convert_float16(model: onnx.ModelProto, keep_fp32: Iterable[str] = ()) -> on
                      and k not in _UNTOUCHED_INPUTS.get(node.op_type, ())]
         if node.op_type == "Cast":
             compute = None
+            source = dtype.get(node.input[0])
+            # ``x.float()`` / ``x.to(dtype)`` in the PyTorch code trace as float -> float
+            # casts; they must not pull float16 values back to float32 (islands are already
+            # handled by op type), so they keep their input's type.
+            if node.input[0] in floats and source == F16:
+                for attr in node.attribute:
+                    if attr.name == "to":
+                        attr.i = TensorProto.FLOAT16
         elif node.op_type in _F32_OPS or i in before or i in after:
             compute = F32
         else:
             kinds = {dtype.get(node.input[k], F32) for k in float_ins} - {NEUTRAL}
-            compute = F16 if F16 in kinds else F32
+            # Weights alone (an embedding lookup, a transposed matrix) default to float16.
+            compute = F32 if kinds == {F32} else F16
         if compute is not None:
             for k in float_ins:
                 node.input[k] = as_type(node.input[k], compute)
@@ -156,8 +166,8 @@ def convert_float16(model: onnx.ModelProto, keep_fp32: Iterable[str] = ()) -> on
         for k, name in enumerate(node.output):
             if name not in floats:
                 continue
-            if compute is None:  # a Cast to float32 starts a float32 value
-                dtype[name] = F32
+            if compute is None:  # a Cast: float16 kept as is, anything else gives float32
+                dtype[name] = F16 if dtype.get(node.input[0]) == F16 else F32
             elif back_to_f16:
                 inner = fresh(name + "_fp32")
                 node.output[k] = inner

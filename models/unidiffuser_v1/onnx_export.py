@@ -50,6 +50,10 @@ def export_onnx(module: nn.Module, args: Tuple, path: Path, input_names: Sequenc
     try:
         traced = scratch / "model.onnx"
         with torch.no_grad():
+            # One eager run for the output sizes: the tracer names some fixed output axes
+            # symbolically, and the contract wants every non-batch size declared.
+            outputs = module.eval()(*args)
+            outputs = outputs if isinstance(outputs, tuple) else (outputs,)
             torch.onnx.export(module.eval(), args, str(traced), input_names=list(input_names),
                               output_names=list(output_names), dynamic_axes=dynamic_axes,
                               opset_version=OPSET, do_constant_folding=True)
@@ -57,6 +61,8 @@ def export_onnx(module: nn.Module, args: Tuple, path: Path, input_names: Sequenc
         model = onnx.load(str(traced))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    _declare_fixed_sizes(model, dict(zip(input_names, args)), dict(zip(output_names, outputs)),
+                         dynamic_axes)
     if fp16:
         model = convert_float16(model, keep_fp32)
     weight_bytes = sum(len(t.raw_data) for t in model.graph.initializer)
@@ -73,3 +79,18 @@ def export_onnx(module: nn.Module, args: Tuple, path: Path, input_names: Sequenc
     LOG.info("wrote %s (%.1f MB of weights%s, %s)", path, weight_bytes / 1e6,
              " in " + data_file.name if external else "", "fp16" if fp16 else "fp32")
     return ExportedFile(path, "fp16" if fp16 else "fp32", external, weight_bytes)
+
+
+def _declare_fixed_sizes(model: onnx.ModelProto, inputs: Dict, outputs: Dict,
+                         dynamic_axes: Dict[str, Dict[int, str]]) -> None:
+    """Every axis not listed as dynamic gets the example's size; dynamic ones keep their name."""
+    for vi in list(model.graph.input) + list(model.graph.output):
+        tensor = inputs.get(vi.name, outputs.get(vi.name))
+        if tensor is None:
+            continue
+        dynamic = dynamic_axes.get(vi.name, {})
+        for axis, dim in enumerate(vi.type.tensor_type.shape.dim):
+            if axis in dynamic:
+                dim.dim_param = dynamic[axis]
+            else:
+                dim.dim_value = int(tensor.shape[axis])

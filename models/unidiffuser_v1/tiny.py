@@ -173,3 +173,22 @@ def write_tiny_bundle(bundle: Path, parity: Path, work: Path, seed: int = 0, fp1
     Path(parity).parent.mkdir(parents=True, exist_ok=True)
     np.savez(parity, **arrays)
     return doc
+
+
+def main(argv=None) -> int:
+    """``python3 -m unidiffuser_v1.tiny DIR [--fp16]``: DIR/bundle, DIR/parity.npz, DIR/sources."""
+    import argparse
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    p = argparse.ArgumentParser(description="write a tiny random UniDiffuser v1 bundle")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--fp16", action="store_true")
+    args = p.parse_args(argv)
+    write_tiny_bundle(args.dir / "bundle", args.dir / "parity.npz", args.dir / "sources",
+                      fp16=args.fp16)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
