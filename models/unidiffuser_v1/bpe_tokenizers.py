@@ -138,8 +138,13 @@ def clip_tokenizer_json(folder: Path) -> Tuple[dict, Dict[str, int]]:
         "post_processor": {"type": "RobertaProcessing", "sep": [CLIP_EOS, eos],
                            "cls": [CLIP_BOS, bos], "trim_offsets": False,
                            "add_prefix_space": False},
-        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True,
-                    "use_regex": True},
+        # "</w>" ends a word: it becomes the byte-level symbol of a space, then bytes are
+        # restored and the trailing space dropped.
+        "decoder": {"type": "Sequence", "decoders": [
+            {"type": "Replace", "pattern": {"String": "</w>"}, "content": byte_alphabet()[32]},
+            {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True,
+             "use_regex": True},
+            {"type": "Strip", "content": " ", "start": 0, "stop": 1}]},
         "model": _bpe_model(vocab, merges, CLIP_EOS, "</w>"),
     }
     return doc, {"bos": bos, "eos": eos, "pad": eos, "vocab_size": len(vocab)}

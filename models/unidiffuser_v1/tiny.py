@@ -58,8 +58,9 @@ def write_gpt2_tokenizer_folder(folder: Path) -> int:
     """A GPT-2-style vocab.json/merges.txt (bytes, merges incl. space-led words, ``<|endoftext|>``)."""
     alphabet = byte_alphabet()
     space = alphabet[ord(" ")]
-    merges, tokens = _merges_for(WORDS, "", "")
-    more, more_tokens = _merges_for(WORDS, "", space)
+    # Space-led words first, so that " photo" becomes one token as in GPT-2's vocabulary.
+    merges, tokens = _merges_for(WORDS, "", space)
+    more, more_tokens = _merges_for(WORDS, "", "")
     merges += [m for m in more if m not in merges]
     vocab_list = alphabet + [t for t in tokens + more_tokens if t not in alphabet]
     vocab_list = list(dict.fromkeys(vocab_list)) + [GPT2_EOT]

@@ -1,0 +1,188 @@
+"""Training recipe: schedule facts, timestep sampling, resumable stages, a smoke run end to end."""
+
+import csv
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from fake_shapes import write_fake_dataset
+from unidiff_models import training
+from unidiff_models.caption import CaptionConfig, CaptionDecoder, TextReduction, greedy_decode
+from unidiff_models.data import ShapesDataset
+from unidiff_models.recipe import RecipeConfig, StageConfig
+from unidiff_models.schedule import NoiseSchedule, alphas_cumprod
+from unidiff_models.tokenizer import WordTokenizer
+
+
+def test_schedule_matches_the_reference_check_values():
+    ac = alphas_cumprod()
+    assert ac[0] == pytest.approx(0.99915, abs=5e-6)
+    assert ac[999] == pytest.approx(0.0046601, abs=5e-8)
+
+
+def test_add_noise_uses_step_n_minus_one_and_zero_is_clean():
+    sched = NoiseSchedule()
+    x0, eps = torch.randn(2, 3, 4), torch.randn(2, 3, 4)
+    n = torch.tensor([[0, 1, 1000], [500, 0, 2]])
+    xt = sched.add_noise(x0, eps, n)
+    ac = alphas_cumprod()
+    for i in range(2):
+        for j in range(3):
+            k = int(n[i, j])
+            a = 1.0 if k == 0 else math.sqrt(ac[k - 1])
+            s = 0.0 if k == 0 else math.sqrt(1.0 - ac[k - 1])
+            torch.testing.assert_close(xt[i, j], a * x0[i, j] + s * eps[i, j])
+    assert torch.equal(xt[0, 0], x0[0, 0])
+    with pytest.raises(ValueError, match="0..1000"):
+        sched.add_noise(x0, eps, torch.full((2, 3), 1001))
+
+
+def test_timestep_sampling_rates():
+    recipe = RecipeConfig()
+    rng = np.random.default_rng(0)
+    t_img, t_text = training.sample_timesteps(rng, (200_000,), recipe)
+    assert not np.any((t_img == 0) & (t_text == 0))
+    assert t_img.min() == 0 and t_img.max() == 1000
+    assert np.mean(t_img == 0) == pytest.approx(recipe.p_clean, abs=0.005)
+    assert np.mean(t_text == 0) == pytest.approx(recipe.p_clean * (1 - recipe.p_clean), abs=0.005)
+    assert np.mean(t_img == 1000) == pytest.approx(recipe.p_pure_noise, abs=0.005)
+    middle = t_img[(t_img > 0) & (t_img < 1000)]
+    assert np.mean(middle) == pytest.approx(500, abs=5)
+
+
+def test_references_leave_at_least_one_generated_image():
+    rng = np.random.default_rng(1)
+    t = np.full((5000, 4), 500)
+    refs = training.add_references(rng, t, p_reference=0.3)
+    zeros = (refs == 0).sum(axis=1)
+    assert zeros.max() == 3 and zeros.min() == 0
+    assert np.mean(zeros > 0) == pytest.approx(0.3, abs=0.03)
+    assert np.array_equal(training.add_references(rng, np.full((4, 1), 7), 1.0), np.full((4, 1), 7))
+
+
+def test_lr_warms_up_then_decays_to_a_tenth():
+    stage = StageConfig(steps=100, batch=1, lr=1.0, budget_share=1.0, warmup=10)
+    assert training.lr_at(0, stage) == pytest.approx(0.1)
+    assert training.lr_at(9, stage) == pytest.approx(1.0)
+    assert training.lr_at(10, stage) == pytest.approx(1.0)
+    assert training.lr_at(100, stage) == pytest.approx(0.1)
+
+
+def _toy_context(tmp_path, dataset):
+    return training.RunContext(work=tmp_path, recipe=RecipeConfig.smoke(), dataset=dataset,
+                               tokenizer=WordTokenizer(dataset.vocabulary), device=torch.device("cpu"),
+                               seed=5, log=training.LossLog(tmp_path / "losses.csv"),
+                               checkpoint_every_s=0.0)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    return ShapesDataset(write_fake_dataset(tmp_path_factory.mktemp("data"), seed=0))
+
+
+def _toy_stage(ctx, stop_at=None):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    stage = StageConfig(steps=6, batch=4, lr=0.1, budget_share=1.0, warmup=1)
+
+    def step_fn(step, rng, gen):
+        if stop_at is not None and step == stop_at:
+            raise KeyboardInterrupt
+        x = torch.from_numpy(rng.normal(size=(4, 3))).float() + torch.randn(4, 3, generator=gen)
+        return (model(x) - 1.0).pow(2).mean(), {}
+
+    training.run_stage(ctx, "vae", stage, {"m": model}, list(model.parameters()), step_fn,
+                       log_every=1)
+    return model
+
+
+def test_an_interrupted_stage_resumes_to_the_same_weights(tmp_path, dataset):
+    straight = _toy_stage(_toy_context(tmp_path / "a", dataset))
+    ctx = _toy_context(tmp_path / "b", dataset)
+    with pytest.raises(KeyboardInterrupt):
+        _toy_stage(ctx, stop_at=3)
+    resumed = _toy_stage(ctx)
+    assert torch.equal(straight.weight, resumed.weight) and torch.equal(straight.bias, resumed.bias)
+    with open(tmp_path / "b" / "losses.csv") as f:
+        steps = [int(r["step"]) for r in csv.DictReader(f)]
+    assert steps == [1, 2, 3, 4, 5, 6]
+
+
+def test_caption_decoder_learns_captions_in_the_runtime_convention():
+    """A tiny decoder overfits four captions; greedy decoding (token i read at logits[:, i])
+    must return them, which fails if the logits were shifted by one position."""
+    torch.manual_seed(0)
+    words = "a red blue circle square small large".split()
+    tok = WordTokenizer(words)
+    caps = ["a red circle", "a blue square", "a small red square", "a large blue circle"]
+    cfg = CaptionConfig(text_width=16, text_tokens=4, text_dim=8, vocab_size=len(tok), width=32,
+                        layers=1, heads=2, max_new_tokens=6)
+    hidden = torch.randn(4, 4, 16)
+    reduction, decoder = TextReduction(cfg), CaptionDecoder(cfg)
+    ids = training.decoder_tokens(tok, caps, cfg.max_new_tokens, "cpu")
+    opt = torch.optim.Adam(list(reduction.parameters()) + list(decoder.parameters()), lr=3e-3)
+    for _ in range(300):
+        loss = decoder.loss(reduction(hidden), ids, ignore_index=tok.pad_id)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    decoded = greedy_decode(decoder.eval(), reduction(hidden), tok.eos_id, cfg.max_new_tokens)
+    assert [tok.decode(d) for d in decoded] == caps
+
+
+def test_decoder_logits_ignore_the_last_token_and_later_ones():
+    torch.manual_seed(1)
+    cfg = CaptionConfig(text_width=16, text_tokens=4, text_dim=8, vocab_size=12, width=32,
+                        layers=2, heads=2, max_new_tokens=6)
+    dec = CaptionDecoder(cfg).eval()
+    latent = torch.randn(2, 4, 8)
+    ids = torch.randint(0, 12, (2, 5))
+    changed = ids.clone()
+    changed[:, 3:] = (changed[:, 3:] + 1) % 12
+    with torch.no_grad():
+        a, b = dec(latent, ids), dec(latent, changed)
+    assert a.shape == (2, 5, 12)
+    torch.testing.assert_close(a[:, :4], b[:, :4])
+    assert (a[:, 4] - b[:, 4]).abs().max() > 1e-4
+
+
+def test_smoke_run_trains_every_stage_and_exports(tmp_path, dataset):
+    from unidiff_models.export import export_bundle
+    recipe = RecipeConfig.smoke()
+    tok = training.prepare_run(tmp_path / "w", recipe, dataset, seed=0)
+    ctx = training.RunContext(work=tmp_path / "w", recipe=recipe, dataset=dataset, tokenizer=tok,
+                              device=torch.device("cpu"), seed=0,
+                              log=training.LossLog(tmp_path / "w" / "losses.csv"))
+    comp, facts = training.train_all(ctx)
+    with open(tmp_path / "w" / "losses.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["stage"] for r in rows} == {"vae", "clip", "caption", "uvit"}
+    assert all(math.isfinite(float(r["loss"])) for r in rows)
+    assert facts["uvit"]["steps"] == recipe.uvit_stage.steps
+    assert 0 < comp.scaling_factor < 100
+    loaded = training.load_components(tmp_path / "w")
+    for a, b in zip(loaded.uvit.state_dict().values(), comp.uvit.state_dict().values()):
+        assert torch.equal(a, b)
+    assert float(loaded.clip.image_encoder.output_scale) == float(comp.clip.image_encoder.output_scale)
+    doc = export_bundle(loaded, tmp_path / "bundle")
+    assert doc["latent"]["scaling_factor"] == pytest.approx(comp.scaling_factor)
+    # A second call finds every stage done and changes nothing.
+    again, _ = training.train_all(ctx)
+    for a, b in zip(again.uvit.state_dict().values(), comp.uvit.state_dict().values()):
+        assert torch.equal(a, b)
+    other = dataclasses.replace(recipe, uvit_width=64)
+    with pytest.raises(ValueError, match="different recipe"):
+        training.prepare_run(tmp_path / "w", other, dataset, seed=0)
+
+
+def test_dataset_errors_name_the_file_and_the_problem(tmp_path):
+    root = write_fake_dataset(tmp_path / "d", singles=2, groups=1)
+    (root / "items.jsonl").write_text('{"images": [0, 99], "captions": [["a", "b"]]}\n')
+    with pytest.raises(ValueError, match="line 1: image indices"):
+        ShapesDataset(root)
+    (root / "meta.json").unlink()
+    with pytest.raises(FileNotFoundError, match="meta.json"):
+        ShapesDataset(root)
