@@ -12,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code unidiff} command line: generate, caption, vary, group and the other tasks of a
@@ -73,6 +74,7 @@ public final class UnidiffCli implements Runnable {
         CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler(UnidiffCli::badUsage);
         cli.setExecutionExceptionHandler((e, command, parsed) -> handle(e, command, parsed, verbose));
         int code = cli.execute(args);
         out.flush();
@@ -85,6 +87,17 @@ public final class UnidiffCli implements Runnable {
         CommandLine cli = new CommandLine(new UnidiffCli());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
+    }
+
+    /** One line saying what was wrong and where help is, instead of picocli's full usage text. */
+    private static int badUsage(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        String name = command.getCommandSpec().qualifiedName();
+        err.println(command.getColorScheme().errorText(name + ": " + e.getMessage()));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + name + " --help' for more information.");
+        return BAD_REQUEST;
     }
 
     private static int handle(Exception e, CommandLine command, ParseResult parsed, boolean verbose) {
