@@ -1,0 +1,187 @@
+package org.unidiff.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command run for real on the random-weight tiny bundle that the API module keeps in its test
+ * resources: its outputs mean nothing, so this checks the plumbing (files, text chunks, sheets,
+ * standard output, exit codes), not image quality.
+ */
+class EndToEndTest {
+
+    private static final Path TINY = Path.of("..", "unidiff-api", "src", "test", "resources", "random-tiny-bundle");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsTheTinyBundle() {
+        assumeTrue(Files.isRegularFile(TINY.resolve("unidiff.json")), "tiny bundle not found at " + TINY);
+    }
+
+    private record Outcome(int code, List<String> lines, String err) {
+    }
+
+    private Outcome run(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(new String[] {args[0], "--bundle", TINY.toString(), "--steps", "2"}, 0, all, 0, 5);
+        System.arraycopy(args, 1, all, 5, args.length - 1);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = UnidiffCli.run(all, new PrintWriter(out), new PrintWriter(err));
+        List<String> lines = out.toString().lines().toList();
+        return new Outcome(code, lines, err.toString());
+    }
+
+    private static BufferedImage image(String path) throws IOException {
+        return ImageIO.read(Path.of(path).toFile());
+    }
+
+    @Test
+    void generateWritesEveryOutputWithItsParametersAndASheetOfThemAll() throws IOException {
+        Outcome o = run("generate", "-q", "-n", "2", "--seed", "5", "--out", dir.toString(),
+                "a large red circle", "a small blue square");
+
+        assertEquals(UnidiffCli.OK, o.code(), o.err());
+        assertEquals(5, o.lines().size(), o.lines().toString());
+        assertEquals(dir.resolve("p0-a-large-red-circle-s5-0.png").toString(), o.lines().get(0));
+        assertEquals(dir.resolve("p1-a-small-blue-square-s5-1.png").toString(), o.lines().get(3));
+        assertEquals(dir.resolve(OutputFolder.SHEET_NAME).toString(), o.lines().get(4));
+
+        Map<String, String> text = PngText.read(Path.of(o.lines().get(3)));
+        assertEquals("text-to-image", text.get("task"));
+        assertEquals("random-tiny", text.get("model"));
+        assertEquals("a small blue square", text.get("prompt"));
+        assertEquals("5", text.get("seed"));
+        assertEquals("2", text.get("steps"));
+        assertEquals("2", text.get("outputs"));
+        assertEquals("1", text.get("output"));
+
+        Map<String, String> sheetText = PngText.read(dir.resolve(OutputFolder.SHEET_NAME));
+        assertEquals("a large red circle", sheetText.get("prompt.0"));
+        assertEquals("a small blue square", sheetText.get("prompt.1"));
+        assertFalse(sheetText.containsKey("prompt"));
+
+        // 64-pixel outputs are drawn twice as large, 2 per row (one row per prompt), 4-pixel gutter.
+        BufferedImage sheet = image(o.lines().get(4));
+        BufferedImage second = image(o.lines().get(3));
+        assertEquals(64, second.getWidth());
+        assertEquals(2 * 128 + 3 * 4, sheet.getWidth());
+        int strip = (sheet.getHeight() - 3 * 4 - 2 * 128) / 2;
+        assertTrue(strip > 0, "caption strips under the images");
+        int x0 = 4 + 128 + 4;
+        int y0 = 4 + 128 + strip + 4;
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                assertEquals(second.getRGB(x, y), sheet.getRGB(x0 + 2 * x + 1, y0 + 2 * y + 1), "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void oneOutputMakesNoSheet() {
+        Outcome o = run("generate", "-q", "--out", dir.toString(), "a red circle");
+
+        assertEquals(UnidiffCli.OK, o.code(), o.err());
+        assertEquals(List.of(dir.resolve("a-red-circle-s0-0.png").toString()), o.lines());
+        assertFalse(Files.exists(dir.resolve(OutputFolder.SHEET_NAME)));
+    }
+
+    @Test
+    void captionPrintsFileTabCaptionPerImageAndOutput() throws IOException {
+        Path a = dir.resolve("a.png");
+        Path b = dir.resolve("b.png");
+        ImageIO.write(new BufferedImage(50, 30, BufferedImage.TYPE_INT_RGB), "png", a.toFile());
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", b.toFile());
+
+        Outcome o = run("caption", "-q", "-n", "2", a.toString(), b.toString());
+
+        assertEquals(UnidiffCli.OK, o.code(), o.err());
+        assertEquals(4, o.lines().size(), o.lines().toString());
+        for (int i = 0; i < 4; i++) {
+            String[] parts = o.lines().get(i).split("\t", -1);
+            assertEquals(2, parts.length, o.lines().get(i));
+            assertEquals((i < 2 ? a : b).toString(), parts[0]);
+        }
+    }
+
+    @Test
+    void jointPrintsAndStoresTheSameCaption() throws IOException {
+        Outcome o = run("joint", "-q", "-n", "2", "--out", dir.toString());
+
+        assertEquals(UnidiffCli.OK, o.code(), o.err());
+        assertEquals(3, o.lines().size());
+        String[] first = o.lines().get(0).split("\t", -1);
+        assertEquals(first[1], PngText.read(Path.of(first[0])).get("caption"));
+        assertEquals("joint", PngText.read(Path.of(first[0])).get("task"));
+    }
+
+    @Test
+    void groupWritesTheGeneratedSlotsAndASheetWithTheReference() throws IOException {
+        Path ref = dir.resolve("ref.png");
+        ImageIO.write(new BufferedImage(80, 64, BufferedImage.TYPE_INT_RGB), "png", ref.toFile());
+
+        Outcome o = run("group", "-q", "-n", "2", "--out", dir.toString(), "-r", ref.toString(), "--renoise",
+                "a red circle", "a blue square");
+
+        assertEquals(UnidiffCli.OK, o.code(), o.err());
+        assertEquals(List.of(dir.resolve("group-s0-0-slot1.png").toString(),
+                dir.resolve("group-s0-1-slot1.png").toString(), dir.resolve(OutputFolder.SHEET_NAME).toString()),
+                o.lines());
+        Map<String, String> text = PngText.read(Path.of(o.lines().get(1)));
+        assertEquals("group", text.get("task"));
+        assertEquals("renoise", text.get("reference_mode"));
+        assertEquals("a red circle", text.get("prompt.0"));
+        assertEquals("1", text.get("output"));
+        assertEquals("1", text.get("slot"));
+        assertEquals(2 * 128 + 3 * 4, image(o.lines().get(2)).getWidth(), "one column per slot");
+    }
+
+    @Test
+    void varyAndTheUnconditionalCommandsMakeTheirOutputs() throws IOException {
+        Path src = dir.resolve("source.png");
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", src.toFile());
+
+        Outcome vary = run("vary", "-q", "-n", "2", "--out", dir.toString(), src.toString());
+        assertEquals(UnidiffCli.OK, vary.code(), vary.err());
+        assertEquals(3, vary.lines().size());
+        assertEquals("source.png", PngText.read(Path.of(vary.lines().get(0))).get("source"));
+        assertEquals(3 * 128 + 4 * 4, image(vary.lines().get(2)).getWidth(), "source and two variations");
+
+        Outcome images = run("sample-images", "-q", "-n", "3", "--out", dir.toString());
+        assertEquals(UnidiffCli.OK, images.code(), images.err());
+        assertEquals(4, images.lines().size());
+
+        Outcome texts = run("sample-texts", "-q", "-n", "3");
+        assertEquals(UnidiffCli.OK, texts.code(), texts.err());
+        assertEquals(3, texts.lines().size());
+
+        Outcome varyText = run("vary-text", "-q", "-n", "2", "a red circle");
+        assertEquals(UnidiffCli.OK, varyText.code(), varyText.err());
+        assertEquals(2, varyText.lines().size());
+    }
+
+    @Test
+    void aPromptTooLongForTheModelIsBadUsage() {
+        Outcome o = run("generate", "-q", "--out", dir.toString(), "word ".repeat(40));
+
+        assertEquals(UnidiffCli.BAD_REQUEST, o.code());
+        assertTrue(o.err().contains("invalid request: prompt must be at most"), o.err());
+    }
+}
