@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import struct
 from pathlib import Path
-from typing import Dict, Iterable, Mapping, Sequence
+from typing import Callable, Dict, Iterable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -93,16 +93,16 @@ def select(state: Mapping[str, Tensor], prefix: str, strip: str = "") -> StateDi
     return {k[len(strip):]: v for k, v in state.items() if k.startswith(prefix)}
 
 
-def load_strict(module: nn.Module, state: Mapping[str, Tensor], what: str,
-                ignore: Sequence[str] = ()) -> None:
-    """Load ``state`` into ``module`` requiring every key and every shape to match.
+def check_state(expected: Mapping[str, Tensor], state: Mapping[str, Tensor], what: str,
+                ignore: Sequence[str] = ()) -> StateDict:
+    """The entries of ``state`` for a module whose state dict is ``expected``, checked strictly.
 
     ``ignore`` lists name prefixes that may be present in the file but are not weights of this
     module (cached attention masks, position-id buffers, another tower's weights). Any other
     difference raises :class:`CheckpointError` listing every missing, unexpected and misshaped
-    tensor with the expected and the found shape.
+    tensor with the expected and the found shape. ``expected`` may live on the meta device, so
+    a file can be checked before any memory is spent on the module.
     """
-    expected = module.state_dict()
     found = {k: v for k, v in state.items() if not _ignored(k, ignore)}
     missing = sorted(set(expected) - set(found))
     unexpected = sorted(set(found) - set(expected))
@@ -120,7 +120,25 @@ def load_strict(module: nn.Module, state: Mapping[str, Tensor], what: str,
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise CheckpointError(f"{what}: the checkpoint does not match the architecture "
                               f"({len(problems)} problems):\n  " + "\n  ".join(shown) + more)
-    module.load_state_dict({k: found[k].to(expected[k].dtype) for k in expected}, strict=True)
+    return {k: found[k].to(expected[k].dtype) for k in expected}
+
+
+def load_strict(module: nn.Module, state: Mapping[str, Tensor], what: str,
+                ignore: Sequence[str] = ()) -> None:
+    """Load ``state`` into ``module`` after :func:`check_state`."""
+    module.load_state_dict(check_state(module.state_dict(), state, what, ignore), strict=True)
+
+
+def build_and_load(factory: Callable[..., nn.Module], state: Mapping[str, Tensor], what: str,
+                   ignore: Sequence[str] = ()) -> nn.Module:
+    """``factory(device=...)`` checked on the meta device first, then built and loaded.
+
+    A wrong file thus fails before a billion-parameter module is allocated and initialised.
+    """
+    checked = check_state(factory(device="meta").state_dict(), state, what, ignore)
+    module = factory(device=None)
+    module.load_state_dict(checked, strict=True)
+    return module.eval()
 
 
 def _ignored(name: str, prefixes: Iterable[str]) -> bool:

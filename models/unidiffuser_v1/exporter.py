@@ -21,7 +21,7 @@ from torch import nn
 from unidiff_models.uvit import UViT, UViTConfig
 
 from . import bpe_tokenizers as bpe
-from .checkpoint import (CheckpointError, hf_weights_file, load_strict, read_state_dict,
+from .checkpoint import (CheckpointError, build_and_load, hf_weights_file, read_state_dict,
                          select)
 from .clip_text import TEXT_IGNORED, ClipTextConfig, ClipTextModel, TextEncoderOnnx
 from .clip_vision import VISION_IGNORED, ClipVisionConfig, ClipVisionModelWithProjection
@@ -103,30 +103,33 @@ class V1Networks:
 
 
 def load_networks(src: V1Sources, arch: V1Architecture = V1Architecture()) -> V1Networks:
-    """Build every network at ``arch``'s sizes and load its checkpoint strictly."""
+    """Build every network at ``arch``'s sizes and load its checkpoint strictly.
+
+    Every file is read and checked against a shape-only (meta) build before the network is
+    allocated, so a wrong or missing file fails fast.
+    """
     arch.check()
-    uvit = UViT(arch.uvit)
-    load_strict(uvit, read_state_dict(src.uvit), f"U-ViT ({src.uvit})")
-    vae = AutoencoderKL(arch.vae)
-    load_strict(vae, read_state_dict(src.autoencoder), f"KL autoencoder ({src.autoencoder})")
+    for path in (src.uvit, src.autoencoder, src.caption_decoder):
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"checkpoint {path} does not exist")
     clip_file = hf_weights_file(src.clip_text)
-    clip_text = ClipTextModel(arch.clip_text)
-    load_strict(clip_text, select(read_state_dict(clip_file), "text_model."),
-                f"CLIP text model ({clip_file})", ignore=TEXT_IGNORED)
     vision_file = hf_weights_file(src.clip_vision)
-    vision_state = read_state_dict(vision_file)
-    vision_state = {k: v for k, v in vision_state.items()
+    uvit = build_and_load(lambda device: UViT(arch.uvit, device=device),
+                          read_state_dict(src.uvit), f"U-ViT ({src.uvit})")
+    vae = build_and_load(lambda device: AutoencoderKL(arch.vae, device=device),
+                         read_state_dict(src.autoencoder), f"KL autoencoder ({src.autoencoder})")
+    clip_text = build_and_load(lambda device: ClipTextModel(arch.clip_text, device=device),
+                               select(read_state_dict(clip_file), "text_model."),
+                               f"CLIP text model ({clip_file})", ignore=TEXT_IGNORED)
+    vision_state = {k: v for k, v in read_state_dict(vision_file).items()
                     if k.startswith(("vision_model.", "visual_projection."))}
-    clip_vision = ClipVisionModelWithProjection(arch.clip_vision)
-    load_strict(clip_vision, vision_state, f"CLIP vision model ({vision_file})",
-                ignore=VISION_IGNORED)
-    caption = CaptionDecoder(arch.caption)
-    load_strict(caption, caption_state(read_state_dict(src.caption_decoder)),
-                f"caption decoder ({src.caption_decoder})")
-    nets = V1Networks(uvit, vae, clip_text, clip_vision, caption)
-    for net in (uvit, vae, clip_text, clip_vision, caption):
-        net.eval()
-    return nets
+    clip_vision = build_and_load(
+        lambda device: ClipVisionModelWithProjection(arch.clip_vision, device=device),
+        vision_state, f"CLIP vision model ({vision_file})", ignore=VISION_IGNORED)
+    caption = build_and_load(lambda device: CaptionDecoder(arch.caption, device=device),
+                             caption_state(read_state_dict(src.caption_decoder)),
+                             f"caption decoder ({src.caption_decoder})")
+    return V1Networks(uvit, vae, clip_text, clip_vision, caption)
 
 
 def example_inputs(arch: V1Architecture, batch: int = 1, group: int = 1,
