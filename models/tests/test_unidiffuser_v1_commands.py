@@ -1,8 +1,6 @@
 """The two commands: the published-size shape check and the exporter's error handling."""
 
 import logging
-import sys
-from pathlib import Path
 
 import check_v1_shapes
 import export_unidiffuser_v1
