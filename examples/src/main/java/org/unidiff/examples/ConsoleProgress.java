@@ -32,6 +32,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
         this.out = out;
     }
 
+    /** Moves the bar to the place of this report and shows its stage. */
     @Override
     public void onProgress(Progress progress) {
         if (bar == null) {

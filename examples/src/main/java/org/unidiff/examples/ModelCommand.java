@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
+import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.RunControl;
 import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,7 +54,16 @@ abstract class ModelCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws IOException {
         Job job = prepare();
-        try (Unidiff unidiff = Unidiff.open(model.unidiffOptions())) {
+        UnidiffOptions options = model.unidiffOptions();
+        if (options.bundle() == null) {
+            try {
+                DefaultBundle.locate();
+            } catch (IllegalStateException e) {
+                // The library's message lists where it looked; on the command line the flag is the easy way out.
+                throw new IllegalStateException(e.getMessage() + " Or pass --bundle DIR.", e);
+            }
+        }
+        try (Unidiff unidiff = Unidiff.open(options)) {
             job.run(unidiff);
         }
         return 0;
