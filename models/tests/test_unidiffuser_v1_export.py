@@ -135,7 +135,7 @@ def test_published_manifest_has_the_reference_defaults():
     arch = V1Architecture()
     files = {c: ExportedFile(Path(c), "fp16", True, 0) for c in OUTPUTS}
     doc = manifest(arch, files, {"bos": 49406, "eos": 49407, "pad": 49407},
-                   {"start": 50256, "eos": 50257}, 4, "unidiffuser-v1", "x")
+                   {"eos": 50257}, 4, "unidiffuser-v1", "x")
     assert doc["defaults"] == {"sampler": "dpm-solver", "steps": 50, "guidance_scale": 7.0}
     assert doc["data_type"] == {"default": 1}
     assert doc["caption"] == {"eos_id": 50257, "max_new_tokens": 67, "beam_size": 5}

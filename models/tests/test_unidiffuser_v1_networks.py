@@ -110,23 +110,23 @@ def gpt2_reference(sd, cfg, embeds):
     return ln(x, "gpt.transformer.ln_f") @ sd["gpt.lm_head.weight"].T
 
 
-def test_text_decoder_logits_follow_the_prefix_and_ignore_the_start_placeholder():
+def test_text_decoder_logits_follow_the_prefix_and_ignore_the_last_placeholder():
     dec = randomize(CaptionDecoder(GPT), seed=7).eval()
     onnx_module = TextDecoderOnnx(dec)
     sd = dec.state_dict()
     latent = torch.randn(1, 5, 4)
-    ids = torch.tensor([[29, 3, 17, 8]])
+    ids = torch.tensor([[3, 17, 8, 29]])
     with torch.no_grad():
         logits = onnx_module(latent, ids)
-        other_start = onnx_module(latent, torch.tensor([[0, 3, 17, 8]]))
+        other_last = onnx_module(latent, torch.tensor([[3, 17, 8, 0]]))
         prefix = latent @ sd["decode_prefix.weight"].T + sd["decode_prefix.bias"]
-        embeds = torch.cat([prefix, sd["gpt.transformer.wte.weight"][ids[:, 1:]]], 1)
+        embeds = torch.cat([prefix, sd["gpt.transformer.wte.weight"][ids[:, :-1]]], 1)
         ref = gpt2_reference(sd, GPT, embeds)
     assert logits.shape == (1, 4, 30)
-    # logits[:, i] is the distribution after the prefix and tokens 1..i: reference positions
-    # 4 (last prefix position), 5, 6, 7.
+    # logits[:, i] is token i's distribution: reference positions 4 (the last prefix
+    # position), 5, 6, 7, which see the prefix and tokens 0..i-1.
     assert torch.allclose(logits, ref[:, 4:], atol=1e-5)
-    assert torch.equal(logits, other_start)
+    assert torch.equal(logits, other_last)
     with torch.no_grad():
         first_only = onnx_module(latent, ids[:, :1])
     assert torch.allclose(first_only[:, 0], logits[:, 0], atol=1e-6)

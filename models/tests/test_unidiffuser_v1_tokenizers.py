@@ -39,12 +39,12 @@ def test_clip_document(tmp_path):
 def test_gpt2_document_adds_eos_after_the_vocabulary(tmp_path):
     n = write_gpt2_tokenizer_folder(tmp_path)
     doc, ids = gpt2_tokenizer_json(tmp_path)
-    assert ids == {"start": n - 1, "eos": n, "vocab_size": n + 1}
+    assert ids == {"eos": n, "vocab_size": n + 1}
     added = {t["content"]: t["id"] for t in doc["added_tokens"]}
     assert added == {"<|endoftext|>": n - 1, "<|EOS|>": n}
     assert "<|EOS|>" not in doc["model"]["vocab"]
-    single = doc["post_processor"]["single"]
-    assert single[0] == {"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}}
+    # No start token: the caption decoder starts from its prefix.
+    assert doc["post_processor"]["type"] == "ByteLevel"
 
 
 def test_bad_files_are_refused_with_the_reason(tmp_path):

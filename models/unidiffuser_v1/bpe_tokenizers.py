@@ -7,9 +7,7 @@ the bundle's tokenizers are exactly the published vocabularies; only the framing
   level BPE with the ``</w>`` end-of-word suffix; ``<|startoftext|>`` 49406 and
   ``<|endoftext|>`` 49407 (also padding).
 - GPT-2 (caption decoder): byte-level BPE as published plus the added ``<|EOS|>`` (50257),
-  UniDiffuser's end of caption. Its template prepends ``<|endoftext|>`` as the decoder's start
-  placeholder (see ``gpt2_decoder.TextDecoderOnnx``), so encoding "" with special tokens yields
-  the start sequence.
+  UniDiffuser's end of caption. There is no start token (the decoder starts from the prefix).
 """
 
 from __future__ import annotations
@@ -154,8 +152,7 @@ def gpt2_tokenizer_json(folder: Path) -> Tuple[dict, Dict[str, int]]:
     """The caption decoder's tokenizer document for a Hugging Face GPT-2 folder.
 
     ``<|EOS|>`` is added with the next free id (50257 for GPT-2). Returns
-    ``(document, {"start": id, "eos": id, "vocab_size": n})`` where ``vocab_size`` counts the
-    added token.
+    ``(document, {"eos": id, "vocab_size": n})`` where ``vocab_size`` counts the added token.
     """
     folder = Path(folder)
     vocab = read_vocab(folder / "vocab.json")
@@ -165,7 +162,6 @@ def gpt2_tokenizer_json(folder: Path) -> Tuple[dict, Dict[str, int]]:
         raise TokenizerFilesError(f"{folder / 'vocab.json'} already holds {CAPTION_EOS!r}; "
                                   f"expected GPT-2's own vocabulary, to which it is added")
     eos = len(vocab)
-    start = {"SpecialToken": {"id": GPT2_EOT, "type_id": 0}}
     doc = {
         "version": "1.0",
         "truncation": None,
@@ -174,17 +170,13 @@ def gpt2_tokenizer_json(folder: Path) -> Tuple[dict, Dict[str, int]]:
         "normalizer": None,
         "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True,
                           "use_regex": True},
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [start, {"Sequence": {"id": "A", "type_id": 0}}],
-            "pair": [start, {"Sequence": {"id": "A", "type_id": 0}},
-                     {"Sequence": {"id": "B", "type_id": 1}}],
-            "special_tokens": {GPT2_EOT: {"id": GPT2_EOT, "ids": [eot], "tokens": [GPT2_EOT]}}},
+        "post_processor": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False,
+                           "use_regex": True},
         "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True,
                     "use_regex": True},
         "model": _bpe_model(vocab, merges, None, ""),
     }
-    return doc, {"start": eot, "eos": eos, "vocab_size": eos + 1}
+    return doc, {"eos": eos, "vocab_size": eos + 1}
 
 
 def write_json(doc: dict, path: Path) -> None:

@@ -173,11 +173,11 @@ def caption_state(raw: dict) -> dict:
 class TextDecoderOnnx(nn.Module):
     """Bundle component ``text_decoder``: (``text_latent``, ``input_ids``) -> ``logits``.
 
-    The 64 -> 768 ``decode_prefix`` expansion is folded in. ``input_ids`` starts with a start
-    placeholder (the tokenizer's template puts ``<|endoftext|>`` there) whose embedding is never
-    used: the reference has no start token and predicts the first caption token at the last
-    prefix position. So ``logits[:, i]`` predicts ``input_ids[:, i + 1]``, the same rule as a
-    decoder trained with a real [BOS], and T = 1 gives the first token's distribution.
+    The 64 -> 768 ``decode_prefix`` expansion is folded in. The runtime's convention (see its
+    ``TextDecoder``): there is no start token and ``logits[:, i]`` is the distribution of token i
+    given the prefix and tokens 0..i-1, read at the sequence position before token i (the last
+    prefix position for i = 0), so the last input id is a placeholder that is never read. This
+    is exactly the reference, which predicts the first caption token from the prefix alone.
     """
 
     def __init__(self, decoder: CaptionDecoder) -> None:
@@ -185,5 +185,5 @@ class TextDecoderOnnx(nn.Module):
         self.decoder = decoder
 
     def forward(self, text_latent: Tensor, input_ids: Tensor) -> Tensor:
-        """Text latent [B, L, Dt], ids [B, T] -> logits [B, T, V]."""
-        return self.decoder.logits(text_latent, input_ids[:, 1:])
+        """Text latent [B, L, Dt], ids [B, T] (T >= 1) -> logits [B, T, V]."""
+        return self.decoder.logits(text_latent, input_ids[:, :-1])
