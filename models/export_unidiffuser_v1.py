@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from unidiffuser_v1.checkpoint import CheckpointError  # noqa: E402
-from unidiffuser_v1.exporter import V1Sources, load_networks, write_bundle  # noqa: E402
+from unidiffuser_v1.exporter import (V1Architecture, V1Sources, load_networks,  # noqa: E402
+                                     write_bundle)
 
 LOG = logging.getLogger("export_unidiffuser_v1")
 
@@ -58,18 +59,13 @@ def main(argv=None) -> int:
                     args.clip_vision, args.gpt2)
     try:
         nets = load_networks(src)
-        write_bundle(nets, arch=_published(), out=args.out, clip_folder=args.clip_text,
+        write_bundle(nets, arch=V1Architecture(), out=args.out, clip_folder=args.clip_text,
                      gpt2_folder=args.gpt2, fp16=args.fp16, group_max_size=args.group_max_size,
                      name=args.name, license_text=args.license)
     except (CheckpointError, FileNotFoundError, ValueError) as e:
         LOG.error("%s", e)
         return 2
     return 0
-
-
-def _published():
-    from unidiffuser_v1.exporter import V1Architecture
-    return V1Architecture()
 
 
 if __name__ == "__main__":

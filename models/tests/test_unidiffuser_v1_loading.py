@@ -103,6 +103,7 @@ def test_tiny_sources_load_and_a_wrong_file_is_refused(tmp_path):
     # The VAE file given as the U-ViT must fail with the U-ViT's name and a key.
     bad = src.__class__(src.autoencoder, src.autoencoder, src.caption_decoder, src.clip_text,
                         src.clip_vision, src.gpt2)
-    with pytest.raises(CheckpointError, match=r"(?s)U-ViT \(.*autoencoder_kl.pth\).*missing tensor clip_img_embed.weight: "
-                       r"expected shape \[64, 16\]"):
+    with pytest.raises(CheckpointError,
+                       match=r"(?s)U-ViT \(.*autoencoder_kl.pth\).*missing tensor "
+                             r"clip_img_embed.weight: expected shape \[64, 16\]"):
         load_networks(bad, arch)

@@ -74,7 +74,8 @@ def read_state_dict(path: Path) -> StateDict:
     if isinstance(obj, Mapping) and "state_dict" in obj and isinstance(obj["state_dict"], Mapping):
         obj = obj["state_dict"]
     if not isinstance(obj, Mapping):
-        raise CheckpointError(f"{path}: expected a state dict (name -> tensor), got {type(obj).__name__}")
+        raise CheckpointError(f"{path}: expected a state dict (name -> tensor), "
+                              f"got {type(obj).__name__}")
     return {k: v for k, v in obj.items() if isinstance(v, Tensor)}
 
 
@@ -85,7 +86,8 @@ def hf_weights_file(folder: Path) -> Path:
         if (folder / name).is_file():
             return folder / name
     raise FileNotFoundError(
-        f"{folder} holds neither model.safetensors nor pytorch_model.bin (a Hugging Face model folder)")
+        f"{folder} holds neither model.safetensors nor pytorch_model.bin "
+        f"(expected a Hugging Face model folder)")
 
 
 def select(state: Mapping[str, Tensor], prefix: str, strip: str = "") -> StateDict:

@@ -76,7 +76,8 @@ class V1Architecture:
             raise ValueError(f"{u.text_tokens} prefix tokens + {self.max_new_tokens} new tokens "
                              f"exceed the caption decoder's {self.caption.positions} positions")
         if not u.use_data_type:
-            raise ValueError("UniDiffuser v1 has a data_type token; uvit.use_data_type must be true")
+            raise ValueError("UniDiffuser v1 has a data_type token; "
+                             "uvit.use_data_type must be true")
 
 
 @dataclass(frozen=True)

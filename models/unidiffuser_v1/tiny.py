@@ -55,7 +55,8 @@ def write_clip_tokenizer_folder(folder: Path) -> int:
 
 
 def write_gpt2_tokenizer_folder(folder: Path) -> int:
-    """A GPT-2-style vocab.json/merges.txt (bytes, merges incl. space-led words, ``<|endoftext|>``)."""
+    """A GPT-2-style vocab.json/merges.txt: bytes, merges (space-led words first) and
+    ``<|endoftext|>``."""
     alphabet = byte_alphabet()
     space = alphabet[ord(" ")]
     # Space-led words first, so that " photo" becomes one token as in GPT-2's vocabulary.
