@@ -17,6 +17,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -41,7 +42,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=None,
                    help="checkpoint directory (default models/work/default, or .../smoke)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    p.add_argument("--threads", type=int, default=2,
+                   help="CPU cores to use (transformer stages leave them to the BLAS when it\n"
+                        "runs its own threads, see training.set_stage_threads)")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if present)")
     p.add_argument("--budget-minutes", type=float, default=None,
                    help="wall-clock cap; each stage may use its share and then stops early")
@@ -85,7 +88,7 @@ def measure(args, recipe: RecipeConfig, dataset: ShapesDataset, device: torch.de
     try:
         tok = training.prepare_run(scratch, short, dataset, args.seed)
         ctx = training.RunContext(work=scratch, recipe=short, dataset=dataset, tokenizer=tok,
-                                  device=device, seed=args.seed,
+                                  device=device, seed=args.seed, threads=args.threads,
                                   log=training.LossLog(scratch / "losses.csv"))
         _, facts = training.train_all(ctx)
     finally:
@@ -96,15 +99,18 @@ def measure(args, recipe: RecipeConfig, dataset: ShapesDataset, device: torch.de
         # The first step pays for allocation and warm-up; the steady rate excludes it.
         per = (f["seconds"] - f["first_step_s"]) / max(1, f["steps"] - 1)
         planned = getattr(recipe, f"{stage}_stage").steps
-        rows.append((stage, per, planned, per * planned / 60.0))
+        rows.append((stage, per, f.get("cpu_s_per_step", 0.0), planned, per * planned / 60.0))
         total += per * planned
+    # The cache pass scales with the dataset, so it is timed on the whole dataset given.
     total += facts["cache"]["seconds"]
-    print(f"device {device}, threads {torch.get_num_threads()}, {n} steps per stage")
-    print(f"{'stage':<8} {'s/step':>8} {'steps':>7} {'minutes':>8}")
-    for stage, per, planned, minutes in rows:
-        print(f"{stage:<8} {per:8.3f} {planned:7d} {minutes:8.1f}")
-    print(f"{'cache':<8} {'':>8} {'':>7} {facts['cache']['seconds'] / 60.0:8.1f}")
-    print(f"{'total':<8} {'':>8} {'':>7} {total / 60.0:8.1f}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"device {device}, {args.threads} cores, {n} steps per stage, "
+          f"load average {load:.1f} at the end")
+    print(f"{'stage':<8} {'s/step':>8} {'cpu s/step':>10} {'steps':>7} {'minutes':>8}")
+    for stage, per, cpu, planned, minutes in rows:
+        print(f"{stage:<8} {per:8.3f} {cpu:10.3f} {planned:7d} {minutes:8.1f}")
+    print(f"{'cache':<8} {'':>8} {'':>10} {'':>7} {facts['cache']['seconds'] / 60.0:8.1f}")
+    print(f"{'total':<8} {'':>8} {'':>10} {'':>7} {total / 60.0:8.1f}")
 
 
 def main(argv=None) -> int:
@@ -123,7 +129,7 @@ def main(argv=None) -> int:
     ctx = training.RunContext(work=work, recipe=recipe, dataset=dataset, tokenizer=tokenizer,
                               device=device, seed=args.seed,
                               log=training.LossLog(args.log_csv or work / "losses.csv"),
-                              budget_minutes=args.budget_minutes)
+                              budget_minutes=args.budget_minutes, threads=args.threads)
     start = time.monotonic()
     comp, facts = training.train_all(ctx)
     facts["session_seconds"] = time.monotonic() - start

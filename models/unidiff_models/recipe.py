@@ -43,23 +43,23 @@ class RecipeConfig:
     caption_heads: int = 4
     max_new_tokens: int = 20
     uvit_width: int = 192
-    uvit_in_blocks: int = 3
+    uvit_in_blocks: int = 4
     uvit_heads: int = 4
     uvit_data_type: bool = False
     group_max_size: int = 4
     # Stage schedules, sized for 150 minutes on two CPU cores (see models/README.md).
-    vae_stage: StageConfig = StageConfig(steps=800, batch=32, lr=5e-4, budget_share=0.14)
-    clip_stage: StageConfig = StageConfig(steps=600, batch=128, lr=5e-4, budget_share=0.06)
-    caption_stage: StageConfig = StageConfig(steps=800, batch=128, lr=5e-4, budget_share=0.07)
-    uvit_stage: StageConfig = StageConfig(steps=2500, batch=32, lr=3e-4, budget_share=0.70,
-                                          warmup=200)
+    vae_stage: StageConfig = StageConfig(steps=1000, batch=32, lr=5e-4, budget_share=0.20)
+    clip_stage: StageConfig = StageConfig(steps=1500, batch=128, lr=5e-4, budget_share=0.08)
+    caption_stage: StageConfig = StageConfig(steps=2000, batch=128, lr=5e-4, budget_share=0.08)
+    uvit_stage: StageConfig = StageConfig(steps=3500, batch=48, lr=3e-4, budget_share=0.62,
+                                          warmup=300)
     kl_weight: float = 1e-4
     caption_latent_noise: float = 0.1
     p_clean: float = 0.15
     p_pure_noise: float = 0.1
     p_single: float = 0.5
     p_reference: float = 0.3
-    ema_decay: float = 0.995
+    ema_decay: float = 0.998
     weight_decay: float = 0.03
 
     def clip_config(self, vocab_size: int) -> ClipConfig:

@@ -60,6 +60,22 @@ class LossLog:
             csv.writer(f).writerow([stage, step, f"{wall_s:.1f}", f"{lr:.3g}", f"{loss:.6g}", text])
 
 
+def blas_runs_own_threads() -> bool:
+    """True when torch hands matrix products to a system BLAS (Debian's build: OpenBLAS).
+
+    That BLAS runs its own pthreads on every core; torch's OpenMP threads on top of it
+    oversubscribe the machine (measured on two cores: a U-ViT step took 1.40 s with two OpenMP
+    threads, 0.57 s with one).
+    """
+    return "BLAS_INFO=generic" in torch.__config__.show()
+
+
+def set_stage_threads(threads: int, convolutional: bool) -> None:
+    """OpenMP threads for a stage: all cores for convolutions (oneDNN uses OpenMP); one for
+    transformer stages when the BLAS already parallelises the matrix products."""
+    torch.set_num_threads(threads if convolutional or not blas_runs_own_threads() else 1)
+
+
 @dataclass
 class RunContext:
     """What every stage needs: where to write, on what device, with which seed and budget."""
@@ -73,6 +89,7 @@ class RunContext:
     log: LossLog
     budget_minutes: Optional[float] = None
     checkpoint_every_s: float = 300.0
+    threads: int = 2
 
     def stage_budget_s(self, stage: StageConfig) -> Optional[float]:
         """Wall-clock cap of a stage, or None without a budget."""
@@ -149,7 +166,7 @@ def run_stage(ctx: RunContext, name: str, stage: StageConfig, modules: Dict[str,
     sums: Dict[str, float] = {}
     count, last_save, first_step_s = 0, time.monotonic(), None
     steps_this_session = 0
-    session_start = time.monotonic()
+    session_start, cpu_start = time.monotonic(), time.process_time()
     while step < stage.steps:
         if budget is not None and elapsed >= budget:
             LOG.warning("stage %s hit its %.0f s budget at step %d of %d; stopping early",
@@ -193,8 +210,9 @@ def run_stage(ctx: RunContext, name: str, stage: StageConfig, modules: Dict[str,
             last_save = time.monotonic()
     save(True)
     session = time.monotonic() - session_start
-    return {"steps": step, "seconds": elapsed,
-            "s_per_step": session / max(1, steps_this_session),
+    done = max(1, steps_this_session)
+    return {"steps": step, "seconds": elapsed, "s_per_step": session / done,
+            "cpu_s_per_step": (time.process_time() - cpu_start) / done,
             "first_step_s": first_step_s or 0.0}
 
 
@@ -204,6 +222,7 @@ def run_stage(ctx: RunContext, name: str, stage: StageConfig, modules: Dict[str,
 def train_vae(ctx: RunContext, comp: Components) -> Dict[str, float]:
     """Stage 1: the autoencoder, then its latent scaling factor (1 / std of sampled latents)."""
     st, ds, dev = ctx.recipe.vae_stage, ctx.dataset, ctx.device
+    set_stage_threads(ctx.threads, convolutional=True)
     vae = comp.vae.to(dev)
     c, h = comp.vae.config.latent_channels, comp.vae.config.latent_size
 
@@ -251,6 +270,7 @@ def _encoder_ids(tok: WordTokenizer, captions, length: int, dev) -> Tensor:
 def train_clip(ctx: RunContext, comp: Components) -> Dict[str, float]:
     """Stage 2: image and text encoders, contrastively, on (image, its caption) pairs."""
     st, ds, dev, tok = ctx.recipe.clip_stage, ctx.dataset, ctx.device, ctx.tokenizer
+    set_stage_threads(ctx.threads, convolutional=False)
     clip = comp.clip.to(dev)
 
     def step_fn(step, rng, gen):
@@ -282,6 +302,7 @@ def train_caption(ctx: RunContext, comp: Components) -> Dict[str, float]:
     """
     st, ds, dev, tok, r = (ctx.recipe.caption_stage, ctx.dataset, ctx.device, ctx.tokenizer,
                            ctx.recipe)
+    set_stage_threads(ctx.threads, convolutional=False)
     text_encoder = comp.clip.text_encoder.to(dev).eval()
     reduction, decoder = comp.reduction.to(dev), comp.caption_decoder.to(dev)
     for p in text_encoder.parameters():
@@ -328,6 +349,7 @@ def build_cache(ctx: RunContext, comp: Components) -> Dict[str, Tensor]:
         comp.scaling_factor = float(cache["scaling_factor"])
         return cache
     ds, dev = ctx.dataset, ctx.device
+    set_stage_threads(ctx.threads, convolutional=True)
     comp.eval()
     for m in comp.modules().values():
         m.to(dev)
@@ -401,6 +423,7 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor]) -> D
     Streams fed clean (t = 0) are excluded from the loss: there is no noise to predict.
     """
     r, st, ds, dev = ctx.recipe, ctx.recipe.uvit_stage, ctx.dataset, ctx.device
+    set_stage_threads(ctx.threads, convolutional=False)
     uvit = comp.uvit.to(dev)
     ema = copy.deepcopy(uvit).requires_grad_(False)
     schedule = NoiseSchedule()
