@@ -30,12 +30,12 @@ SHAPES_WORDS = ("a at background black blue bottom center circle diamond gray gr
 
 
 def random_components(recipe: Optional[RecipeConfig] = None, seed: int = 0,
-                      words: Iterable[str] = SHAPES_WORDS) -> Components:
+                      words: Iterable[str] = SHAPES_WORDS, name: str = "random-tiny") -> Components:
     """Randomly initialised components (tiny by default) for contract tests."""
     torch.manual_seed(seed)
     comp = build_components(recipe or RecipeConfig.smoke(), WordTokenizer(words))
     comp.scaling_factor = 0.5
-    comp.name = "random-tiny"
+    comp.name = name
     return comp.eval()
 
 
@@ -58,7 +58,8 @@ def main(argv=None) -> int:
     if args.work:
         comp = load_components(args.work)
     else:
-        comp = random_components(RecipeConfig.smoke() if args.random == "tiny" else RecipeConfig())
+        comp = random_components(RecipeConfig.smoke() if args.random == "tiny" else RecipeConfig(),
+                                 name=f"random-{args.random}")
     doc = export_bundle(comp, args.out, name=args.name or comp.name, license_text=args.license,
                         max_bytes=int(args.max_mb * 1e6), steps=args.steps,
                         guidance_scale=args.guidance_scale)

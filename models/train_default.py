@@ -26,7 +26,8 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+MODELS = Path(__file__).resolve().parent
+sys.path.insert(0, str(MODELS))
 
 from unidiff_models.data import ShapesDataset  # noqa: E402
 from unidiff_models.recipe import RecipeConfig  # noqa: E402
@@ -49,7 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--budget-minutes", type=float, default=None,
                    help="wall-clock cap; each stage may use its share and then stops early")
     p.add_argument("--log-csv", type=Path, default=None,
-                   help="loss CSV (default <work>/losses.csv)")
+                   help="loss CSV (default models/train_default_losses.csv, committed beside\n"
+                        "the recipe; <work>/losses.csv for --smoke)")
     p.add_argument("--smoke", action="store_true", help="tiny models, a few steps per stage")
     p.add_argument("--measure", type=int, default=0, metavar="N",
                    help="time N steps of each stage at the recipe's sizes, print a table, exit")
@@ -124,11 +126,12 @@ def main(argv=None) -> int:
     if args.measure:
         measure(args, recipe, dataset, device)
         return 0
-    work = args.work or Path(__file__).resolve().parent / "work" / ("smoke" if args.smoke else "default")
+    work = args.work or MODELS / "work" / ("smoke" if args.smoke else "default")
     tokenizer = training.prepare_run(work, recipe, dataset, args.seed)
+    default_csv = work / "losses.csv" if args.smoke else MODELS / "train_default_losses.csv"
     ctx = training.RunContext(work=work, recipe=recipe, dataset=dataset, tokenizer=tokenizer,
                               device=device, seed=args.seed,
-                              log=training.LossLog(args.log_csv or work / "losses.csv"),
+                              log=training.LossLog(args.log_csv or default_csv),
                               budget_minutes=args.budget_minutes, threads=args.threads)
     start = time.monotonic()
     comp, facts = training.train_all(ctx)

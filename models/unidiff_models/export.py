@@ -8,6 +8,7 @@ T in the text decoder. Models above ``EXTERNAL_DATA_BYTES`` keep their weights i
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import shutil
@@ -68,10 +69,15 @@ def export_onnx(module: nn.Module, args: Sequence[Tensor], path: Path, inputs: L
         # torch may spill big weights into one file per tensor beside the model; exporting into a
         # scratch directory and re-saving gathers them into a single model.onnx.data.
         scratch = Path(tmp) / "model.onnx"
+        extra = {}
+        if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+            # Newer PyTorch defaults to the dynamo exporter; the contract's names and dynamic
+            # axes are written for the TorchScript exporter, the only one PyTorch 1.13 has.
+            extra["dynamo"] = False
         with torch.no_grad():
             torch.onnx.export(module, tuple(args), str(scratch), input_names=inputs,
                               output_names=outputs, dynamic_axes=dynamic, opset_version=OPSET,
-                              do_constant_folding=True)
+                              do_constant_folding=True, **extra)
         model = onnx.load(str(scratch))
         external = _total_bytes(model) > EXTERNAL_DATA_BYTES
         data = path.with_name(path.name + ".data")

@@ -102,6 +102,15 @@ class RunContext:
         return self.work / f"{stage}.pt"
 
 
+def load_checkpoint(path: Path) -> dict:
+    """Load one of the recipe's own checkpoints on the CPU.
+
+    They hold random-generator states besides tensors; PyTorch 2.6+ would refuse those under its
+    ``weights_only`` default, and these files are the run's own.
+    """
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
 def lr_at(step: int, stage: StageConfig) -> float:
     """Linear warm-up, then cosine decay to a tenth of the peak."""
     if step < stage.warmup:
@@ -140,7 +149,7 @@ def run_stage(ctx: RunContext, name: str, stage: StageConfig, modules: Dict[str,
     step, elapsed = 0, 0.0
     path = ctx.checkpoint(name)
     if path.exists():
-        state = torch.load(path, map_location="cpu")
+        state = load_checkpoint(path)
         for key, module in modules.items():
             module.load_state_dict(state["modules"][key])
         if state.get("done"):
@@ -344,7 +353,7 @@ def build_cache(ctx: RunContext, comp: Components) -> Dict[str, Tensor]:
     """
     path = ctx.checkpoint("cache")
     if path.exists():
-        cache = torch.load(path, map_location="cpu")
+        cache = load_checkpoint(path)
         comp.clip.image_encoder.output_scale.fill_(float(cache["clip_scale"]))
         comp.scaling_factor = float(cache["scaling_factor"])
         return cache
@@ -514,14 +523,14 @@ def load_components(work: Path, device: torch.device = torch.device("cpu")) -> C
     for stage in ("vae", "clip", "caption", "uvit"):
         if not (work / f"{stage}.pt").exists():
             raise FileNotFoundError(f"{work} lacks {stage}.pt: the {stage} stage has not run")
-    vae = torch.load(work / "vae.pt", map_location="cpu")
+    vae = load_checkpoint(work / "vae.pt")
     comp.vae.load_state_dict(vae["modules"]["vae"])
-    comp.clip.load_state_dict(torch.load(work / "clip.pt", map_location="cpu")["modules"]["clip"])
-    cap = torch.load(work / "caption.pt", map_location="cpu")["modules"]
+    comp.clip.load_state_dict(load_checkpoint(work / "clip.pt")["modules"]["clip"])
+    cap = load_checkpoint(work / "caption.pt")["modules"]
     comp.reduction.load_state_dict(cap["reduction"])
     comp.caption_decoder.load_state_dict(cap["decoder"])
-    comp.uvit.load_state_dict(torch.load(work / "uvit.pt", map_location="cpu")["modules"]["ema"])
-    cache = torch.load(work / "cache.pt", map_location="cpu")
+    comp.uvit.load_state_dict(load_checkpoint(work / "uvit.pt")["modules"]["ema"])
+    cache = load_checkpoint(work / "cache.pt")
     comp.clip.image_encoder.output_scale.fill_(float(cache["clip_scale"]))
     comp.scaling_factor = float(cache["scaling_factor"])
     for m in comp.modules().values():
