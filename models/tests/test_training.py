@@ -186,3 +186,16 @@ def test_dataset_errors_name_the_file_and_the_problem(tmp_path):
     (root / "meta.json").unlink()
     with pytest.raises(FileNotFoundError, match="meta.json"):
         ShapesDataset(root)
+
+
+def test_command_line_smoke_run_writes_losses_and_a_bundle(tmp_path, dataset):
+    import json
+    import train_default
+    rc = train_default.main(["--data", str(dataset.root), "--smoke", "--work", str(tmp_path / "w"),
+                             "--threads", "1", "--export", str(tmp_path / "bundle")])
+    assert rc == 0
+    assert (tmp_path / "w" / "losses.csv").is_file()
+    facts = json.loads((tmp_path / "w" / "facts.json").read_text())
+    assert set(facts) >= {"vae", "clip", "caption", "cache", "uvit"}
+    manifest = json.loads((tmp_path / "bundle" / "unidiff.json").read_text())
+    assert manifest["name"] == "unidiff-shapes-default"
