@@ -1,0 +1,118 @@
+package org.unidiff.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unidiff.api.Unidiff;
+import org.unidiff.runtime.manifest.BundleManifest;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The quality benchmark: every metric of the shapes world through the public API on one bundle, printed as a
+ * table of metric, value, count, target and pass/fail.
+ *
+ * <pre>
+ * scripts/bench-quality.sh                        # the default model, every metric, default sizes
+ * scripts/bench-quality.sh --metrics t2i,caption --samples-per-metric 40 --out target/quality.md
+ * </pre>
+ */
+@Command(name = "bench-quality", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Scores every task of a shapes-world model with the analyzer and the caption parser.")
+public final class QualityBenchmark implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QualityBenchmark.class);
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle (default: the bundled default model).")
+    Path bundle;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Solver steps (default: the bundle's).")
+    Integer steps;
+
+    @Option(names = "--sampler", paramLabel = "NAME", description = "Solver (default: the bundle's).")
+    String sampler;
+
+    @Option(names = "--samples-per-metric", paramLabel = "N", defaultValue = "200",
+            description = "Images, captions or pairs per metric (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--image-only-samples", paramLabel = "N", defaultValue = "300",
+            description = "Unconditional images for validity and distinct scenes; the target counts 300 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int imageOnlySamples;
+
+    @Option(names = "--groups", paramLabel = "N", defaultValue = "100",
+            description = "Groups per group metric (default: ${DEFAULT-VALUE}).")
+    int groups;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "4",
+            description = "Outputs per request: each prompt, image or group is sampled this many times at once "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--metrics", paramLabel = "LIST", defaultValue = "all",
+            description = "Comma-separated subset of: t2i, caption, joint, image-only, text-only, variation, group, "
+                    + "group-ref, guidance (default: all).")
+    String metrics;
+
+    @Option(names = "--guidance-scales", paramLabel = "LIST", split = ",", defaultValue = "0,1,3,7",
+            description = "Scales of the guidance metric, increasing (default: ${DEFAULT-VALUE}).")
+    List<Double> guidanceScales;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
+            description = "Master seed of every prompt, image and group set (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: its choice).")
+    Integer threads;
+
+    @Option(names = "--cuda", description = "Run on the GPU through ONNX Runtime's CUDA provider.")
+    boolean cuda;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the table: CSV for *.csv, else markdown.")
+    Path out;
+
+    /**
+     * Runs the command line.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new QualityBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Set<QualityMetric> chosen;
+        QualitySettings settings;
+        try {
+            chosen = QualityMetric.parseList(metrics);
+            settings = new QualitySettings(seed, steps, sampler, samples, imageOnlySamples, groups, batch,
+                    guidanceScales);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-quality: " + e.getMessage());
+            return 2;
+        }
+        long start = System.nanoTime();
+        try (Unidiff unidiff = Unidiff.open(BenchModel.options(bundle, cuda, threads))) {
+            BundleManifest m = unidiff.manifest();
+            List<MetricRow> rows = new QualityRunner(unidiff, settings).run(chosen);
+            ResultTable table = ResultTable.ofMetrics("Quality of model '" + m.name() + "'", rows);
+            table.addNote(String.format(Locale.ROOT, "sampler %s, %d steps, guidance %s, seed %d, %d per metric, "
+                            + "%d groups, batch %d; %.0f s", settings.sampler() == null ? m.defaults().sampler()
+                            : settings.sampler(), settings.steps() == null ? m.defaults().steps() : settings.steps(),
+                    m.defaults().guidanceScale(), seed, samples, groups, batch, (System.nanoTime() - start) / 1e9));
+            System.out.print(table.toText());
+            if (out != null) {
+                TableOutput.write(out, List.of(table));
+                LOG.info("wrote {}", out);
+            }
+        }
+        return 0;
+    }
+}

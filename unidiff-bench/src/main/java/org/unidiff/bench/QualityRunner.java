@@ -1,0 +1,335 @@
+package org.unidiff.bench;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unidiff.api.GroupRequest;
+import org.unidiff.api.GroupResult;
+import org.unidiff.api.GroupSlot;
+import org.unidiff.api.ImageOnlyRequest;
+import org.unidiff.api.ImageResult;
+import org.unidiff.api.ImageToTextRequest;
+import org.unidiff.api.ImageVariationRequest;
+import org.unidiff.api.JointRequest;
+import org.unidiff.api.JointResult;
+import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.TextOnlyRequest;
+import org.unidiff.api.TextToImageRequest;
+import org.unidiff.api.Unidiff;
+import org.unidiff.shapes.Analysis;
+import org.unidiff.shapes.Analyzer;
+import org.unidiff.shapes.CaptionAttributes;
+import org.unidiff.shapes.EvalPrompt;
+import org.unidiff.shapes.Renderer;
+import org.unidiff.shapes.Scene;
+import org.unidiff.shapes.SceneAttributes;
+import org.unidiff.shapes.SceneGroup;
+
+/**
+ * Runs the quality metrics of the shapes world (spec: shapes-world.md, "Benchmark metrics") through the public
+ * API on one open model and scores the outputs with the analyzer and the caption parser.
+ */
+public final class QualityRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QualityRunner.class);
+
+    /** Independent generation of group captions draws each slot from its own seed, this far apart. */
+    private static final long BASELINE_SLOT_MIX = 0x632BE59BD9B4E019L;
+
+    private final Unidiff unidiff;
+    private final QualitySettings settings;
+    private final double defaultGuidance;
+    private final Map<Double, PromptAccuracy> seenAccuracyByScale = new HashMap<>();
+
+    /**
+     * A runner on an open model.
+     *
+     * @throws IllegalArgumentException if the model's images are not the shapes world's 64 x 64
+     */
+    public QualityRunner(Unidiff unidiff, QualitySettings settings) {
+        this.unidiff = unidiff;
+        this.settings = settings;
+        int w = unidiff.manifest().image().width();
+        int h = unidiff.manifest().image().height();
+        if (w != Renderer.IMAGE_SIZE || h != Renderer.IMAGE_SIZE) {
+            throw new IllegalArgumentException("the quality benchmark scores shapes-world images of "
+                    + Renderer.IMAGE_SIZE + " x " + Renderer.IMAGE_SIZE + " px; model '" + unidiff.manifest().name()
+                    + "' makes " + w + " x " + h);
+        }
+        this.defaultGuidance = unidiff.manifest().defaults().guidanceScale();
+    }
+
+    /** Runs the chosen metrics in their declared order and returns every row. */
+    public List<MetricRow> run(Set<QualityMetric> metrics) {
+        List<MetricRow> rows = new ArrayList<>();
+        for (QualityMetric metric : EnumSet.copyOf(metrics)) {
+            long start = System.nanoTime();
+            LOG.info("{}: running", metric.id());
+            List<MetricRow> produced = switch (metric) {
+                case T2I -> textToImage();
+                case CAPTION -> captioning();
+                case JOINT -> joint();
+                case IMAGE_ONLY -> imageOnly();
+                case TEXT_ONLY -> textOnly();
+                case VARIATION -> variation();
+                case GROUP -> groups();
+                case GROUP_REF -> groupsWithReference();
+                case GUIDANCE -> guidance();
+            };
+            rows.addAll(produced);
+            LOG.info("{}: done in {} s ({} rows)", metric.id(),
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), produced.size());
+        }
+        return rows;
+    }
+
+    private List<MetricRow> textToImage() {
+        List<MetricRow> rows = new ArrayList<>(seenAccuracy(defaultGuidance).rows("text->image", Target.atLeast(0.80)));
+        PromptAccuracy heldOut = promptAccuracy(prompts(QualityMetric.T2I, PromptSets.Pairs.HELD_OUT), defaultGuidance);
+        rows.addAll(heldOut.rows("text->image held-out", Target.atLeast(0.50)));
+        return rows;
+    }
+
+    private List<MetricRow> captioning() {
+        List<MetricRow> rows = new ArrayList<>();
+        rows.addAll(captionAccuracy(PromptSets.Pairs.SEEN).rows("captioning", Target.atLeast(0.80)));
+        rows.addAll(captionAccuracy(PromptSets.Pairs.HELD_OUT).rows("captioning held-out", Target.atLeast(0.50)));
+        return rows;
+    }
+
+    private CaptionAccuracy captionAccuracy(PromptSets.Pairs pairs) {
+        CaptionAccuracy accuracy = new CaptionAccuracy();
+        List<EvalPrompt> prompts = prompts(QualityMetric.CAPTION, pairs);
+        int[] outputs = PromptSets.split(settings.samples(), settings.batch());
+        for (int i = 0; i < prompts.size(); i++) {
+            EvalPrompt p = prompts.get(i);
+            List<String> captions = unidiff.imageToText(new ImageToTextRequest(Renderer.renderImage(p.scene()),
+                    options(p.seed(), outputs[i], null))).texts();
+            for (String caption : captions) {
+                accuracy.add(caption, SceneAttributes.of(p.scene()));
+            }
+        }
+        return accuracy;
+    }
+
+    private List<MetricRow> joint() {
+        JointAgreement agreement = new JointAgreement();
+        int[] outputs = PromptSets.split(settings.samples(), settings.batch());
+        long seed = metricSeed(QualityMetric.JOINT);
+        for (int i = 0; i < outputs.length; i++) {
+            JointResult r = unidiff.joint(new JointRequest(options(seed + i, outputs[i], null)));
+            for (int j = 0; j < r.images().size(); j++) {
+                agreement.add(r.texts().get(j), Analyzer.analyze(r.images().get(j)));
+            }
+        }
+        return List.of(
+                MetricRow.fraction("joint", "caption parses", agreement.captionParses(), Target.none()),
+                MetricRow.fraction("joint", "image has one object", agreement.imageValid(), Target.none()),
+                MetricRow.fraction("joint", "caption parses and agrees with image", agreement.agrees(),
+                        Target.atLeast(0.70)));
+    }
+
+    private List<MetricRow> imageOnly() {
+        UnconditionalImages images = new UnconditionalImages();
+        int[] outputs = PromptSets.split(settings.imageOnlySamples(), settings.batch());
+        long seed = metricSeed(QualityMetric.IMAGE_ONLY);
+        for (int i = 0; i < outputs.length; i++) {
+            for (BufferedImage image : unidiff.imageOnly(new ImageOnlyRequest(options(seed + i, outputs[i], null)))
+                    .images()) {
+                images.add(Analyzer.analyze(image));
+            }
+        }
+        int n = images.valid().count();
+        Target distinctTarget = n == QualitySettings.DISTINCT_SCENE_SAMPLES
+                ? Target.atLeast(100)
+                : Target.notJudged("(>= 100 in " + QualitySettings.DISTINCT_SCENE_SAMPLES + ")");
+        return List.of(
+                MetricRow.fraction("image only", "valid (one object)", images.valid(), Target.atLeast(0.90)),
+                MetricRow.number("image only", "distinct scenes", images.distinctScenes(), n, distinctTarget));
+    }
+
+    private List<MetricRow> textOnly() {
+        Rate parses = new Rate();
+        int[] outputs = PromptSets.split(settings.samples(), settings.batch());
+        long seed = metricSeed(QualityMetric.TEXT_ONLY);
+        for (int i = 0; i < outputs.length; i++) {
+            for (String text : unidiff.textOnly(new TextOnlyRequest(options(seed + i, outputs[i], null))).texts()) {
+                parses.add(org.unidiff.shapes.CaptionParser.parse(text).parses());
+            }
+        }
+        return List.of(MetricRow.fraction("text only", "captions that parse", parses, Target.none()));
+    }
+
+    private List<MetricRow> variation() {
+        VariationKeeping keeping = new VariationKeeping();
+        List<EvalPrompt> sources = prompts(QualityMetric.VARIATION, PromptSets.Pairs.ANY);
+        int[] outputs = PromptSets.split(settings.samples(), settings.batch());
+        for (int i = 0; i < sources.size(); i++) {
+            EvalPrompt p = sources.get(i);
+            ImageResult r = unidiff.imageVariation(new ImageVariationRequest(Renderer.renderImage(p.scene()),
+                    options(p.seed(), outputs[i], null)));
+            for (BufferedImage image : r.images()) {
+                keeping.add(SceneAttributes.of(p.scene()), Analyzer.analyze(image));
+            }
+        }
+        List<MetricRow> rows = new ArrayList<>();
+        for (Attribute a : Attribute.values()) {
+            rows.add(MetricRow.fraction("image variation", "keeps " + a.label(), keeping.kept(a), Target.none()));
+        }
+        rows.add(MetricRow.fraction("image variation", "keeps all five", keeping.allKept(), Target.none()));
+        return rows;
+    }
+
+    private List<MetricRow> groups() {
+        if (unidiff.manifest().group().maxSize() < SceneGroup.MIN_SIZE) {
+            return List.of(groupsUnsupported("grouped"));
+        }
+        GroupAgreement grouped = new GroupAgreement();
+        GroupAgreement independent = new GroupAgreement();
+        int[] outputs = PromptSets.split(settings.groups(), settings.batch());
+        long seed = metricSeed(QualityMetric.GROUP);
+        List<SceneGroup> sets = PromptSets.groups(seed, outputs.length, unidiff.manifest().group().maxSize());
+        for (int i = 0; i < sets.size(); i++) {
+            List<String> captions = sets.get(i).members().stream().map(PromptSets::shapeAndPosition).toList();
+            long requestSeed = seed + i;
+            List<GroupSlot> slots = captions.stream().map(GroupSlot::generate).toList();
+            GroupResult together = unidiff.group(GroupRequest.of(slots, options(requestSeed, outputs[i], null)));
+            for (List<BufferedImage> group : together.groups()) {
+                grouped.add(analyze(group), Attribute.STYLE);
+            }
+            // The baseline: the same captions, each drawn on its own from a seed of its own.
+            List<List<BufferedImage>> bySlot = new ArrayList<>();
+            for (int s = 0; s < captions.size(); s++) {
+                bySlot.add(unidiff.textToImage(new TextToImageRequest(captions.get(s),
+                        options(requestSeed + BASELINE_SLOT_MIX * (s + 1), outputs[i], null))).images());
+            }
+            for (int n = 0; n < outputs[i]; n++) {
+                List<BufferedImage> group = new ArrayList<>();
+                for (List<BufferedImage> slot : bySlot) {
+                    group.add(slot.get(n));
+                }
+                independent.add(analyze(group), Attribute.STYLE);
+            }
+        }
+        List<MetricRow> rows = new ArrayList<>();
+        for (Attribute a : List.of(Attribute.COLOR, Attribute.BACKGROUND, Attribute.SIZE)) {
+            rows.add(MetricRow.fraction("grouped", "all images share unstated " + a.label(), grouped.agreement(a),
+                    a == Attribute.COLOR ? Target.atLeast(0.80) : Target.none()));
+            rows.add(MetricRow.fraction("grouped", "  baseline: same captions generated independently",
+                    independent.agreement(a), Target.none()));
+        }
+        return rows;
+    }
+
+    private List<MetricRow> groupsWithReference() {
+        if (unidiff.manifest().group().maxSize() < SceneGroup.MIN_SIZE) {
+            return List.of(groupsUnsupported("grouped with reference"));
+        }
+        ReferenceAgreement agreement = new ReferenceAgreement();
+        int[] outputs = PromptSets.split(settings.groups(), settings.batch());
+        long seed = metricSeed(QualityMetric.GROUP_REF);
+        List<SceneGroup> sets = PromptSets.groups(seed, outputs.length, unidiff.manifest().group().maxSize());
+        for (int i = 0; i < sets.size(); i++) {
+            List<Scene> members = sets.get(i).members();
+            Scene reference = members.get(0);
+            List<GroupSlot> slots = new ArrayList<>();
+            slots.add(GroupSlot.reference(Renderer.renderImage(reference), PromptSets.shapeAndPosition(reference)));
+            for (Scene m : members.subList(1, members.size())) {
+                slots.add(GroupSlot.generate(PromptSets.shapeAndPosition(m)));
+            }
+            GroupResult r = unidiff.group(GroupRequest.of(slots, options(seed + i, outputs[i], null)));
+            for (List<BufferedImage> group : r.groups()) {
+                for (BufferedImage generated : group.subList(1, group.size())) {
+                    agreement.add(SceneAttributes.of(reference), Analyzer.analyze(generated), Attribute.STYLE);
+                }
+            }
+        }
+        List<MetricRow> rows = new ArrayList<>();
+        rows.add(MetricRow.fraction("grouped with reference", "unstated style equals the reference's",
+                agreement.allEqual(), Target.atLeast(0.80)));
+        for (Attribute a : List.of(Attribute.COLOR, Attribute.BACKGROUND, Attribute.SIZE)) {
+            rows.add(MetricRow.fraction("grouped with reference", "  " + a.label() + " equals the reference's",
+                    agreement.attribute(a), Target.none()));
+        }
+        return rows;
+    }
+
+    private List<MetricRow> guidance() {
+        List<Double> scales = settings.guidanceScales();
+        List<MetricRow> rows = new ArrayList<>();
+        double[] values = new double[scales.size()];
+        int count = 0;
+        for (int i = 0; i < scales.size(); i++) {
+            double scale = scales.get(i);
+            Rate all = seenAccuracy(scale).allStated();
+            values[i] = all.value();
+            count = all.count();
+            String label = String.format(Locale.ROOT, "all attributes at scale %s%s", trim(scale),
+                    scale == defaultGuidance ? " (default)" : "");
+            rows.add(MetricRow.fraction("guidance", label, all, Target.none()));
+        }
+        boolean rises = GuidanceTrend.rises(values, GuidanceTrend.TOLERANCE);
+        rows.add(new MetricRow("guidance", "rise from scale " + trim(scales.get(0)) + " to "
+                + trim(scales.get(scales.size() - 1)), values[values.length - 1] - values[0], false, count,
+                String.format(Locale.ROOT, "> 0, no drop > %.2f", GuidanceTrend.TOLERANCE),
+                rises ? Verdict.PASS : Verdict.FAIL));
+        return rows;
+    }
+
+    private PromptAccuracy seenAccuracy(double scale) {
+        PromptAccuracy cached = seenAccuracyByScale.get(scale);
+        if (cached == null) {
+            // One prompt set for every scale, so the guidance rows differ only by the scale.
+            cached = promptAccuracy(prompts(QualityMetric.T2I, PromptSets.Pairs.SEEN), scale);
+            seenAccuracyByScale.put(scale, cached);
+        }
+        return cached;
+    }
+
+    private PromptAccuracy promptAccuracy(List<EvalPrompt> prompts, double scale) {
+        PromptAccuracy accuracy = new PromptAccuracy();
+        int[] outputs = PromptSets.split(settings.samples(), settings.batch());
+        for (int i = 0; i < prompts.size(); i++) {
+            EvalPrompt p = prompts.get(i);
+            ImageResult r = unidiff.textToImage(new TextToImageRequest(p.prompt(), options(p.seed(), outputs[i], scale)));
+            for (BufferedImage image : r.images()) {
+                accuracy.add(CaptionAttributes.full(p.scene()), Analyzer.analyze(image));
+            }
+        }
+        return accuracy;
+    }
+
+    private List<EvalPrompt> prompts(QualityMetric metric, PromptSets.Pairs pairs) {
+        int requests = PromptSets.split(settings.samples(), settings.batch()).length;
+        return PromptSets.evaluation(metricSeed(metric) + pairs.ordinal(), requests, pairs);
+    }
+
+    private SamplingOptions options(long seed, int outputs, Double guidance) {
+        return new SamplingOptions(seed, settings.steps(), settings.sampler(), guidance, outputs, null);
+    }
+
+    /** Each metric's own seed, so choosing a subset with --metrics leaves every set unchanged. */
+    private long metricSeed(QualityMetric metric) {
+        return settings.seed() * 1_000_003L + 7919L * (metric.ordinal() + 1);
+    }
+
+    private static List<Analysis> analyze(List<BufferedImage> images) {
+        return images.stream().map(Analyzer::analyze).toList();
+    }
+
+    private MetricRow groupsUnsupported(String task) {
+        return MetricRow.fraction(task, "not run: model '" + unidiff.manifest().name() + "' takes groups of at most "
+                + unidiff.manifest().group().maxSize(), Double.NaN, 0, Target.none());
+    }
+
+    private static String trim(double scale) {
+        return scale == Math.rint(scale) ? Long.toString((long) scale) : Double.toString(scale);
+    }
+}
