@@ -1,0 +1,338 @@
+package org.unidiff.bench;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.ImageToTextRequest;
+import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.TextToImageRequest;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
+import org.unidiff.runtime.Bundle;
+import org.unidiff.runtime.manifest.BundleManifest;
+import org.unidiff.sampling.solver.SamplerKind;
+import org.unidiff.shapes.Renderer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The speed benchmark: the same generations timed through the Java API and through the Python reference, where
+ * the Java time goes, and the process's memory.
+ *
+ * <pre>
+ * scripts/bench-speed.sh                                   # the default model, its sampler and steps
+ * scripts/bench-speed.sh --repeats 3 --leak-generations 100 --out target/speed.md
+ * </pre>
+ *
+ * <p>Order of work, so each number means what it says: Java timings (warm-up runs excluded), then the memory
+ * runs, reading VmHWM before anything else is loaded; then the API is closed and the bundle reopened for the
+ * step-by-step breakdown; the Python reference runs last in its own process.
+ */
+@Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Times generations in Java and in the Python reference, splits the Java time, reads memory.")
+public final class SpeedBenchmark implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchmark.class);
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle (default: the bundled default model).")
+    Path bundle;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Solver steps (default: the bundle's).")
+    Integer steps;
+
+    @Option(names = "--sampler", paramLabel = "NAME", description = "Solver (default: the bundle's).")
+    String sampler;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
+            description = "Timed repetitions per task (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
+            description = "Untimed runs per task first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the first repetition.")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Intra-op threads of ONNX Runtime and of torch (default: each library's choice).")
+    Integer threads;
+
+    @Option(names = "--cuda", description = "Run the Java side on the GPU (the reference stays on CPU).")
+    boolean cuda;
+
+    @Option(names = "--leak-generations", paramLabel = "N", defaultValue = "1000",
+            description = "Small generations (t2i, captioning, joint in turn) before reading the RSS again "
+                    + "(default: ${DEFAULT-VALUE}; 0 skips).")
+    int leakGenerations;
+
+    @Option(names = "--leak-steps", paramLabel = "N", defaultValue = "2",
+            description = "Solver steps of each small generation (default: ${DEFAULT-VALUE}).")
+    int leakSteps;
+
+    @Option(names = "--no-python", description = "Skip the Python reference.")
+    boolean noPython;
+
+    @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3",
+            description = "Python with torch and numpy (default: ${DEFAULT-VALUE}).")
+    Path python;
+
+    @Option(names = "--reference-work", paramLabel = "DIR", defaultValue = "models/work/default",
+            description = "Training run with the PyTorch checkpoints the reference loads (default: ${DEFAULT-VALUE}).")
+    Path referenceWork;
+
+    @Option(names = "--repo", paramLabel = "DIR",
+            description = "Repository root (default: the working directory or the nearest parent holding models/).")
+    Path repo;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the tables: CSV for *.csv, else markdown.")
+    Path out;
+
+    /**
+     * Runs the command line.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SpeedBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        UnidiffOptions options;
+        try {
+            if (repeats < 1 || warmup < 0 || leakGenerations < 0 || leakSteps < 1) {
+                throw new IllegalArgumentException("need --repeats >= 1, --warmup >= 0, --leak-generations >= 0 and "
+                        + "--leak-steps >= 1");
+            }
+            options = BenchModel.options(bundle, cuda, threads);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-speed: " + e.getMessage());
+            return 2;
+        }
+        Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
+        List<ResultTable> tables = new ArrayList<>();
+        Map<SpeedTask, Timings> java = new EnumMap<>(SpeedTask.class);
+        BufferedImage apiImage;
+        String apiCaption;
+        String samplerName;
+        int resolvedSteps;
+        double guidance;
+        ResultTable memory;
+        String modelName;
+        try (Unidiff unidiff = Unidiff.open(options)) {
+            BundleManifest m = unidiff.manifest();
+            modelName = m.name();
+            samplerName = SamplerKind.parse(sampler != null ? sampler : m.defaults().sampler()).id();
+            resolvedSteps = steps != null ? steps : m.defaults().steps();
+            guidance = m.defaults().guidanceScale();
+            for (SpeedTask task : SpeedTask.values()) {
+                if (task.groupSize() > m.group().maxSize()) {
+                    LOG.info("{}: skipped, model '{}' takes groups of at most {}", task.id(), modelName,
+                            m.group().maxSize());
+                    continue;
+                }
+                LOG.info("{}: {} warm-up and {} timed runs", task.id(), warmup, repeats);
+                for (int i = 0; i < warmup; i++) {
+                    task.run(unidiff, seed + i, resolvedSteps, samplerName);
+                }
+                Timings t = new Timings();
+                for (int i = 0; i < repeats; i++) {
+                    long start = System.nanoTime();
+                    task.run(unidiff, seed + i, resolvedSteps, samplerName);
+                    t.add(System.nanoTime() - start);
+                }
+                java.put(task, t);
+            }
+            // The API's own outputs, which the step-by-step breakdown must reproduce.
+            SamplingOptions one = new SamplingOptions(seed, resolvedSteps, samplerName, null, 1, null);
+            apiImage = unidiff.textToImage(new TextToImageRequest(SpeedTask.PROMPT, one)).image();
+            apiCaption = unidiff.imageToText(new ImageToTextRequest(SpeedTask.captionInput(), one)).text();
+            memory = memoryTable(unidiff, samplerName);
+        }
+        ResultTable breakdown = breakdownTable(options, bundleDir, samplerName, resolvedSteps, guidance, java,
+                apiImage, apiCaption);
+        ReferenceSpeed.Result reference = reference(bundleDir, samplerName, resolvedSteps, guidance);
+        tables.add(speedTable(modelName, samplerName, resolvedSteps, java, reference));
+        tables.add(breakdown);
+        tables.add(memory);
+        for (ResultTable table : tables) {
+            System.out.println(table.toText());
+        }
+        if (out != null) {
+            TableOutput.write(out, tables);
+            LOG.info("wrote {}", out);
+        }
+        return 0;
+    }
+
+    private ResultTable speedTable(String model, String samplerName, int resolvedSteps, Map<SpeedTask, Timings> java,
+                                   ReferenceSpeed.Result reference) {
+        ResultTable table = new ResultTable("Speed of model '" + model + "', " + samplerName + ", " + resolvedSteps
+                + " steps (ms per call)", List.of("task", "java median", "java p90", "python median", "python p90",
+                "java / python"));
+        for (SpeedTask task : SpeedTask.values()) {
+            Timings j = java.get(task);
+            Optional<String> whyNot = reference.whyNot(task.id());
+            Timings p = reference.timings().get(task.id());
+            table.addRow(List.of(task.label(), millis(j == null ? Double.NaN : j.medianMillis()),
+                    millis(j == null ? Double.NaN : j.p90Millis()),
+                    whyNot.isPresent() ? "not available" : millis(p.medianMillis()),
+                    whyNot.isPresent() ? "-" : millis(p.p90Millis()),
+                    j == null || whyNot.isPresent() ? "-"
+                            : String.format(Locale.ROOT, "%.2f", j.medianMillis() / p.medianMillis())));
+        }
+        table.addNote(String.format(Locale.ROOT, "median and p90 of %d runs after %d warm-up runs; "
+                + "ONNX Runtime threads: %s; torch threads: %s", repeats, warmup,
+                threads == null ? "default" : threads, reference.threads() == 0 ? "-" : reference.threads()));
+        reference.unavailable().forEach((task, why) -> table.addNote("python reference "
+                + (task.equals("*") ? "" : task + " ") + "not available: " + why));
+        return table;
+    }
+
+    private ResultTable memoryTable(Unidiff unidiff, String samplerName) {
+        ResultTable table = new ResultTable("Memory (resident set of the whole process, native included)",
+                List.of("measure", "value"));
+        Optional<ProcessMemory> afterTiming = ProcessMemory.now();
+        if (afterTiming.isEmpty()) {
+            table.addRow(List.of("resident memory", "not available (no /proc/self/status)"));
+            return table;
+        }
+        table.addRow(List.of("peak RSS (VmHWM) after the timing runs", mib(afterTiming.get().peakMib())));
+        table.addRow(List.of("RSS before the small generations", mib(afterTiming.get().rssMib())));
+        double heapBefore = heapMib();
+        List<SpeedTask> cycle = List.of(SpeedTask.T2I_1, SpeedTask.CAPTION, SpeedTask.JOINT);
+        long start = System.nanoTime();
+        for (int i = 0; i < leakGenerations; i++) {
+            cycle.get(i % cycle.size()).run(unidiff, seed + i, leakSteps, samplerName);
+            if ((i + 1) % 100 == 0) {
+                LOG.info("memory: {} of {} small generations, RSS {}", i + 1, leakGenerations,
+                        mib(ProcessMemory.now().map(ProcessMemory::rssMib).orElse(Double.NaN)));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ProcessMemory after = ProcessMemory.now().orElseThrow();
+        double heapAfter = heapMib();
+        table.addRow(List.of("RSS after " + leakGenerations + " small generations (" + leakSteps + " steps)",
+                mib(after.rssMib())));
+        table.addRow(List.of("RSS growth", mib(after.rssMib() - afterTiming.get().rssMib())));
+        table.addRow(List.of("peak RSS (VmHWM) at the end", mib(after.peakMib())));
+        table.addRow(List.of("Java heap in use after GC, before / after", mib(heapBefore) + " / " + mib(heapAfter)));
+        table.addNote(String.format(Locale.ROOT, "the small generations cycle text->image, captioning and joint; "
+                + "%.1f s", seconds));
+        return table;
+    }
+
+    private ResultTable breakdownTable(UnidiffOptions options, Path bundleDir, String samplerName, int resolvedSteps,
+                                       double guidance, Map<SpeedTask, Timings> java, BufferedImage apiImage,
+                                       String apiCaption) {
+        ResultTable table = new ResultTable("Where the Java time goes (ms per call, median)",
+                List.of("task", "stage", "median ms", "share"));
+        SamplerKind kind = SamplerKind.parse(samplerName);
+        try (Bundle b = Bundle.load(bundleDir, options.execution())) {
+            ProfiledPipeline pipeline = new ProfiledPipeline(b);
+            boolean same = true;
+            for (SpeedTask task : List.of(SpeedTask.T2I_1, SpeedTask.CAPTION)) {
+                boolean captioning = task == SpeedTask.CAPTION;
+                Map<Stage, Timings> stages = new EnumMap<>(Stage.class);
+                Timings total = new Timings();
+                Timings samplerOnly = new Timings();
+                for (int i = 0; i < warmup + repeats; i++) {
+                    long s = seed + i;
+                    ProfiledPipeline.Run run = captioning
+                            ? pipeline.imageToText(SpeedTask.captionInput(), s, kind, resolvedSteps, guidance, 1)
+                            : pipeline.textToImage(SpeedTask.PROMPT, s, kind, resolvedSteps, guidance, 1);
+                    long samplerAlone = pipeline.samplerOnlyNanos(captioning, s, kind, resolvedSteps, guidance, 1);
+                    if (i == 0) {
+                        same &= captioning ? run.captions().get(0).equals(apiCaption)
+                                : Arrays.equals(Renderer.toBytes(run.images().get(0)), Renderer.toBytes(apiImage));
+                    }
+                    if (i < warmup) {
+                        continue;
+                    }
+                    long sum = 0;
+                    for (Map.Entry<Stage, Long> e : run.nanos().entrySet()) {
+                        stages.computeIfAbsent(e.getKey(), k -> new Timings()).add(e.getValue());
+                        sum += e.getValue();
+                    }
+                    total.add(sum);
+                    samplerOnly.add(samplerAlone);
+                }
+                double totalMs = total.medianMillis();
+                for (Map.Entry<Stage, Timings> e : stages.entrySet()) {
+                    double ms = e.getValue().medianMillis();
+                    table.addRow(List.of(task.label(), e.getKey().label(), millis(ms),
+                            String.format(Locale.ROOT, "%.1f%%", 100 * ms / totalMs)));
+                }
+                table.addRow(List.of(task.label(), "total of the stages", millis(totalMs), "100%"));
+                Timings api = java.get(task);
+                table.addRow(List.of(task.label(), "the API call (speed table)", millis(api == null ? Double.NaN
+                        : api.medianMillis()), ""));
+                table.addRow(List.of(task.label(), "sampler alone (transformer predicting zeros)",
+                        millis(samplerOnly.medianMillis()), ""));
+            }
+            // The seeds' first run is compared with the API's output for the same seed.
+            table.addNote("the step-by-step pipeline " + (same ? "reproduces" : "DOES NOT reproduce")
+                    + " the API's image and caption for the same seed");
+        }
+        return table;
+    }
+
+    private ReferenceSpeed.Result reference(Path bundleDir, String samplerName, int resolvedSteps, double guidance) {
+        if (noPython) {
+            return ReferenceSpeed.Result.notAvailable("skipped (--no-python)");
+        }
+        Path root = repo != null ? repo : findRepo();
+        if (root == null) {
+            return ReferenceSpeed.Result.notAvailable("repository root not found from " + Path.of("").toAbsolutePath()
+                    + " (--repo)");
+        }
+        Path work = referenceWork.isAbsolute() ? referenceWork : root.resolve(referenceWork);
+        ReferenceSpeed.Config config = new ReferenceSpeed.Config(python, root, work, bundleDir,
+                threads == null ? 0 : threads);
+        Optional<String> why = ReferenceSpeed.precheck(config, samplerName);
+        if (why.isPresent()) {
+            return ReferenceSpeed.Result.notAvailable(why.get());
+        }
+        LOG.info("reference: timing the same tasks in PyTorch");
+        return ReferenceSpeed.run(config, List.of(SpeedTask.values()), resolvedSteps, guidance, seed, warmup, repeats);
+    }
+
+    private static Path findRepo() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve(ReferenceSpeed.SCRIPT))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        return null;
+    }
+
+    private static double heapMib() {
+        Runtime rt = Runtime.getRuntime();
+        // A request, not a guarantee; good enough to tell a leak (steady growth) from noise.
+        System.gc();
+        return (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0);
+    }
+
+    private static String millis(double ms) {
+        return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%.1f", ms);
+    }
+
+    private static String mib(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f MiB", value);
+    }
+}
