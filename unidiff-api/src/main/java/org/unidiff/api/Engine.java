@@ -3,6 +3,7 @@ package org.unidiff.api;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.runtime.Bundle;
@@ -28,7 +29,8 @@ import org.unidiff.sampling.solver.Solvers;
  * <h2>Noise</h2>
  * Output i of stage k draws from stream i of seed {@code stageSeed(seed, k)} (stage 0 uses the
  * request seed itself), so outputs do not depend on how many were asked for. Sampling the VAE
- * latent of an input image uses its own stream, {@link #imageEncodingNoise(long)}.
+ * latent of an input image uses its own stream, {@link #imageEncodingNoise(long)}. Both come
+ * from {@link SamplingHooks}, seeded unless a test substitutes recorded noise.
  */
 final class Engine {
 
@@ -36,14 +38,51 @@ final class Engine {
     private static final long STAGE_MIX = 0x9E3779B97F4A7C15L;
     private static final long IMAGE_MIX = 0xC2B2AE3D27D4EB4FL;
 
+    /**
+     * Where the noise of sampling and of image encoding comes from, and a look at each stage's
+     * final latents. The default is {@link #SEEDED}; the golden parity test replays the noise a
+     * Python reference recorded and compares the latents.
+     */
+    interface SamplingHooks {
+
+        /** One source per output for a sampling stage, given the stage's derived seed. */
+        List<NoiseSource> samplingNoise(Stage stage, long stageSeed, int outputs);
+
+        /** The source of one input image's VAE sample. */
+        NoiseSource imageEncodingNoise(long seed);
+
+        /** Told every stage's final latents, before they are decoded. */
+        default void sampled(Stage stage, List<SampleLatents> latents) {
+        }
+    }
+
+    /** Seeded streams: {@code SeededNoiseSource.streams(stageSeed, outputs)}, images {@code seed ^ IMAGE_MIX}. */
+    static final SamplingHooks SEEDED = new SamplingHooks() {
+        @Override
+        public List<NoiseSource> samplingNoise(Stage stage, long stageSeed, int outputs) {
+            return SeededNoiseSource.streams(stageSeed, outputs);
+        }
+
+        @Override
+        public NoiseSource imageEncodingNoise(long seed) {
+            return SeededNoiseSource.of(seed ^ IMAGE_MIX);
+        }
+    };
+
     private final Bundle bundle;
     private final BundleManifest manifest;
     private final NoiseSchedule schedule;
+    private final SamplingHooks hooks;
 
     Engine(Bundle bundle) {
+        this(bundle, SEEDED);
+    }
+
+    Engine(Bundle bundle, SamplingHooks hooks) {
         this.bundle = bundle;
         this.manifest = bundle.manifest();
         this.schedule = manifest.schedule().toNoiseSchedule();
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
     }
 
     BundleManifest manifest() {
@@ -103,8 +142,8 @@ final class Engine {
     }
 
     /** The noise of the VAE sample of a request's input image(s). */
-    static NoiseSource imageEncodingNoise(long seed) {
-        return SeededNoiseSource.of(seed ^ IMAGE_MIX);
+    NoiseSource imageEncodingNoise(long seed) {
+        return hooks.imageEncodingNoise(seed);
     }
 
     /** The images of the pixels the VAE saw for an input (cropped and resized). */
@@ -123,7 +162,7 @@ final class Engine {
         GuidedJointModel.Builder builder = GuidedJointModel.builder(plan, shape, schedule, bundle.transformer())
                 .guidanceScale(o.guidance())
                 .givens(givens)
-                .noise(SeededNoiseSource.streams(seed, o.outputs()));
+                .noise(hooks.samplingNoise(stage, seed, o.outputs()));
         if (o.dataType() != null) {
             builder.dataType(o.dataType());
         }
@@ -141,7 +180,9 @@ final class Engine {
                         event.totalEvaluations(), stage.index(), stage.count()));
                 return true;
             });
-            return model.split(end);
+            List<SampleLatents> latents = model.split(end);
+            hooks.sampled(stage, latents);
+            return latents;
         } catch (SamplingCancelledException e) {
             throw new GenerationCancelledException(stage.name() + ": cancelled before model evaluation "
                     + e.evaluation() + " of " + solver.evaluations());

@@ -41,8 +41,13 @@ public final class Unidiff implements AutoCloseable {
     private boolean closed;
 
     private Unidiff(Bundle bundle) {
+        this(bundle, Engine.SEEDED);
+    }
+
+    /** Test seam: an instance whose noise (and view of final latents) is {@code hooks}'. */
+    Unidiff(Bundle bundle, Engine.SamplingHooks hooks) {
         this.bundle = bundle;
-        this.engine = new Engine(bundle);
+        this.engine = new Engine(bundle, hooks);
     }
 
     /**
@@ -94,7 +99,7 @@ public final class Unidiff implements AutoCloseable {
     public TextResult imageToText(ImageToTextRequest request, RunControl control) {
         return guarded(() -> {
             ResolvedOptions o = engine.resolve(request.options());
-            ImageCondition image = engine.encodeImage(request.image(), Engine.imageEncodingNoise(o.seed()));
+            ImageCondition image = engine.encodeImage(request.image(), engine.imageEncodingNoise(o.seed()));
             JointShape shape = engine.shape(1);
             GivenValues givens = GivenValues.builder(shape).image(0, image.latent(), image.clip()).build();
             List<SampleLatents> out = engine.sample(TaskPlan.imageToText(), givens, o, Stage.only("image-to-text"),
@@ -164,7 +169,7 @@ public final class Unidiff implements AutoCloseable {
         return guarded(() -> {
             ResolvedOptions o = engine.resolve(request.options());
             TwoStagePlan plan = TwoStagePlan.imageVariation(UnconditionalText.NOISE);
-            ImageCondition image = engine.encodeImage(request.image(), Engine.imageEncodingNoise(o.seed()));
+            ImageCondition image = engine.encodeImage(request.image(), engine.imageEncodingNoise(o.seed()));
             JointShape shape = engine.shape(1);
             GivenValues first = GivenValues.builder(shape).image(0, image.latent(), image.clip()).build();
             List<SampleLatents> texts = engine.sample(plan.first(), first, o,
@@ -228,7 +233,7 @@ public final class Unidiff implements AutoCloseable {
                 if (slot.generated()) {
                     planSlots.add(GroupSlot.generate(captioned));
                 } else {
-                    ImageCondition ref = engine.encodeImage(slot.reference(), Engine.imageEncodingNoise(o.seed() + i));
+                    ImageCondition ref = engine.encodeImage(slot.reference(), engine.imageEncodingNoise(o.seed() + i));
                     givens.image(i, ref.latent(), ref.clip());
                     planSlots.add(request.referenceMode() == ReferenceMode.CLEAN
                             ? GroupSlot.cleanReference(captioned) : GroupSlot.renoisedReference(captioned));
