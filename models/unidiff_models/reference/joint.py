@@ -101,12 +101,12 @@ class GuidedJoint:
         out = {}
         for g in range(self.plan.group_size):
             for stream in STREAMS:
-                reads = any(self.plan.role(p, g, stream) in (Role.CONDITION, Role.RENOISE)
-                            for p in range(self.active_passes))
-                if reads and (g, stream) not in givens:
+                reads = [self.plan.role(p, g, stream) in (Role.CONDITION, Role.RENOISE)
+                         for p in range(len(self.plan.passes))]
+                if any(reads[:self.active_passes]) and (g, stream) not in givens:
                     raise ValueError(f"plan {self.plan.name!r} reads a given value for slot {g} "
                                      f"{stream} but none was given")
-                if (g, stream) in givens:
+                if (g, stream) in givens and any(reads):
                     v = np.asarray(givens[(g, stream)], dtype=np.float64)
                     size = self.sizes.stream_size(stream)
                     if v.shape == (size,):
