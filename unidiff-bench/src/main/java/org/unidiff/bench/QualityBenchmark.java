@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
 import org.unidiff.runtime.manifest.BundleManifest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -90,18 +91,27 @@ public final class QualityBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Set<QualityMetric> chosen;
         QualitySettings settings;
+        UnidiffOptions options;
         try {
             chosen = QualityMetric.parseList(metrics);
             settings = new QualitySettings(seed, steps, sampler, samples, imageOnlySamples, groups, batch,
                     guidanceScales);
+            options = BenchModel.options(bundle, cuda, threads);
         } catch (IllegalArgumentException e) {
             System.err.println("bench-quality: " + e.getMessage());
             return 2;
         }
         long start = System.nanoTime();
-        try (Unidiff unidiff = Unidiff.open(BenchModel.options(bundle, cuda, threads))) {
+        try (Unidiff unidiff = Unidiff.open(options)) {
             BundleManifest m = unidiff.manifest();
-            List<MetricRow> rows = new QualityRunner(unidiff, settings).run(chosen);
+            QualityRunner runner;
+            try {
+                runner = new QualityRunner(unidiff, settings);
+            } catch (IllegalArgumentException e) {
+                System.err.println("bench-quality: " + e.getMessage());
+                return 2;
+            }
+            List<MetricRow> rows = runner.run(chosen);
             ResultTable table = ResultTable.ofMetrics("Quality of model '" + m.name() + "'", rows);
             table.addNote(String.format(Locale.ROOT, "sampler %s, %d steps, guidance %s, seed %d, %d per metric, "
                             + "%d groups, batch %d; %.0f s", settings.sampler() == null ? m.defaults().sampler()

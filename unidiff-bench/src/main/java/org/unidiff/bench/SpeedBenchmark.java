@@ -195,8 +195,9 @@ public final class SpeedBenchmark implements Callable<Integer> {
                             : String.format(Locale.ROOT, "%.2f", j.medianMillis() / p.medianMillis())));
         }
         table.addNote(String.format(Locale.ROOT, "median and p90 of %d runs after %d warm-up runs; "
-                + "ONNX Runtime threads: %s; torch threads: %s", repeats, warmup,
-                threads == null ? "default" : threads, reference.threads() == 0 ? "-" : reference.threads()));
+                + "ONNX Runtime threads: %s%s; torch threads: %s (CPU)", repeats, warmup,
+                threads == null ? "default" : threads, cuda ? " (CUDA)" : "",
+                reference.threads() == 0 ? "-" : reference.threads()));
         reference.unavailable().forEach((task, why) -> table.addNote("python reference "
                 + (task.equals("*") ? "" : task + " ") + "not available: " + why));
         return table;
@@ -212,6 +213,10 @@ public final class SpeedBenchmark implements Callable<Integer> {
         }
         table.addRow(List.of("peak RSS (VmHWM) after the timing runs", mib(afterTiming.get().peakMib())));
         table.addRow(List.of("RSS before the small generations", mib(afterTiming.get().rssMib())));
+        if (leakGenerations == 0) {
+            table.addNote("no small generations (--leak-generations 0)");
+            return table;
+        }
         double heapBefore = heapMib();
         List<SpeedTask> cycle = List.of(SpeedTask.T2I_1, SpeedTask.CAPTION, SpeedTask.JOINT);
         long start = System.nanoTime();

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs a benchmark of module unidiff-bench in a JVM of its own (not Maven's, so that the memory the
+# speed benchmark reads is the library's alone), after building the module and what it depends on.
+#
+#   unidiff-bench/bench.sh quality [options]    # org.unidiff.bench.QualityBenchmark, --help for options
+#   unidiff-bench/bench.sh speed [options]      # org.unidiff.bench.SpeedBenchmark
+#
+# Runs from the repository root, so the default bundle (models/default/bundle) and the Python
+# reference (models/) are found. Environment: JAVA_OPTS (extra JVM options), UNIDIFF_MVN_ARGS
+# (extra Maven options, e.g. -o), UNIDIFF_BENCH_SKIP_BUILD=1 (use the last build as it is).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TARGET="$ROOT/unidiff-bench/target"
+
+case "${1:-}" in
+  quality) MAIN=org.unidiff.bench.QualityBenchmark ;;
+  speed) MAIN=org.unidiff.bench.SpeedBenchmark ;;
+  *) echo "usage: $0 quality|speed [options]   (--help after the name lists the options)" >&2; exit 2 ;;
+esac
+shift
+
+cd "$ROOT"
+if [[ "${UNIDIFF_BENCH_SKIP_BUILD:-}" != 1 || ! -f "$TARGET/classpath.txt" ]]; then
+  command -v mvn >/dev/null || { echo "bench: Maven (mvn) is needed to build the benchmarks" >&2; exit 1; }
+  LOG="$TARGET/bench-build.log"
+  mkdir -p "$TARGET"
+  # shellcheck disable=SC2086
+  if ! mvn -B -ntp ${UNIDIFF_MVN_ARGS:-} -pl unidiff-bench -am package -Dmaven.test.skip=true >"$LOG" 2>&1; then
+    tail -n 40 "$LOG" >&2
+    echo "bench: build failed; the whole Maven log is in $LOG" >&2
+    exit 1
+  fi
+fi
+
+# shellcheck disable=SC2086
+exec java -Djava.awt.headless=true ${JAVA_OPTS:-} -cp "$TARGET/unidiff-bench.jar:$(cat "$TARGET/classpath.txt")" \
+  "$MAIN" "$@"
