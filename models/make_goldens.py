@@ -23,17 +23,24 @@ What is inside (``goldens.json`` lists every array with its role and tolerance):
   only, text only, both variations, guidance 0, and groups with clean and re-noised references:
   the recorded per-sample noise of every stage (in the Java ``GuidedJointModel`` draw order), the
   VAE-sample noise of every input image, the final latents, decoded images and captions.
+
+Component tolerances are fixed (1e-4). End-to-end tolerances are measured per case: the case is
+replayed twice with the transformer's outputs jittered by 1e-6 (relative, about the size of the
+ONNX Runtime vs PyTorch differences) and the stored tolerance is 5 times the change that caused
+in the final latents (at least 1e-5) and in the decoded 8-bit images (at least 1 level), because
+how much a few guided solver steps amplify rounding depends on the model.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import numpy as np
 import torch
@@ -41,7 +48,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from unidiff_models.reference.joint import CLIP, LATENT, TEXT_PART  # noqa: E402
-from unidiff_models.reference.noise import RecordingStream  # noqa: E402
+from unidiff_models.reference.noise import RecordingStream, ReplayStream  # noqa: E402
 from unidiff_models.reference.pipeline import (ReferencePipeline, TaskOutput,  # noqa: E402
                                                to_bytes)
 
@@ -54,12 +61,13 @@ COMPONENT_FILES = ("unidiff.json", "transformer/model.onnx", "vae_encoder/model.
 # ONNX Runtime and PyTorch float32 kernels differ by rounding only; 1e-4 leaves room for the
 # summation order of a few hundred-wide dot products without hiding a wrong weight or layout.
 COMPONENT_ATOL = 1e-4
-# Final latents of the short end-to-end runs. On the smoke bundle Java and the reference differ
-# by at most 1.4e-5 there, while a swapped pass order moves them by 0.19, guidance 8 instead of 7
-# by 0.027 and a pure-noise timestep of 999 instead of 1000 by 6e-4.
-LATENT_ATOL = 2e-4
-# Decoded images are compared as 8-bit levels, where rounding may flip one level.
-IMAGE_LEVELS = 1
+# End-to-end tolerances are measured per case (see run_case): the change that jittering the
+# transformer's outputs by JITTER (relative, about the ONNX Runtime vs PyTorch difference of
+# the components) causes in the final latents and decoded 8-bit images, times MARGIN, and at
+# least LATENT_ATOL_MIN for latents and 1 level for images.
+JITTER = 1e-6
+MARGIN = 5
+LATENT_ATOL_MIN = 1e-5
 PROMPTS = ("a large red circle in the center", "A small, BLUE square at the top left!",
            "a green triangle on a purple zebra", "")
 
@@ -167,23 +175,69 @@ def _streams(seed: int, stage: int, n: int) -> List[RecordingStream]:
     return [RecordingStream(seed * 1000 + stage * 100 + i) for i in range(n)]
 
 
-def _stage_doc(gold: Goldens, prefix: str, out: TaskOutput, streams) -> dict:
-    doc = {"evaluations": out.evaluations,
-           "noise": [gold.put(f"{prefix}.noise{i}", s.recorded(), "<f4")
-                     for i, s in enumerate(streams)]}
+def _stage_parts(out: TaskOutput) -> Dict[str, tuple]:
+    """Per generated part: (slots, [N, slots, ...] float64 values)."""
+    parts = {}
     for part in (LATENT, CLIP, TEXT_PART):
-        slots = [g for g, parts in enumerate(out.latents[0]) if part in parts]
+        slots = [g for g, found in enumerate(out.latents[0]) if part in found]
         if slots:
-            value = np.stack([np.stack([sample[g][part] for g in slots]) for sample in out.latents])
-            doc[part] = {"slots": slots, "array": gold.put(f"{prefix}.{part}", value, "<f8")}
-    return doc
+            parts[part] = (slots, np.stack([np.stack([sample[g][part] for g in slots])
+                                            for sample in out.latents]))
+    return parts
+
+
+def _execute(p: ReferencePipeline, case: dict, images: np.ndarray, first, second,
+             image_stream: Callable[[], object]) -> TaskOutput:
+    task, steps, s = case["task"], case["steps"], case["guidance"]
+    if task == "text_to_image":
+        return p.text_to_image(case["prompt"], first, steps, s)
+    if task == "image_to_text":
+        return p.image_to_text(images[case["image"]], image_stream(), first, steps, s)
+    if task == "joint":
+        return p.joint(first, steps, s)
+    if task == "image_only":
+        return p.image_only(first, steps, s)
+    if task == "text_only":
+        return p.text_only(first, steps, s)
+    if task == "image_variation":
+        return p.image_variation(images[case["image"]], image_stream(), first, second, steps, s)
+    if task == "text_variation":
+        return p.text_variation(case["prompt"], first, second, steps, s)
+    if task == "group":
+        slots = [(sl["caption"], None if sl.get("image") is None else images[sl["image"]])
+                 for sl in case["slots"]]
+        refs = {i: image_stream() for i, (_, ref) in enumerate(slots) if ref is not None}
+        return p.group(slots, case["reference_mode"] == "renoised", refs, first, steps, s)
+    raise ValueError(f"unknown task {task}")
+
+
+@contextlib.contextmanager
+def jittered_network(p: ReferencePipeline, relative: float, seed: int):
+    """Multiplies every transformer output by ``1 + relative * N(0, 1)`` (a fixed pattern per
+    call), a stand-in for the rounding differences of another float32 implementation."""
+    rng = np.random.default_rng(seed)
+    plain = p.net
+
+    def net(*args):
+        return tuple(o * (1.0 + relative * rng.standard_normal(o.shape)).astype(np.float32)
+                     for o in plain(*args))
+
+    p.net = net
+    try:
+        yield
+    finally:
+        del p.net  # back to the class's method
 
 
 def run_case(p: ReferencePipeline, gold: Goldens, case: dict, images: np.ndarray) -> dict:
-    """Runs one end-to-end case with fresh recorded noise and stores everything it drew and made."""
-    name, task = case["name"], case["task"]
-    n, steps, s = case["outputs"], case["steps"], case["guidance"]
-    seed = case["seed"]
+    """Runs one end-to-end case with fresh recorded noise and stores everything it drew and made.
+
+    The case is then replayed twice on the same noise with the transformer's outputs jittered by
+    ``JITTER`` (relative); the tolerances stored for its latents and images are ``MARGIN`` times
+    the largest change that caused, so they follow how strongly this model and task amplify
+    float rounding over the solve instead of being one guess for every model.
+    """
+    name, n, seed = case["name"], case["outputs"], case["seed"]
     prefix = f"cases.{name}"
     vae_streams: List[RecordingStream] = []
 
@@ -192,40 +246,47 @@ def run_case(p: ReferencePipeline, gold: Goldens, case: dict, images: np.ndarray
         return vae_streams[-1]
 
     first, second = _streams(seed, 0, n), _streams(seed, 1, n)
-    stage_streams = [first]
-    if task == "text_to_image":
-        out = p.text_to_image(case["prompt"], first, steps, s)
-    elif task == "image_to_text":
-        out = p.image_to_text(images[case["image"]], image_stream(), first, steps, s)
-    elif task == "joint":
-        out = p.joint(first, steps, s)
-    elif task == "image_only":
-        out = p.image_only(first, steps, s)
-    elif task == "text_only":
-        out = p.text_only(first, steps, s)
-    elif task == "image_variation":
-        out = p.image_variation(images[case["image"]], image_stream(), first, second, steps, s)
-        stage_streams = [first, second]
-    elif task == "text_variation":
-        out = p.text_variation(case["prompt"], first, second, steps, s)
-        stage_streams = [first, second]
-    elif task == "group":
-        slots = [(sl["caption"], None if sl.get("image") is None else images[sl["image"]])
-                 for sl in case["slots"]]
-        refs = {i: image_stream() for i, (_, ref) in enumerate(slots) if ref is not None}
-        out = p.group(slots, case["reference_mode"] == "renoised", refs, first, steps, s)
-    else:
-        raise ValueError(f"unknown task {task}")
+    out = _execute(p, case, images, first, second, image_stream)
     stages = out.stages or [out]
+    stage_streams = [first, second][:len(stages)]
+    base = [_stage_parts(st) for st in stages]
+    floor = [{part: 0.0 for part in parts} for parts in base]
+    image_floor = 0
+    for k in range(2):
+        replay_first = [ReplayStream(x.recorded()) for x in first]
+        replay_second = [ReplayStream(x.recorded()) for x in second]
+        replay_images = iter([ReplayStream(x.recorded()) for x in vae_streams])
+        with jittered_network(p, JITTER, seed * 10 + k):
+            again = _execute(p, case, images, replay_first, replay_second,
+                             lambda: next(replay_images))
+        for i, st in enumerate(again.stages or [again]):
+            for part, (_, values) in _stage_parts(st).items():
+                floor[i][part] = max(floor[i][part],
+                                     float(np.abs(values - base[i][part][1]).max()))
+        if out.images is not None:
+            diff = np.abs(to_bytes(again.images).astype(int) - to_bytes(out.images).astype(int))
+            image_floor = max(image_floor, int(diff.max()))
+
     doc = dict(case)
-    doc["stages"] = [_stage_doc(gold, f"{prefix}.stage{k}", st, streams)
-                     for k, (st, streams) in enumerate(zip(stages, stage_streams))]
+    doc["stages"] = []
+    for k, (st, streams) in enumerate(zip(stages, stage_streams)):
+        entry = {"evaluations": st.evaluations,
+                 "noise": [gold.put(f"{prefix}.stage{k}.noise{i}", x.recorded(), "<f4")
+                           for i, x in enumerate(streams)]}
+        for part, (slots, values) in base[k].items():
+            entry[part] = {"slots": slots,
+                           "array": gold.put(f"{prefix}.stage{k}.{part}", values, "<f8"),
+                           "jitter_change": floor[k][part],
+                           "atol": max(MARGIN * floor[k][part], LATENT_ATOL_MIN)}
+        doc["stages"].append(entry)
     doc["vae_noise"] = [gold.put(f"{prefix}.vae_noise{i}", st.recorded(), "<f4")
                         for i, st in enumerate(vae_streams)]
     if out.images is not None:
         doc["images"] = gold.put(f"{prefix}.images", out.images, "<f4")
         doc["images_u8"] = gold.put(f"{prefix}.images_u8",
                                     np.moveaxis(to_bytes(out.images), -3, -1), "|u1")
+        doc["image_jitter_levels"] = image_floor
+        doc["image_levels"] = max(1, MARGIN * image_floor)
     if out.captions is not None:
         doc["captions"] = out.captions
         doc["caption_tokens"] = out.caption_tokens
@@ -264,7 +325,10 @@ def make_goldens(p: ReferencePipeline, bundle: Path, bundle_ref: str, out: Path,
            "bundle_sha256": {f: sha256(bundle / f) for f in COMPONENT_FILES if (bundle / f).exists()},
            "command": "models/make_goldens.py " + " ".join(sys.argv[1:]),
            "tolerances": {
-               "components": COMPONENT_ATOL, "latents": LATENT_ATOL, "image_levels": IMAGE_LEVELS,
+               "components": COMPONENT_ATOL,
+               "end_to_end": f"per case: {MARGIN} x the change of a {JITTER:g} relative jitter "
+                             f"of the transformer outputs, at least {LATENT_ATOL_MIN:g} for "
+                             f"latents and 1 level for images",
                "noise_order": "Java GuidedJointModel: initial state, then per evaluation per "
                               "active pass per slot image (latent, clip) then text"},
            "images_u8": gold.put("images_u8", images, "|u1")}
