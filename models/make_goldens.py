@@ -322,7 +322,8 @@ def make_goldens(p: ReferencePipeline, bundle: Path, bundle_ref: str, out: Path,
     images = shapes_images(p.image_size)
     doc = {"format": FORMAT, "version": 1, "name": name or out.name,
            "bundle": bundle_ref,
-           "bundle_sha256": {f: sha256(bundle / f) for f in COMPONENT_FILES if (bundle / f).exists()},
+           "bundle_sha256": {f: sha256(bundle / f) for f in COMPONENT_FILES
+                             if (bundle / f).exists()},
            "command": "models/make_goldens.py " + " ".join(sys.argv[1:]),
            "tolerances": {
                "components": COMPONENT_ATOL,

@@ -136,7 +136,8 @@ def test_joint_draws_noise_in_the_documented_order_and_lays_out_rows_pass_major(
                                       v.next(SIZES.text_size).astype(np.float32))
         assert v.remaining == 0
         # Pass 0 feeds the state; all streams generated at 1000 t, marginalized at 1000.
-        np.testing.assert_array_equal(img[n, 0].reshape(-1), init[:SIZES.latent_size].astype(np.float32))
+        np.testing.assert_array_equal(img[n, 0].reshape(-1),
+                                      init[:SIZES.latent_size].astype(np.float32))
         assert (t_img[n, 0], t_text[n, 0]) == (500.0, 500.0)
         assert (t_img[2 + n, 0], t_text[2 + n, 0]) == (1000.0, 500.0)
         assert (t_img[4 + n, 0], t_text[4 + n, 0]) == (500.0, 1000.0)
@@ -256,7 +257,8 @@ def test_beam_search_stops_at_max_new_tokens_without_end():
 # ------------------------------------------------------------------------------ tasks
 
 
-def _draws(sizes, steps, per_eval, initial):
+def _draws(steps, per_eval, initial):
+    """Numbers one sample's stream hands out: its initial state, then per evaluation."""
     return initial + steps * per_eval
 
 
@@ -268,29 +270,29 @@ def test_every_task_runs_on_tiny_weights_with_the_documented_draw_counts(pipelin
     s = [RecordingStream(1), RecordingStream(2)]
     t2i = p.text_to_image("a red circle", s, steps, 7.0)
     assert t2i.images.shape == (2, 3, p.image_size, p.image_size)
-    assert [x.used for x in s] == [_draws(z, steps, txt, img_part)] * 2
+    assert [x.used for x in s] == [_draws(steps, txt, img_part)] * 2
 
     s, vae = [RecordingStream(3)], RecordingStream(4)
     i2t = p.image_to_text(images[0], vae, s, steps, 7.0)
     assert isinstance(i2t.captions[0], str) and vae.used == z.latent_size
-    assert s[0].used == _draws(z, steps, img_part, txt)
+    assert s[0].used == _draws(steps, img_part, txt)
 
     s = [RecordingStream(5)]
     joint = p.joint(s, steps, 7.0)
-    assert s[0].used == _draws(z, steps, img_part + txt, img_part + txt)
+    assert s[0].used == _draws(steps, img_part + txt, img_part + txt)
     assert joint.images.shape[0] == 1 and len(joint.captions) == 1
 
     s = [RecordingStream(6)]
     p.image_only(s, steps, 7.0)
-    assert s[0].used == _draws(z, steps, txt, img_part)
+    assert s[0].used == _draws(steps, txt, img_part)
     s = [RecordingStream(7)]
     p.text_only(s, steps, 7.0)
-    assert s[0].used == _draws(z, steps, img_part, txt)
+    assert s[0].used == _draws(steps, img_part, txt)
 
     first, second = [RecordingStream(8)], [RecordingStream(9)]
     iv = p.image_variation(images[1], RecordingStream(10), first, second, steps, 7.0)
     assert [st.evaluations for st in iv.stages] == [steps, steps]
-    assert second[0].used == _draws(z, steps, txt, img_part)
+    assert second[0].used == _draws(steps, txt, img_part)
     tv = p.text_variation("a blue square", [RecordingStream(11)], [RecordingStream(12)], steps, 7.0)
     assert len(tv.captions) == 1
 
@@ -301,7 +303,7 @@ def test_every_task_runs_on_tiny_weights_with_the_documented_draw_counts(pipelin
     # Per evaluation, two passes: re-noised reference (both), uncaptioned slot 1's text (both),
     # and in the unconditional pass the two captions.
     per_eval = 2 * img_part + 2 * txt + 2 * txt
-    assert s[0].used == _draws(z, steps, per_eval, 2 * img_part)
+    assert s[0].used == _draws(steps, per_eval, 2 * img_part)
     for out in (t2i, joint, group):
         assert np.all(np.isfinite(out.images))
 

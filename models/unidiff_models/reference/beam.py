@@ -55,7 +55,8 @@ def beam_search(next_logits: NextLogits, beam_size: int, max_new_tokens: int,
         active = [h for h in beams if not h.finished]
         logp = log_softmax64(next_logits([list(h.tokens) for h in active]))
         if logp.shape[0] != len(active):
-            raise ValueError(f"next_logits returned {logp.shape[0]} rows for {len(active)} prefixes")
+            raise ValueError(f"next_logits returned {logp.shape[0]} rows for "
+                             f"{len(active)} prefixes")
         candidates = []
         row = 0
         for h in beams:
@@ -65,7 +66,8 @@ def beam_search(next_logits: NextLogits, beam_size: int, max_new_tokens: int,
             for token, lp in enumerate(logp[row]):
                 total = h.log_prob + float(lp)
                 n = len(h.tokens) + 1
-                candidates.append((total / n, Hypothesis(h.tokens + (token,), total, token == eos_id)))
+                grown = Hypothesis(h.tokens + (token,), total, token == eos_id)
+                candidates.append((total / n, grown))
             row += 1
         candidates.sort(key=lambda c: -c[0])
         beams = [h for _, h in candidates[:beam_size]]

@@ -117,7 +117,8 @@ class GuidedJoint:
                     out[(g, stream)] = v
         for key in givens:
             if key not in out:
-                raise ValueError(f"a value was given for {key} but plan {self.plan.name!r} never reads it")
+                raise ValueError(f"a value was given for {key} but plan {self.plan.name!r} "
+                                 f"never reads it")
         return out
 
     def initial_state(self) -> np.ndarray:
@@ -175,7 +176,8 @@ class GuidedJoint:
         arrays = {LATENT: np.zeros((rows, g_size, z.channels, z.height, z.width), np.float32),
                   CLIP: np.zeros((rows, g_size, 1, z.clip_dim), np.float32),
                   TEXT_PART: np.zeros((rows, g_size, z.text_tokens, z.text_dim), np.float32)}
-        times = {IMAGE: np.zeros((rows, g_size), np.float32), TEXT: np.zeros((rows, g_size), np.float32)}
+        times = {IMAGE: np.zeros((rows, g_size), np.float32),
+                 TEXT: np.zeros((rows, g_size), np.float32)}
         t_now = np.float32(self.schedule.network_time(t))
         t_noise = np.float32(self.schedule.network_time_noise)
         alpha, sigma = self.schedule.alpha(t), self.schedule.sigma(t)
@@ -210,10 +212,12 @@ class GuidedJoint:
                 c = by_part[part][n, g].astype(np.float64).reshape(-1)
                 counterpart = self.plan.guidance.get((g, stream))
                 if self.guidance > 0 and counterpart is not None:
-                    u = by_part[part][counterpart * self.samples + n, g].astype(np.float64).reshape(-1)
+                    u = by_part[part][counterpart * self.samples + n, g]
+                    u = u.astype(np.float64).reshape(-1)
                     c = c + self.guidance * (c - u)
                 if not np.all(np.isfinite(c)):
-                    raise FloatingPointError(f"non-finite {part} prediction for sample {n}, slot {g} "
+                    raise FloatingPointError(f"non-finite {part} prediction for sample {n}, "
+                                             f"slot {g} "
                                              f"at t = {t} (evaluation {self.evaluations})")
                 at = n * self.sample_length + offset
                 result[at:at + c.size] = c

@@ -147,8 +147,8 @@ class ReferencePipeline:
         """uint8 images to the image encoder's normalised input [B, 3, S, S]."""
         images = self._check_images(images)
         if self.settings.clip_size != images.shape[1]:
-            raise ValueError(f"the reference takes images of the CLIP size {self.settings.clip_size} "
-                             f"only, got {images.shape[1]}")
+            raise ValueError(f"the reference takes images of the CLIP size "
+                             f"{self.settings.clip_size} only, got {images.shape[1]}")
         v = images.astype(np.float32) / np.float32(255.0)
         mean = np.array(self.settings.clip_mean, dtype=np.float64)
         std = np.array(self.settings.clip_std, dtype=np.float64)
@@ -201,7 +201,8 @@ class ReferencePipeline:
         def next_logits(prefixes):
             k = len(prefixes[0])
             # k generated ids and one placeholder; position k holds the next token's logits.
-            ids = np.array([list(p) + [s.eos_id] for p in prefixes], dtype=np.int64).reshape(-1, k + 1)
+            ids = np.array([list(p) + [s.eos_id] for p in prefixes], dtype=np.int64)
+            ids = ids.reshape(-1, k + 1)
             logits = self.decoder_logits(np.repeat(lat, len(prefixes), axis=0), ids)
             return logits[:, k]
 

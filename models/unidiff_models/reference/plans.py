@@ -114,7 +114,8 @@ def group(slots: Sequence[Tuple[Role, bool]]) -> Plan:
     cond: List[Slot] = []
     for i, (image, captioned) in enumerate(slots):
         if image not in (Role.GENERATE, Role.CONDITION, Role.RENOISE):
-            raise ValueError(f"slot {i}: image role must be GENERATE, CONDITION or RENOISE, got {image}")
+            raise ValueError(f"slot {i}: image role must be GENERATE, CONDITION or RENOISE, "
+                             f"got {image}")
         cond.append((image, Role.CONDITION if captioned else Role.MARGINALIZE))
     if not any(image is Role.GENERATE for image, _ in cond):
         raise ValueError(f"a group of {len(slots)} slots has nothing to generate")

@@ -39,9 +39,11 @@ class ContinuousVpSchedule:
     def from_manifest(schedule: dict) -> "ContinuousVpSchedule":
         """The schedule a bundle manifest's ``schedule`` object describes."""
         if schedule.get("type") != "vp-discrete" or schedule.get("beta_schedule") != "scaled_linear":
-            raise ValueError(f"only the vp-discrete scaled_linear schedule is supported, got {schedule}")
+            raise ValueError(f"only the vp-discrete scaled_linear schedule is supported, "
+                             f"got {schedule}")
         if schedule.get("prediction", "epsilon") != "epsilon":
-            raise ValueError(f"only epsilon prediction is supported, got {schedule.get('prediction')}")
+            raise ValueError(f"only epsilon prediction is supported, "
+                             f"got {schedule.get('prediction')}")
         return ContinuousVpSchedule(schedule["beta_start"], schedule["beta_end"],
                                     schedule["train_steps"])
 

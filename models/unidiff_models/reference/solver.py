@@ -76,7 +76,7 @@ class DpmSolverSinglestep:
 
     def sample(self, eps_fn: EpsFn, x: np.ndarray,
                on_evaluation: Optional[Callable[[int, float], None]] = None) -> np.ndarray:
-        """Solve from ``t_start`` to ``t_end``; ``on_evaluation(i, t)`` is told of every model call."""
+        """Solve from ``t_start`` to ``t_end``; ``on_evaluation(i, t)`` hears of every model call."""
         sch = self.schedule
         x = np.asarray(x, dtype=np.float64).copy()
         self.evaluation_times = []

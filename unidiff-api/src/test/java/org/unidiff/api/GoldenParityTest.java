@@ -119,7 +119,8 @@ class GoldenParityTest {
                     b.manifest().image().height()), 0, pixels, i * n, n);
         }
         assertClose("VAE input pixels", golden, pixels, 1e-6);
-        assertClose("vae_encoder moments", g.array(v.path("moments")).floats(), b.vaeEncoder().moments(pixels, k), atol);
+        assertClose("vae_encoder moments", g.array(v.path("moments")).floats(), b.vaeEncoder().moments(pixels, k),
+                atol);
         RecordedNoiseSource noise = RecordedNoiseSource.of(g.array(v.path("noise")).doubles());
         float[] sampled = b.vaeEncoder().encodeSample(pixels, k, noise);
         assertEquals(0, noise.remaining(), "the VAE sample must draw exactly the recorded noise");
@@ -238,8 +239,8 @@ class GoldenParityTest {
         List<String> texts = null;
         try (Unidiff u = new Unidiff(Bundle.load(g.bundle(), ExecutionConfig.cpu()), noise)) {
             switch (c.path("task").asText()) {
-                case "text_to_image" -> images = u.textToImage(new TextToImageRequest(c.path("prompt").asText(), o)).images();
-                case "image_to_text" -> texts = u.imageToText(new ImageToTextRequest(inputs.get(c.path("image").asInt()), o)).texts();
+                case "text_to_image" -> images = u.textToImage(new TextToImageRequest(prompt(c), o)).images();
+                case "image_to_text" -> texts = u.imageToText(new ImageToTextRequest(input(c, inputs), o)).texts();
                 case "joint" -> {
                     JointResult r = u.joint(new JointRequest(o));
                     images = r.images();
@@ -247,9 +248,9 @@ class GoldenParityTest {
                 }
                 case "image_only" -> images = u.imageOnly(new ImageOnlyRequest(o)).images();
                 case "text_only" -> texts = u.textOnly(new TextOnlyRequest(o)).texts();
-                case "image_variation" -> images = u.imageVariation(
-                        new ImageVariationRequest(inputs.get(c.path("image").asInt()), o)).images();
-                case "text_variation" -> texts = u.textVariation(new TextVariationRequest(c.path("prompt").asText(), o)).texts();
+                case "image_variation" -> images = u.imageVariation(new ImageVariationRequest(input(c, inputs), o))
+                        .images();
+                case "text_variation" -> texts = u.textVariation(new TextVariationRequest(prompt(c), o)).texts();
                 case "group" -> images = runGroup(u, c, inputs, o);
                 default -> fail("unknown task '" + c.path("task").asText() + "' in the goldens");
             }
@@ -274,6 +275,14 @@ class GoldenParityTest {
             checks.add(() -> assertEquals(expected, found, "captions"));
         }
         assertAll(c.path("name").asText(), checks);
+    }
+
+    private static String prompt(JsonNode c) {
+        return c.path("prompt").asText();
+    }
+
+    private static BufferedImage input(JsonNode c, List<BufferedImage> inputs) {
+        return inputs.get(c.path("image").asInt());
     }
 
     /** Runs a group request; returns the generated slots' images, output by output. */
@@ -322,7 +331,8 @@ class GoldenParityTest {
                 for (int slot : slots) {
                     double[] v = value(sample.slot(slot), part);
                     if (at + v.length > found.length) {
-                        fail(what + " " + key + ": Java produced more values than the goldens hold (" + expected.length + ")");
+                        fail(what + " " + key + ": Java produced more values than the goldens hold ("
+                                + expected.length + ")");
                     }
                     System.arraycopy(v, 0, found, at, v.length);
                     at += v.length;

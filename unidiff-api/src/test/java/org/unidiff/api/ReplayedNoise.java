@@ -72,7 +72,8 @@ final class ReplayedNoise implements Engine.SamplingHooks {
     List<SampleLatents> latents(int index) {
         List<SampleLatents> l = sampled.get(index);
         if (l == null) {
-            throw new IllegalStateException("stage " + index + " produced no latents; stages seen: " + sampled.keySet());
+            throw new IllegalStateException("stage " + index + " produced no latents; stages seen: "
+                    + sampled.keySet());
         }
         return l;
     }
