@@ -121,10 +121,7 @@ public final class Ddim implements Solver {
 
     @Override
     public double[] sample(DenoisingModel model, double[] initialState, StepListener listener) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(initialState, "initialState");
-        Objects.requireNonNull(listener, "listener");
-        PredictionType type = Objects.requireNonNull(model.predictionType(), "model.predictionType()");
+        PredictionType type = SolverRuns.checkArguments(model, initialState, listener);
         int n = initialState.length;
         int steps = grid.steps();
         double[] x = initialState.clone();
@@ -132,9 +129,7 @@ public final class Ddim implements Solver {
         double[] z = eta > 0 ? new double[n] : null;
         for (int i = 0; i < steps; i++) {
             double s = gridTimes[i];
-            if (!listener.onEvaluation(new StepEvent(i, steps, s))) {
-                throw new SamplingCancelledException(i);
-            }
+            SolverRuns.announce(listener, i, steps, s);
             model.predict(x, s, data);
             type.toData(schedule, s, x, data, data, n);
             double[] c = coefficients[i];

@@ -311,10 +311,7 @@ public final class DpmSolverMultistep implements Solver {
 
     @Override
     public double[] sample(DenoisingModel model, double[] initialState, StepListener listener) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(initialState, "initialState");
-        Objects.requireNonNull(listener, "listener");
-        PredictionType type = Objects.requireNonNull(model.predictionType(), "model.predictionType()");
+        PredictionType type = SolverRuns.checkArguments(model, initialState, listener);
         int n = initialState.length;
         int steps = grid.steps();
         double[] x = initialState.clone();
@@ -322,9 +319,7 @@ public final class DpmSolverMultistep implements Solver {
         double[][] history = {new double[n], order > 1 ? new double[n] : null, order > 2 ? new double[n] : null};
         for (int i = 0; i < steps; i++) {
             double t = gridTimes[i];
-            if (!listener.onEvaluation(new StepEvent(i, steps, t))) {
-                throw new SamplingCancelledException(i);
-            }
+            SolverRuns.announce(listener, i, steps, t);
             double[] d0 = history[i % order];
             model.predict(x, t, d0);
             type.toData(schedule, t, x, d0, d0, n);

@@ -238,13 +238,7 @@ public final class DpmSolverSinglestep implements Solver {
 
     @Override
     public double[] sample(DenoisingModel model, double[] initialState, StepListener listener) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(initialState, "initialState");
-        Objects.requireNonNull(listener, "listener (use StepListener.NONE for none)");
-        Objects.requireNonNull(model.predictionType(), "model.predictionType()");
-        if (initialState.length == 0) {
-            throw new IllegalArgumentException("initialState is empty; expected at least one value");
-        }
+        SolverRuns.checkArguments(model, initialState, listener);
         Run run = new Run(model, initialState, listener);
         LOG.debug("{}: {} values, model predicts {}", describe(), initialState.length, model.predictionType());
         for (int step = 0, point = 0; step < orders.length; point += orders[step], step++) {
@@ -289,9 +283,7 @@ public final class DpmSolverSinglestep implements Solver {
         /** Data prediction at grid point {@code point} from state {@code state}, into {@code out}. */
         private void dataPrediction(double[] state, int point, double[] out) {
             double t = grid.time(point);
-            if (!listener.onEvaluation(new StepEvent(evaluation, grid.steps(), t))) {
-                throw new SamplingCancelledException(evaluation);
-            }
+            SolverRuns.announce(listener, evaluation, grid.steps(), t);
             model.predict(state, t, out);
             model.predictionType().toData(schedule, t, state, out, out, n);
             for (int i = 0; i < n; i++) {

@@ -75,19 +75,14 @@ public final class EulerSolver implements Solver {
 
     @Override
     public double[] sample(DenoisingModel model, double[] initialState, StepListener listener) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(initialState, "initialState");
-        Objects.requireNonNull(listener, "listener");
-        PredictionType type = Objects.requireNonNull(model.predictionType(), "model.predictionType()");
+        PredictionType type = SolverRuns.checkArguments(model, initialState, listener);
         int n = initialState.length;
         int steps = grid.steps();
         double[] x = initialState.clone();
         double[] prediction = new double[n];
         for (int i = 0; i < steps; i++) {
             double s = gridTimes[i];
-            if (!listener.onEvaluation(new StepEvent(i, steps, s))) {
-                throw new SamplingCancelledException(i);
-            }
+            SolverRuns.announce(listener, i, steps, s);
             model.predict(x, s, prediction);
             double dt = gridTimes[i + 1] - s;
             // v = stateWeight * x + predictionWeight * prediction, whatever the prediction type.
