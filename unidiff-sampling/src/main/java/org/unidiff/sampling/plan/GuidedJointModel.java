@@ -74,6 +74,8 @@ public final class GuidedJointModel implements DenoisingModel {
     private final int sampleStateLength;
     private final double[] noise;
     private long evaluations;
+    /** Whether the clean conditions (fixed for the whole run) are already in the input buffers. */
+    private boolean constantsWritten;
 
     private GuidedJointModel(Builder b) {
         this.plan = b.plan;
@@ -247,6 +249,10 @@ public final class GuidedJointModel implements DenoisingModel {
                 for (int g = 0; g < shape.groupSize(); g++) {
                     for (Stream stream : Stream.values()) {
                         Role role = pass.role(g, stream);
+                        if (constantsWritten && (role == Role.CONDITION || role == Role.EMPTY_CONDITION)) {
+                            // Clean conditions and their t = 0 never change: written at the first evaluation only.
+                            continue;
+                        }
                         float time;
                         switch (role) {
                             case GENERATE:
@@ -268,6 +274,7 @@ public final class GuidedJointModel implements DenoisingModel {
                 }
             }
         }
+        constantsWritten = true;
     }
 
     private void writePart(double[] x, int row, int sample, int slot, Part part, Role role, NoiseSource source,
