@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from unidiff_models.export import bundle_bytes, export_bundle  # noqa: E402,F401
 from unidiff_models.recipe import Components, RecipeConfig, build_components  # noqa: E402
 from unidiff_models.tokenizer import WordTokenizer  # noqa: E402
+from unidiff_models.uvit import UViT  # noqa: E402
 from unidiff_models.training import load_components  # noqa: E402
 
 LOG = logging.getLogger("export_bundle")
@@ -33,7 +34,13 @@ def random_components(recipe: Optional[RecipeConfig] = None, seed: int = 0,
                       words: Iterable[str] = SHAPES_WORDS, name: str = "random-tiny") -> Components:
     """Randomly initialised components (tiny by default) for contract tests."""
     torch.manual_seed(seed)
-    comp = build_components(recipe or RecipeConfig.smoke(), WordTokenizer(words))
+    recipe = recipe or RecipeConfig.smoke()
+    comp = build_components(recipe, WordTokenizer(words))
+    if recipe.shipped_prediction != comp.uvit.config.prediction:
+        # Export what a trained run ships (same weights, its reading of the outputs).
+        shipped = UViT(recipe.uvit_config(recipe.shipped_prediction))
+        shipped.load_state_dict(comp.uvit.state_dict())
+        comp.uvit = shipped
     comp.scaling_factor = 0.5
     comp.name = name
     return comp.eval()

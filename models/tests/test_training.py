@@ -53,6 +53,38 @@ def test_timestep_sampling_rates():
     assert np.mean(middle) == pytest.approx(500, abs=5)
 
 
+def test_refine_timesteps_use_their_own_clean_rate():
+    rng = np.random.default_rng(2)
+    t_img, _ = training.sample_timesteps(rng, (200_000,), RecipeConfig(), p_clean=0.35)
+    assert np.mean(t_img == 0) == pytest.approx(0.35, abs=0.005)
+
+
+def test_noise_weights_are_one_over_alpha_squared_capped_and_zero_when_clean():
+    sched = NoiseSchedule()
+    ac = alphas_cumprod()
+    n = torch.tensor([[0, 1, 500], [700, 900, 1000]])
+    w = training.noise_weights(sched, n, cap=25.0)
+    want = np.array([[0.0, 1 / ac[0], 1 / ac[499]], [1 / ac[699], 25.0, 25.0]])
+    np.testing.assert_allclose(w.numpy(), want, rtol=1e-5)
+    assert torch.equal(training.noise_weights(sched, n, cap=1.0), (n > 0).float())
+    with pytest.raises(ValueError, match="cap"):
+        training.noise_weights(sched, n, cap=0.5)
+
+
+def test_velocity_target_is_alpha_noise_minus_sigma_data():
+    """v = alpha eps - sigma x0, and x_t, v give back eps = alpha v + sigma x_t exactly."""
+    sched = NoiseSchedule()
+    gen = torch.Generator().manual_seed(0)
+    x0, eps = torch.randn(2, 3, 4, 5, generator=gen), torch.randn(2, 3, 4, 5, generator=gen)
+    n = torch.tensor([[1, 300, 1000], [0, 640, 999]])
+    v = training.velocity(sched, x0, eps, n)
+    a = sched.sqrt_ac[n][..., None, None]
+    s = sched.sqrt_1m_ac[n][..., None, None]
+    torch.testing.assert_close(v, a * eps - s * x0)
+    xt = sched.add_noise(x0, eps, n)
+    torch.testing.assert_close(a * v + s * xt, eps, rtol=1e-5, atol=1e-5)
+
+
 def test_references_leave_at_least_one_generated_image():
     rng = np.random.default_rng(1)
     t = np.full((5000, 4), 500)
@@ -159,9 +191,13 @@ def test_smoke_run_trains_every_stage_and_exports(tmp_path, dataset):
     comp, facts = training.train_all(ctx)
     with open(tmp_path / "w" / "losses.csv") as f:
         rows = list(csv.DictReader(f))
-    assert {r["stage"] for r in rows} == {"vae", "clip", "caption", "uvit"}
+    assert {r["stage"] for r in rows} == {"vae", "clip", "caption", "uvit", "refine"}
     assert all(math.isfinite(float(r["loss"])) for r in rows)
     assert facts["uvit"]["steps"] == recipe.uvit_stage.steps
+    assert facts["refine"]["steps"] == recipe.refine_stage.steps
+    # Stage 5 trains a noise predictor, stage 6 ships a velocity predictor.
+    assert recipe.uvit_prediction == "epsilon"
+    assert comp.uvit.config.prediction == recipe.refine_prediction == "velocity"
     assert 0 < comp.scaling_factor < 100
     loaded = training.load_components(tmp_path / "w")
     for a, b in zip(loaded.uvit.state_dict().values(), comp.uvit.state_dict().values()):

@@ -166,3 +166,47 @@ def test_bad_inputs_name_the_tensor_and_the_expected_shape():
         model(*inputs(cfg, b=2, g=2), torch.zeros(2, dtype=torch.long))
     with pytest.raises(ValueError, match="divisible"):
         UViTConfig(width=30, heads=4)
+
+
+def test_velocity_alpha_sigma_match_the_training_schedule_and_interpolate_log_alpha():
+    """Integer timesteps give the training schedule exactly; fractions interpolate log alpha."""
+    from unidiff_models.schedule import NoiseSchedule, alphas_cumprod
+    model = UViT(UViTConfig(**TINY, prediction="velocity"))
+    sched = NoiseSchedule()
+    n = torch.tensor([0, 1, 2, 57, 500, 999, 1000])
+    alpha, sigma = model.alpha_sigma(n.float())
+    np.testing.assert_allclose(alpha.numpy(), sched.sqrt_ac[n].numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(sigma.numpy(), sched.sqrt_1m_ac[n].numpy(), rtol=1e-4, atol=1e-6)
+    log_ac = 0.5 * np.log(alphas_cumprod())
+    a, _ = model.alpha_sigma(torch.tensor([980.25], dtype=torch.float64))
+    want = math.exp(log_ac[979] + 0.25 * (log_ac[980] - log_ac[979]))
+    assert abs(float(a) - want) < 1e-6
+
+
+def test_velocity_model_returns_the_noise_its_velocity_implies():
+    """forward() = alpha * forward_raw() + sigma * x_t, stream by stream with its own timestep."""
+    cfg = UViTConfig(**TINY, prediction="velocity")
+    model = randomized(cfg, seed=8)
+    args = inputs(cfg, b=2, g=3, seed=9)
+    with torch.no_grad():
+        raw = model.forward_raw(*args)
+        eps = model(*args)
+        for out, v, x, t in zip(eps, raw, args[:3], (args[3], args[3], args[4])):
+            a, s = model.alpha_sigma(t)
+            shape = tuple(t.shape) + (1,) * (x.dim() - 2)
+            want = a.reshape(shape) * v + s.reshape(shape) * x
+            np.testing.assert_allclose(out.numpy(), want.numpy(), rtol=1e-6, atol=1e-6)
+    # A clean stream (t = 0) gets alpha 1, sigma 0: finite, equal to the raw output.
+    zero = [a.clone() for a in args]
+    zero[3].zero_()
+    with torch.no_grad():
+        np.testing.assert_allclose(model(*zero)[0].numpy(), model.forward_raw(*zero)[0].numpy(),
+                                   rtol=1e-6, atol=1e-6)
+
+
+def test_velocity_changes_no_state_dict_key():
+    """Velocity prediction is a reading of the outputs, not new weights: the keys stay the reference's."""
+    eps_keys = set(UViT(UViTConfig(**TINY)).state_dict())
+    assert set(UViT(UViTConfig(**TINY, prediction="velocity")).state_dict()) == eps_keys
+    with pytest.raises(ValueError, match="prediction"):
+        UViTConfig(**TINY, prediction="x0")

@@ -46,6 +46,9 @@ class RecipeConfig:
     uvit_in_blocks: int = 4
     uvit_heads: int = 4
     uvit_data_type: bool = False
+    # What the U-ViT's blocks predict in stage 5 and (the shipped model) in stage 6; see UViTConfig.
+    uvit_prediction: str = "epsilon"
+    refine_prediction: str = "velocity"
     group_max_size: int = 4
     # Stage schedules, sized for 150 minutes on two CPU cores (see models/README.md).
     vae_stage: StageConfig = StageConfig(steps=1000, batch=32, lr=5e-4, budget_share=0.20)
@@ -53,6 +56,11 @@ class RecipeConfig:
     caption_stage: StageConfig = StageConfig(steps=2000, batch=128, lr=5e-4, budget_share=0.08)
     uvit_stage: StageConfig = StageConfig(steps=3500, batch=48, lr=3e-4, budget_share=0.62,
                                           warmup=300)
+    # Stage 6 continues the U-ViT with high-noise-weighted losses (training.noise_weights).
+    refine_stage: StageConfig = StageConfig(steps=2800, batch=48, lr=1e-3, budget_share=0.45,
+                                            warmup=30)
+    refine_weight_cap: float = 25.0
+    refine_p_clean: float = 0.35
     kl_weight: float = 1e-4
     caption_latent_noise: float = 0.1
     p_clean: float = 0.15
@@ -76,14 +84,23 @@ class RecipeConfig:
                              width=self.caption_width, layers=self.caption_layers,
                              heads=self.caption_heads, max_new_tokens=self.max_new_tokens)
 
-    def uvit_config(self) -> UViTConfig:
-        """U-ViT sizes; the default has no data_type token (one data source, nothing to tell apart)."""
+    def uvit_config(self, prediction: Optional[str] = None) -> UViTConfig:
+        """U-ViT sizes; the default has no data_type token (one data source, nothing to tell apart).
+
+        ``prediction`` defaults to stage 5's (``uvit_prediction``).
+        """
         latent = self.vae.latent_size
         return UViTConfig(latent_channels=self.vae.latent_channels, latent_height=latent,
                           latent_width=latent, patch_size=2, width=self.uvit_width,
                           in_blocks=self.uvit_in_blocks, heads=self.uvit_heads, clip_dim=self.clip_dim,
                           text_tokens=self.text_tokens, text_dim=self.text_dim,
-                          use_data_type=self.uvit_data_type)
+                          use_data_type=self.uvit_data_type,
+                          prediction=prediction or self.uvit_prediction)
+
+    @property
+    def shipped_prediction(self) -> str:
+        """What the exported U-ViT's blocks predict: the refine stage's when it runs."""
+        return self.refine_prediction if self.refine_stage.steps > 0 else self.uvit_prediction
 
     def to_dict(self) -> dict:
         """The config as plain JSON-serialisable values."""
@@ -96,7 +113,7 @@ class RecipeConfig:
         return replace(RecipeConfig(), vae=VaeConfig(base_channels=8),
                        clip_image_channels=8, text_width=32, text_layers=1, caption_width=32,
                        caption_layers=1, uvit_width=32, uvit_in_blocks=1, vae_stage=tiny,
-                       clip_stage=tiny, caption_stage=tiny, uvit_stage=tiny)
+                       clip_stage=tiny, caption_stage=tiny, uvit_stage=tiny, refine_stage=tiny)
 
 
 @dataclass

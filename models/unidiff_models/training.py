@@ -24,11 +24,12 @@ from torch import Tensor, nn
 
 from .data import ShapesDataset
 from .recipe import Components, RecipeConfig, StageConfig, build_components
+from .uvit import UViT
 from .schedule import NoiseSchedule
 from .tokenizer import WordTokenizer
 
 LOG = logging.getLogger(__name__)
-STAGES = ("vae", "clip", "caption", "cache", "uvit")
+STAGES = ("vae", "clip", "caption", "cache", "uvit", "refine")
 _STAGE_SEED_OFFSET = {name: 1000 * (i + 1) for i, name in enumerate(STAGES)}
 
 
@@ -386,7 +387,7 @@ def build_cache(ctx: RunContext, comp: Components) -> Dict[str, Tensor]:
 
 
 def sample_timesteps(rng: np.random.Generator, shape, recipe: RecipeConfig,
-                     steps: int = 1000) -> Tuple[np.ndarray, np.ndarray]:
+                     steps: int = 1000, p_clean: Optional[float] = None) -> Tuple[np.ndarray, np.ndarray]:
     """Independent (t_img, t_text) per image.
 
     Uniform on 1..steps as UniDiffuser, plus explicit t = 0 (clean, the conditioning level used
@@ -394,10 +395,12 @@ def sample_timesteps(rng: np.random.Generator, shape, recipe: RecipeConfig,
     ``p_pure_noise``, so a small model sees the exact levels its tasks feed. Both clean at once
     would leave nothing to predict, so then the text gets a uniform step.
     """
+    clean = recipe.p_clean if p_clean is None else p_clean
+
     def one():
         t = rng.integers(1, steps + 1, shape)
         u = rng.random(shape)
-        t = np.where(u < recipe.p_clean, 0, t)
+        t = np.where(u < clean, 0, t)
         return np.where(u > 1.0 - recipe.p_pure_noise, steps, t)
 
     t_img, t_text = one(), one()
@@ -424,16 +427,49 @@ def _masked_mse(pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
     return (per_image * weight).sum() / weight.sum().clamp(min=1.0)
 
 
-def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor]) -> Dict[str, float]:
-    """Stage 5: the joint noise predictor with the UniDiffuser objective on singles and groups.
+def noise_weights(schedule: NoiseSchedule, n: Tensor, cap: float) -> Tensor:
+    """Per-image loss weights ``min(1 / alpha_bar(n), cap)``; 0 where ``n`` = 0 (clean, no loss).
+
+    The noise-prediction loss weighs an error in the predicted clean latent by SNR, so at high
+    noise (alpha_bar 0.005 at n = 1000) it hardly trains the decisions that sampling makes first:
+    colour, background, position. ``1 / alpha_bar`` = 1 + 1 / SNR is the weight that turns the
+    noise loss into the velocity loss; the cap keeps the low-noise steps from being starved.
+    """
+    if cap < 1.0:
+        raise ValueError(f"weight cap must be >= 1, got {cap}")
+    inv = 1.0 / schedule.sqrt_ac.to(n.device)[n] ** 2
+    return torch.where(n > 0, inv.clamp(max=cap), torch.zeros_like(inv))
+
+
+def velocity(schedule: NoiseSchedule, x0: Tensor, noise: Tensor, n: Tensor) -> Tensor:
+    """``alpha * noise - sigma * x0`` at integer timesteps ``n`` (leading shape of ``x0``)."""
+    a = schedule.sqrt_ac.to(x0.device)[n]
+    s = schedule.sqrt_1m_ac.to(x0.device)[n]
+    shape = tuple(n.shape) + (1,) * (x0.dim() - n.dim())
+    return a.reshape(shape) * noise - s.reshape(shape) * x0
+
+
+def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor],
+               name: str = "uvit", weight_cap: float = 1.0) -> Dict[str, float]:
+    """Stage 5 (and 6): the joint noise predictor with the UniDiffuser objective.
 
     Each step takes one group size (singles with probability ``p_single``, else a uniform group
     size present in the data) and ``batch // G`` items, so every step costs about the same.
     Streams fed clean (t = 0) are excluded from the loss: there is no noise to predict.
+    ``weight_cap`` 1 is the plain noise loss (stage ``uvit``); above 1 each image's loss is
+    weighted by :func:`noise_weights` (stage ``refine``, which starts from the weights in
+    ``comp.uvit``, i.e. the previous stage's average).
     """
-    r, st, ds, dev = ctx.recipe, ctx.recipe.uvit_stage, ctx.dataset, ctx.device
+    r, ds, dev = ctx.recipe, ctx.dataset, ctx.device
+    st = r.uvit_stage if name == "uvit" else r.refine_stage
+    p_clean = r.p_clean if name == "uvit" else r.refine_p_clean
     set_stage_threads(ctx.threads, convolutional=False)
-    uvit = comp.uvit.to(dev)
+    if name == "refine" and comp.uvit.config.prediction != r.refine_prediction:
+        # Same weights, new reading of the outputs: the blocks now learn the refine target.
+        moved = UViT(r.uvit_config(r.refine_prediction))
+        moved.load_state_dict(comp.uvit.state_dict())
+        comp.uvit = moved
+    uvit = comp.uvit.to(dev).requires_grad_(True)
     ema = copy.deepcopy(uvit).requires_grad_(False)
     schedule = NoiseSchedule()
     sizes = sorted(ds.by_size)
@@ -455,7 +491,7 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor]) -> D
         img_idx = torch.tensor([it.images for it in items])  # [b, g]
         caps = [it.captions[int(rng.integers(0, len(it.captions)))] for it in items]
         txt_idx = torch.tensor([[caption_index[x] for x in v] for v in caps])
-        t_img, t_text = sample_timesteps(rng, (b, g), r)
+        t_img, t_text = sample_timesteps(rng, (b, g), r, p_clean=p_clean)
         t_img = add_references(rng, t_img, r.p_reference)
         mom = moments[img_idx.flatten()]
         z_noise = _randn(gen, (b * g, c, *mom.shape[2:]), "cpu")
@@ -468,15 +504,22 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor]) -> D
               schedule.add_noise(x0[2], eps[2], tt)]
         # A recipe with a data_type token has one data source: type 0 (the manifest's default).
         data_type = torch.zeros(b, dtype=torch.long, device=dev) if uvit.config.use_data_type else None
-        out = uvit(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
-        w_img, w_text = (ti > 0).float(), (tt > 0).float()
+        if uvit.config.prediction == "velocity":
+            # Velocity loss: the noise loss weighted by 1 / alpha^2 (see noise_weights).
+            out = uvit.forward_raw(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
+            eps = [velocity(schedule, x, e, n) for x, e, n in zip(x0, eps, (ti, ti, tt))]
+        else:
+            out = uvit(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
+        # The velocity loss already weighs high noise (it is the noise loss times 1 / alpha^2).
+        cap = 1.0 if uvit.config.prediction == "velocity" else weight_cap
+        w_img, w_text = noise_weights(schedule, ti, cap), noise_weights(schedule, tt, cap)
         l_img = _masked_mse(out[0], eps[0], w_img)
         l_clip = _masked_mse(out[1], eps[1], w_img)
         l_text = _masked_mse(out[2], eps[2], w_text)
         return l_img + l_clip + l_text, {"img": l_img.item(), "clip": l_clip.item(),
                                          "text": l_text.item(), "G": float(g)}
 
-    facts = run_stage(ctx, "uvit", st, {"uvit": uvit, "ema": ema}, list(uvit.parameters()),
+    facts = run_stage(ctx, name, st, {"uvit": uvit, "ema": ema}, list(uvit.parameters()),
                       step_fn, ema=(uvit, ema))
     comp.uvit = ema.eval()
     return facts
@@ -512,6 +555,9 @@ def train_all(ctx: RunContext) -> Tuple[Components, Dict[str, Dict[str, float]]]
     cache = build_cache(ctx, comp)
     facts["cache"] = {"seconds": float(cache["seconds"])}
     facts["uvit"] = train_uvit(ctx, comp, cache)
+    if ctx.recipe.refine_stage.steps > 0:
+        facts["refine"] = train_uvit(ctx, comp, cache, name="refine",
+                                     weight_cap=ctx.recipe.refine_weight_cap)
     return comp.eval(), facts
 
 
@@ -529,7 +575,11 @@ def load_components(work: Path, device: torch.device = torch.device("cpu")) -> C
     cap = load_checkpoint(work / "caption.pt")["modules"]
     comp.reduction.load_state_dict(cap["reduction"])
     comp.caption_decoder.load_state_dict(cap["decoder"])
-    comp.uvit.load_state_dict(load_checkpoint(work / "uvit.pt")["modules"]["ema"])
+    last = "refine" if recipe.refine_stage.steps > 0 else "uvit"
+    if not (work / f"{last}.pt").exists():
+        raise FileNotFoundError(f"{work} lacks {last}.pt: the {last} stage has not run")
+    comp.uvit = UViT(recipe.uvit_config(recipe.shipped_prediction))
+    comp.uvit.load_state_dict(load_checkpoint(work / f"{last}.pt")["modules"]["ema"])
     cache = load_checkpoint(work / "cache.pt")
     comp.clip.image_encoder.output_scale.fill_(float(cache["clip_scale"]))
     comp.scaling_factor = float(cache["scaling_factor"])
@@ -543,6 +593,12 @@ def recipe_from_dict(d: dict) -> RecipeConfig:
     from .vae import VaeConfig
     d = dict(d)
     d["vae"] = VaeConfig(**d["vae"])
-    for key in ("vae_stage", "clip_stage", "caption_stage", "uvit_stage"):
-        d[key] = StageConfig(**d[key])
+    for key in ("vae_stage", "clip_stage", "caption_stage", "uvit_stage", "refine_stage"):
+        if key in d:
+            d[key] = StageConfig(**d[key])
+    # Runs recorded before the refine stage and velocity prediction existed lack these keys.
+    if "refine_stage" not in d:
+        d["refine_stage"] = StageConfig(steps=0, batch=48, lr=3e-4, budget_share=0.0)
+    d.setdefault("uvit_prediction", "epsilon")
+    d.setdefault("refine_prediction", "epsilon")
     return RecipeConfig(**d)

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -43,6 +44,11 @@ class UViTConfig:
     use_data_type: bool = False
     data_types: int = 2
     slots: int = 0
+    # "epsilon": the blocks predict the noise (the reference). "velocity": they predict
+    # v = alpha * eps - sigma * x0 and forward() returns eps = alpha * v + sigma * x_t, so the
+    # outputs are noise predictions either way (bundle-contract.md) but the identity part of the
+    # noise at high noise levels is exact instead of learned (see ``_eps_from_velocity``).
+    prediction: str = "epsilon"
 
     def __post_init__(self) -> None:
         if self.width % self.heads != 0:
@@ -55,6 +61,8 @@ class UViTConfig:
                     f"{name} {getattr(self, name)} must be a multiple of patch_size {self.patch_size}")
         if self.in_blocks < 0:
             raise ValueError(f"in_blocks must be >= 0, got {self.in_blocks}")
+        if self.prediction not in ("epsilon", "velocity"):
+            raise ValueError(f"prediction must be 'epsilon' or 'velocity', got {self.prediction!r}")
 
     @staticmethod
     def unidiffuser_v1() -> "UViTConfig":
@@ -222,6 +230,13 @@ class UViT(nn.Module):
         stream[c.text_start + c.text_tokens:] = True
         # Not persistent: the state dict must hold exactly the reference's keys.
         self.register_buffer("image_stream", stream, persistent=False)
+        if c.prediction == "velocity":
+            # log alpha of the training schedule at network timesteps 1..1000 (float64 first).
+            from .schedule import alphas_cumprod
+            table = torch.tensor(0.5 * np.log(alphas_cumprod()), dtype=torch.float32)
+            self.register_buffer("log_alpha", table.to(device) if device is not None
+                                 and torch.device(device).type != "meta" else table,
+                                 persistent=False)
         if device is None or torch.device(device).type != "meta":
             self._init_weights()
 
@@ -261,6 +276,40 @@ class UViT(nn.Module):
         ``t_text`` [B,G] network timesteps (0 = clean), ``data_type`` int [B] when configured.
         Returns ``(img_out, clip_img_out, text_out)`` with the shapes of the inputs.
         """
+        raw = self.forward_raw(img, clip_img, text, t_img, t_text, data_type)
+        if self.config.prediction == "epsilon":
+            return raw
+        return (self._eps_from_velocity(raw[0], img, t_img),
+                self._eps_from_velocity(raw[1], clip_img, t_img),
+                self._eps_from_velocity(raw[2], text, t_text))
+
+    def alpha_sigma(self, t: Tensor):
+        """(alpha, sigma) of the training schedule at network timesteps ``t`` (any shape, float).
+
+        Log alpha is interpolated linearly between integer timesteps, as the samplers'
+        discrete VP schedule does, and extrapolated below 1 with alpha capped at 1 (t = 0 is
+        clean: alpha 1, sigma 0). Only for ``prediction='velocity'``.
+        """
+        table = self.log_alpha
+        t = t.to(torch.float32)
+        lower = t.floor().clamp(1.0, float(table.shape[0] - 1))
+        frac = t - lower
+        i = lower.to(torch.int64) - 1
+        lo = table[i]
+        log_alpha = (lo + frac * (table[i + 1] - lo)).clamp(max=0.0)
+        alpha = log_alpha.exp()
+        return alpha, (1.0 - alpha * alpha).clamp(min=0.0).sqrt()
+
+    def _eps_from_velocity(self, v: Tensor, x: Tensor, t: Tensor) -> Tensor:
+        # eps = alpha v + sigma x_t holds exactly for v = alpha eps - sigma x0; at t = 1000 the
+        # network's error enters eps scaled by alpha (0.07) instead of in full.
+        alpha, sigma = self.alpha_sigma(t)
+        shape = tuple(t.shape) + (1,) * (x.dim() - t.dim())
+        return (alpha.reshape(shape) * v.float() + sigma.reshape(shape) * x.float()).to(x.dtype)
+
+    def forward_raw(self, img: Tensor, clip_img: Tensor, text: Tensor, t_img: Tensor,
+                    t_text: Tensor, data_type: Optional[Tensor] = None):
+        """What the blocks predict: noise, or velocity for ``prediction='velocity'`` (training)."""
         c = self.config
         self._check_inputs(img, clip_img, text, t_img, t_text, data_type)
         b, g = img.shape[0], img.shape[1]
