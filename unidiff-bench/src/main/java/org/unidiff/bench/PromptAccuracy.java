@@ -17,6 +17,8 @@ public final class PromptAccuracy {
 
     private final Map<Attribute, Rate> perAttribute = new EnumMap<>(Attribute.class);
     private final Rate allStated = new Rate();
+    private final Rate backgroundAnyImage = new Rate();
+    private final Rate colorAnyImage = new Rate();
 
     /** A tally with nothing counted. */
     public PromptAccuracy() {
@@ -38,11 +40,24 @@ public final class PromptAccuracy {
             }
         }
         allStated.add(all);
+        // Also scored on images that are not one object: how far a weak model gets.
+        prompt.background().ifPresent(b -> backgroundAnyImage.add(image.background().equals(Optional.of(b))));
+        prompt.color().ifPresent(c -> colorAnyImage.add(image.color().equals(Optional.of(c))));
     }
 
     /** The fraction of images showing every stated attribute. */
     public Rate allStated() {
         return allStated;
+    }
+
+    /** The fraction of images, one object or not, whose background is the stated one. */
+    public Rate backgroundAnyImage() {
+        return backgroundAnyImage;
+    }
+
+    /** The fraction of images, one object or not, whose non-background pixels are the stated colour. */
+    public Rate colorAnyImage() {
+        return colorAnyImage;
     }
 
     /** The fraction of images showing one attribute, among prompts stating it. */
@@ -57,6 +72,12 @@ public final class PromptAccuracy {
             if (perAttribute.get(a).count() > 0) {
                 rows.add(MetricRow.fraction(task, a.label() + " accuracy", perAttribute.get(a), Target.none()));
             }
+        }
+        if (backgroundAnyImage.count() > 0) {
+            rows.add(MetricRow.fraction(task, "background right, any image", backgroundAnyImage, Target.none()));
+        }
+        if (colorAnyImage.count() > 0) {
+            rows.add(MetricRow.fraction(task, "color right, any image", colorAnyImage, Target.none()));
         }
         rows.add(MetricRow.fraction(task, "all stated attributes", allStated, allTarget));
         return rows;

@@ -93,6 +93,10 @@ class ScoringTest {
             assertEquals(0.0, accuracy.attribute(a).value(), a.label());
         }
         assertEquals(0.0, accuracy.allStated().value());
+        // A black image is no object, but its background is the prompt's black; it has no colour.
+        assertEquals(1.0, accuracy.backgroundAnyImage().value());
+        assertEquals(0.0, accuracy.colorAnyImage().value());
+        assertEquals(1, accuracy.colorAnyImage().count());
     }
 
     @Test

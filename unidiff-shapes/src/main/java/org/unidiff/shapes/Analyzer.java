@@ -2,6 +2,7 @@ package org.unidiff.shapes;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The ground truth of every metric: a deterministic function from a 64 x 64 RGB image to the scene attributes
@@ -116,7 +117,8 @@ public final class Analyzer {
             }
         }
         if (candidates < MIN_AREA / 4) {
-            return reject("no object: " + candidates + " pixels differ from the background, at least "
+            return rejectOn(background, null, "no object: " + candidates
+                    + " pixels differ from the background, at least "
                     + (int) (MIN_AREA / 4) + " expected");
         }
         Color color = null;
@@ -130,12 +132,14 @@ public final class Analyzer {
         }
         double rmsResidual = Math.sqrt(bestResidual / candidates);
         if (rmsResidual > residualLimit) {
-            return reject(String.format("object pixels are %.0f (RMS) from the nearest palette colour %s; at most "
+            return rejectOn(background, null, String.format(
+                    "object pixels are %.0f (RMS) from the nearest palette colour %s; at most "
                     + "%.0f expected for one palette colour", rmsResidual, color.word(), residualLimit));
         }
         int foreign = (int) lineResidual(px, candidate, bgMeasured, color.rgb(), foreignResidual)[1];
         if (foreign > Math.max(8, candidates / 10)) {
-            return reject(foreign + " of " + candidates + " object pixels are not " + color.word()
+            return rejectOn(background, null, foreign + " of " + candidates + " object pixels are not "
+                    + color.word()
                     + ": more than one colour");
         }
 
@@ -150,7 +154,7 @@ public final class Analyzer {
         int[] labels = new int[pixelCount];
         int[] componentSizes = label(mask, labels);
         if (componentSizes.length == 0) {
-            return reject("no object: no pixel is at least half " + color.word());
+            return rejectOn(background, color, "no object: no pixel is at least half " + color.word());
         }
         int main = 0;
         for (int k = 1; k < componentSizes.length; k++) {
@@ -165,7 +169,8 @@ public final class Analyzer {
             }
         }
         if (significant > 1) {
-            return reject(significant + " separate " + color.word() + " regions; exactly one object expected");
+            return rejectOn(background, color, significant + " separate " + color.word()
+                    + " regions; exactly one object expected");
         }
         double saturation = interiorMedian(coverage, labels, main + 1);
         for (int i = 0; i < pixelCount; i++) {
@@ -177,14 +182,16 @@ public final class Analyzer {
         double[] weights = regionWeights(coverage, labels, main + 1);
         ShapeFeatures features = measure(weights, box, rmsResidual);
         if (features.area() < MIN_AREA || features.area() > MAX_AREA) {
-            return reject(String.format("object area %.0f px is outside the accepted %.0f..%.0f px",
+            return rejectOn(background, color, String.format(
+                    "object area %.0f px is outside the accepted %.0f..%.0f px",
                     features.area(), MIN_AREA, MAX_AREA));
         }
         Shape shape;
         if (features.symmetry() < -TRIANGLE_SYMMETRY) {
             shape = Shape.TRIANGLE;
         } else if (features.symmetry() > TRIANGLE_SYMMETRY) {
-            return reject(String.format("object is up-down asymmetric (%.4f) the wrong way round, like an apex-down "
+            return rejectOn(background, color, String.format(
+                    "object is up-down asymmetric (%.4f) the wrong way round, like an apex-down "
                     + "triangle; the world has apex-up triangles (below %.4f) and symmetric shapes",
                     features.symmetry(), -TRIANGLE_SYMMETRY));
         } else if (features.squareness() > SQUARENESS_LIMIT) {
@@ -210,6 +217,11 @@ public final class Analyzer {
 
     private static Analysis reject(String reason) {
         return new Analysis.NoSingleObject(reason);
+    }
+
+    /** A rejection that keeps what was recognized before it (color null when not yet fitted). */
+    private static Analysis rejectOn(Background background, Color color, String reason) {
+        return new Analysis.NoSingleObject(reason, Optional.of(background), Optional.ofNullable(color));
     }
 
     private static double[] borderMedian(double[] px) {

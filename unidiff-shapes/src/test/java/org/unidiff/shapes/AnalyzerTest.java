@@ -152,6 +152,34 @@ class AnalyzerTest {
     }
 
     @Test
+    void rejectionsKeepTheBackgroundAndColourRecognizedBeforeThem() {
+        Scene red = Scene.centered(Background.GRAY, Color.RED, Shape.CIRCLE, Size.SMALL, Position.TOP_LEFT);
+        Scene redRight = Scene.centered(Background.GRAY, Color.RED, Shape.SQUARE, Size.SMALL, Position.BOTTOM_RIGHT);
+        Scene blueRight = Scene.centered(Background.GRAY, Color.BLUE, Shape.SQUARE, Size.SMALL, Position.BOTTOM_RIGHT);
+
+        Analysis twoRed = Analyzer.analyze(overlay(Renderer.renderBytes(red), Renderer.renderBytes(redRight)));
+        assertTrue(twoRed.attributes().isEmpty());
+        assertEquals(java.util.Optional.of(Background.GRAY), twoRed.background());
+        assertEquals(java.util.Optional.of(Color.RED), twoRed.color());
+
+        Analysis twoColours = Analyzer.analyze(overlay(Renderer.renderBytes(red), Renderer.renderBytes(blueRight)));
+        assertEquals(java.util.Optional.of(Background.GRAY), twoColours.background());
+        assertTrue(twoColours.color().isEmpty(), "two colours have no one colour");
+
+        Analysis empty = Analyzer.analyze(plain(255, 255, 255));
+        assertEquals(java.util.Optional.of(Background.WHITE), empty.background());
+        assertTrue(empty.color().isEmpty());
+
+        Analysis notABackground = Analyzer.analyze(plain(40, 120, 220));
+        assertTrue(notABackground.background().isEmpty() && notABackground.color().isEmpty());
+
+        Scene found = Scene.centered(Background.BLACK, Color.YELLOW, Shape.SQUARE, Size.LARGE, Position.CENTER);
+        Analysis ok = Analyzer.analyze(Renderer.renderBytes(found));
+        assertEquals(java.util.Optional.of(Background.BLACK), ok.background());
+        assertEquals(java.util.Optional.of(Color.YELLOW), ok.color());
+    }
+
+    @Test
     void rejectsWronglySizedInput() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Analyzer.analyze(new byte[64 * 64]));
