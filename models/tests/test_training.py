@@ -235,3 +235,17 @@ def test_command_line_smoke_run_writes_losses_and_a_bundle(tmp_path, dataset):
     assert set(facts) >= {"vae", "clip", "caption", "cache", "uvit"}
     manifest = json.loads((tmp_path / "bundle" / "unidiff.json").read_text())
     assert manifest["name"] == "unidiff-shapes-default"
+
+
+def test_runs_recorded_before_the_refine_stage_load_as_epsilon_models():
+    """A run.json without the refine keys (session-1 runs) means: no refine stage, noise prediction."""
+    d = RecipeConfig().to_dict()
+    for key in ("refine_stage", "refine_weight_cap", "refine_p_clean", "uvit_prediction",
+                "refine_prediction"):
+        d.pop(key)
+    old = training.recipe_from_dict(d)
+    assert old.refine_stage.steps == 0
+    assert old.shipped_prediction == "epsilon"
+    now = training.recipe_from_dict(RecipeConfig().to_dict())
+    assert now == RecipeConfig()
+    assert now.shipped_prediction == "velocity"
