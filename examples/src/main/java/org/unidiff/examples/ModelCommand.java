@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.unidiff.api.CancellationToken;
@@ -27,10 +25,7 @@ import picocli.CommandLine.Spec;
  */
 abstract class ModelCommand implements Callable<Integer> {
 
-    /** How long Ctrl-C waits for the running call to stop and release its native memory. */
-    private static final long INTERRUPT_GRACE_SECONDS = 10;
-
-    /** Cancelled by Ctrl-C (the JVM's shutdown), so the run stops within one model evaluation. */
+    /** Cancelled by Ctrl-C ({@link InterruptCancels}), so the run stops within one model evaluation. */
     private final CancellationToken interrupt = new CancellationToken();
 
     @Spec
@@ -72,34 +67,11 @@ abstract class ModelCommand implements Callable<Integer> {
                 throw new IllegalStateException(e.getMessage() + " Or pass --bundle DIR.", e);
             }
         }
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onInterrupt = new Thread(() -> awaitStop(finished), "unidiff-interrupt");
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        InterruptCancels.install(interrupt);
         try (Unidiff unidiff = Unidiff.open(options)) {
             job.run(unidiff);
-        } finally {
-            finished.countDown();
-            removeHook(onInterrupt);
         }
         return 0;
-    }
-
-    /** Shutdown hook body: cancel the run and give it time to close its sessions and tensors. */
-    private void awaitStop(CountDownLatch finished) {
-        interrupt.cancel();
-        try {
-            finished.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The JVM is already shutting down (Ctrl-C): the hook is running and must stay.
-        }
     }
 
     /** Runs one library call with a progress bar on standard error (none with --quiet); Ctrl-C cancels it. */
