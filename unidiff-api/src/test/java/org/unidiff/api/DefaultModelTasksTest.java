@@ -55,7 +55,7 @@ class DefaultModelTasksTest {
     private static final double THRESHOLD_IMAGE_ONLY = 0.75;       // [12/12]
     private static final double THRESHOLD_TEXT_ONLY = 0.75;        // [12/12]
     private static final double THRESHOLD_VARIATION = 0.40;        // [8/12] {1/3}
-    private static final double THRESHOLD_TEXT_VARIATION = 0.12;   // [2/8]
+    private static final double THRESHOLD_TEXT_VARIATION = 0.50;   // [7/8]
     private static final double THRESHOLD_GROUP = 0.50;            // [6/6] {1/9}
     private static final double THRESHOLD_GROUP_REFERENCE = 0.66;  // [12/12] {1/3}
 
@@ -203,17 +203,23 @@ class DefaultModelTasksTest {
     }
 
     @Test
-    void textVariationKeepsTheStatedAttributes() {
+    void textVariationKeepsTheStyleOfThePrompt() {
         List<Scene> scenes = scenes(404, 8);
-        int kept = 0;
+        int styleKept = 0;
         for (int i = 0; i < scenes.size(); i++) {
             Scene s = scenes.get(i);
             String text = unidiff.textVariation(new TextVariationRequest(Captions.full(s), options(1100 + i, 1)))
                     .text();
-            // The variation may drop clauses, but what it states must be the prompt's scene.
-            kept += captionAgrees(text, SceneAttributes.of(s)) ? 1 : 0;
+            LOG.info("text variation of '{}': '{}'", Captions.full(s), text);
+            // The variation may drop clauses (and, with this model, get shape or position wrong), but
+            // it must parse and the background, colour and size it states must be the prompt's.
+            Optional<CaptionAttributes> parsed = CaptionParser.attributes(text);
+            styleKept += parsed.isPresent()
+                    && parsed.get().background().map(b -> b == s.background()).orElse(true)
+                    && parsed.get().color().map(c -> c == s.color()).orElse(true)
+                    && parsed.get().size().map(z -> z == s.size()).orElse(true) ? 1 : 0;
         }
-        assertRate("text variation, states only the prompt's attributes", kept, scenes.size(),
+        assertRate("text variation, parses and states only the prompt's style", styleKept, scenes.size(),
                 THRESHOLD_TEXT_VARIATION);
     }
 
