@@ -20,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from unidiff_models.export import bundle_bytes, export_bundle  # noqa: E402,F401
 from unidiff_models.recipe import Components, RecipeConfig, build_components  # noqa: E402
 from unidiff_models.tokenizer import WordTokenizer  # noqa: E402
-from unidiff_models.uvit import UViT  # noqa: E402
 from unidiff_models.training import load_components  # noqa: E402
 
 LOG = logging.getLogger("export_bundle")
@@ -36,11 +35,8 @@ def random_components(recipe: Optional[RecipeConfig] = None, seed: int = 0,
     torch.manual_seed(seed)
     recipe = recipe or RecipeConfig.smoke()
     comp = build_components(recipe, WordTokenizer(words))
-    if recipe.shipped_prediction != comp.uvit.config.prediction:
-        # Export what a trained run ships (same weights, its reading of the outputs).
-        shipped = UViT(recipe.uvit_config(recipe.shipped_prediction))
-        shipped.load_state_dict(comp.uvit.state_dict())
-        comp.uvit = shipped
+    # Export what a trained run ships (same weights, its reading of the outputs).
+    comp.uvit = comp.uvit.with_prediction(recipe.shipped_prediction)
     comp.scaling_factor = 0.5
     comp.name = name
     return comp.eval()

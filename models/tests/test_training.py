@@ -77,7 +77,7 @@ def test_velocity_target_is_alpha_noise_minus_sigma_data():
     gen = torch.Generator().manual_seed(0)
     x0, eps = torch.randn(2, 3, 4, 5, generator=gen), torch.randn(2, 3, 4, 5, generator=gen)
     n = torch.tensor([[1, 300, 1000], [0, 640, 999]])
-    v = training.velocity(sched, x0, eps, n)
+    v = sched.velocity(x0, eps, n)
     a = sched.sqrt_ac[n][..., None, None]
     s = sched.sqrt_1m_ac[n][..., None, None]
     torch.testing.assert_close(v, a * eps - s * x0)

@@ -37,11 +37,20 @@ class NoiseSchedule:
 
         ``n`` has the leading shape of ``x0`` (e.g. [B, G]); its entries lie in 0..steps.
         """
+        a, s = self._coefficients(n, x0)
+        return a * x0 + s * noise
+
+    def velocity(self, x0: Tensor, noise: Tensor, n: Tensor) -> Tensor:
+        """The velocity target ``sqrt(ac) noise - sqrt(1 - ac) x0`` (same conventions as add_noise)."""
+        a, s = self._coefficients(n, x0)
+        return a * noise - s * x0
+
+    def _coefficients(self, n: Tensor, like: Tensor):
+        """``sqrt(ac)`` and ``sqrt(1 - ac)`` at ``n``, shaped to broadcast over ``like``."""
         if n.dtype not in (torch.int64, torch.int32):
             raise ValueError(f"timesteps must be integers, got {n.dtype}")
         if int(n.min()) < 0 or int(n.max()) > self.steps:
             raise ValueError(f"timesteps must lie in 0..{self.steps}, got {int(n.min())}..{int(n.max())}")
-        a = self.sqrt_ac.to(x0.device)[n]
-        s = self.sqrt_1m_ac.to(x0.device)[n]
-        shape = tuple(n.shape) + (1,) * (x0.dim() - n.dim())
-        return a.reshape(shape) * x0 + s.reshape(shape) * noise
+        shape = tuple(n.shape) + (1,) * (like.dim() - n.dim())
+        return (self.sqrt_ac.to(like.device)[n].reshape(shape),
+                self.sqrt_1m_ac.to(like.device)[n].reshape(shape))

@@ -441,14 +441,6 @@ def noise_weights(schedule: NoiseSchedule, n: Tensor, cap: float) -> Tensor:
     return torch.where(n > 0, inv.clamp(max=cap), torch.zeros_like(inv))
 
 
-def velocity(schedule: NoiseSchedule, x0: Tensor, noise: Tensor, n: Tensor) -> Tensor:
-    """``alpha * noise - sigma * x0`` at integer timesteps ``n`` (leading shape of ``x0``)."""
-    a = schedule.sqrt_ac.to(x0.device)[n]
-    s = schedule.sqrt_1m_ac.to(x0.device)[n]
-    shape = tuple(n.shape) + (1,) * (x0.dim() - n.dim())
-    return a.reshape(shape) * noise - s.reshape(shape) * x0
-
-
 def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor],
                name: str = "uvit", weight_cap: float = 1.0) -> Dict[str, float]:
     """Stage 5 (and 6): the joint noise predictor with the UniDiffuser objective.
@@ -464,11 +456,9 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor],
     st = r.uvit_stage if name == "uvit" else r.refine_stage
     p_clean = r.p_clean if name == "uvit" else r.refine_p_clean
     set_stage_threads(ctx.threads, convolutional=False)
-    if name == "refine" and comp.uvit.config.prediction != r.refine_prediction:
+    if name == "refine":
         # Same weights, new reading of the outputs: the blocks now learn the refine target.
-        moved = UViT(r.uvit_config(r.refine_prediction))
-        moved.load_state_dict(comp.uvit.state_dict())
-        comp.uvit = moved
+        comp.uvit = comp.uvit.with_prediction(r.refine_prediction)
     uvit = comp.uvit.to(dev).requires_grad_(True)
     ema = copy.deepcopy(uvit).requires_grad_(False)
     schedule = NoiseSchedule()
@@ -507,7 +497,7 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor],
         if uvit.config.prediction == "velocity":
             # Velocity loss: the noise loss weighted by 1 / alpha^2 (see noise_weights).
             out = uvit.forward_raw(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
-            eps = [velocity(schedule, x, e, n) for x, e, n in zip(x0, eps, (ti, ti, tt))]
+            eps = [schedule.velocity(x, e, n) for x, e, n in zip(x0, eps, (ti, ti, tt))]
         else:
             out = uvit(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
         # The velocity loss already weighs high noise (it is the noise loss times 1 / alpha^2).

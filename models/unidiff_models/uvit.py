@@ -12,6 +12,7 @@ G = 1 nothing is masked, so the computation is exactly plain UniDiffuser.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -279,9 +280,19 @@ class UViT(nn.Module):
         raw = self.forward_raw(img, clip_img, text, t_img, t_text, data_type)
         if self.config.prediction == "epsilon":
             return raw
-        return (self._eps_from_velocity(raw[0], img, t_img),
-                self._eps_from_velocity(raw[1], clip_img, t_img),
-                self._eps_from_velocity(raw[2], text, t_text))
+        image_level = self.alpha_sigma(t_img)  # shared by the latent and the CLIP token
+        return (self._eps_from_velocity(raw[0], img, image_level),
+                self._eps_from_velocity(raw[1], clip_img, image_level),
+                self._eps_from_velocity(raw[2], text, self.alpha_sigma(t_text)))
+
+    def with_prediction(self, prediction: str) -> "UViT":
+        """This model with its outputs read as ``prediction``: itself if it already is, else a
+        copy with the same weights (the two readings share every state-dict key)."""
+        if prediction == self.config.prediction:
+            return self
+        other = UViT(dataclasses.replace(self.config, prediction=prediction))
+        other.load_state_dict(self.state_dict())
+        return other.to(next(self.parameters()).device)
 
     def alpha_sigma(self, t: Tensor):
         """(alpha, sigma) of the training schedule at network timesteps ``t`` (any shape, float).
@@ -300,11 +311,12 @@ class UViT(nn.Module):
         alpha = log_alpha.exp()
         return alpha, (1.0 - alpha * alpha).clamp(min=0.0).sqrt()
 
-    def _eps_from_velocity(self, v: Tensor, x: Tensor, t: Tensor) -> Tensor:
+    @staticmethod
+    def _eps_from_velocity(v: Tensor, x: Tensor, level) -> Tensor:
         # eps = alpha v + sigma x_t holds exactly for v = alpha eps - sigma x0; at t = 1000 the
         # network's error enters eps scaled by alpha (0.07) instead of in full.
-        alpha, sigma = self.alpha_sigma(t)
-        shape = tuple(t.shape) + (1,) * (x.dim() - t.dim())
+        alpha, sigma = level
+        shape = tuple(alpha.shape) + (1,) * (x.dim() - alpha.dim())
         return (alpha.reshape(shape) * v.float() + sigma.reshape(shape) * x.float()).to(x.dtype)
 
     def forward_raw(self, img: Tensor, clip_img: Tensor, text: Tensor, t_img: Tensor,
