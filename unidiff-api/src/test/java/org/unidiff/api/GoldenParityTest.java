@@ -32,6 +32,7 @@ import org.unidiff.sampling.plan.JointShape;
 import org.unidiff.sampling.plan.Part;
 import org.unidiff.sampling.plan.SampleLatents;
 import org.unidiff.sampling.plan.SlotLatents;
+import org.unidiff.testing.NpzArchive;
 
 /**
  * The Java library against the PyTorch reference pipeline ({@code models/reference_pipeline.py}),

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.unidiff.testing.NpzArchive;
 
 /**
  * One folder of golden files written by {@code models/make_goldens.py}: {@code goldens.json}

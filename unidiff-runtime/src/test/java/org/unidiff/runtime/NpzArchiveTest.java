@@ -18,6 +18,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unidiff.testing.NpzArchive;
 
 /** The test-side .npz reader against files written by hand here and values NumPy printed. */
 class NpzArchiveTest {

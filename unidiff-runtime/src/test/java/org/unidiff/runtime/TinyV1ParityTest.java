@@ -25,6 +25,7 @@ import org.unidiff.runtime.text.BundleTokenizer;
 import org.unidiff.runtime.text.NextTokenLogits;
 import org.unidiff.sampling.plan.JointBatch;
 import org.unidiff.sampling.plan.JointOutputs;
+import org.unidiff.testing.NpzArchive;
 
 /**
  * The reduced-size random-weight UniDiffuser v1 bundle (the published architecture: U-ViT with

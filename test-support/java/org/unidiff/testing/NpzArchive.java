@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +23,8 @@ import java.util.zip.ZipFile;
  * files, stored or deflated), for comparing the runtime with outputs computed in Python.
  *
  * <p>Only what the fixtures use is read: C-order little-endian {@code <f4}, {@code <f8},
- * {@code <i8}, {@code |u1} and {@code <U<n>} (UTF-32 strings), format versions 1 to 3. (A copy
- * of the runtime module's test reader, extended by the two types the goldens use.) Anything else is refused with the
+ * {@code <i8}, {@code |u1} and {@code <U<n>} (UTF-32 strings), format versions 1 to 3. Anything
+ * else is refused with the
  * array's name and what was found, so a fixture written differently fails loudly instead of
  * being misread.
  */
@@ -146,7 +146,7 @@ public final class NpzArchive {
     }
 
     /** Parses one {@code .npy} file's bytes. */
-    static Array parseNpy(String name, byte[] bytes) {
+    public static Array parseNpy(String name, byte[] bytes) {
         if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
             throw new IllegalStateException("array '" + name + "': not an .npy file (magic \\x93NUMPY missing)");
         }
