@@ -195,7 +195,7 @@ def test_smoke_run_trains_every_stage_and_exports(tmp_path, dataset):
     assert all(math.isfinite(float(r["loss"])) for r in rows)
     assert facts["uvit"]["steps"] == recipe.uvit_stage.steps
     assert facts["refine"]["steps"] == recipe.refine_stage.steps
-    # Stage 5 trains a noise predictor, stage 6 ships a velocity predictor.
+    # In the smoke recipe stage 5 trains a noise predictor and stage 6 ships a velocity one.
     assert recipe.uvit_prediction == "epsilon"
     assert comp.uvit.config.prediction == recipe.refine_prediction == "velocity"
     assert 0 < comp.scaling_factor < 100
@@ -238,14 +238,30 @@ def test_command_line_smoke_run_writes_losses_and_a_bundle(tmp_path, dataset):
 
 
 def test_runs_recorded_before_the_refine_stage_load_as_epsilon_models():
-    """A run.json without the refine keys (session-1 runs) means: no refine stage, noise prediction."""
+    """A run.json without the refine keys (session-1 runs) means: no refine stage, noise
+    prediction, patch 2 with random initial positions."""
     d = RecipeConfig().to_dict()
     for key in ("refine_stage", "refine_weight_cap", "refine_p_clean", "uvit_prediction",
-                "refine_prediction"):
+                "refine_prediction", "uvit_patch_size", "uvit_pos_init"):
         d.pop(key)
     old = training.recipe_from_dict(d)
     assert old.refine_stage.steps == 0
     assert old.shipped_prediction == "epsilon"
+    assert old.uvit_config().patch_size == 2 and old.uvit_config().pos_init == "random"
     now = training.recipe_from_dict(RecipeConfig().to_dict())
     assert now == RecipeConfig()
     assert now.shipped_prediction == "velocity"
+    assert now.uvit_config().patch_size == 4 and now.uvit_config().pos_init == "sincos"
+
+
+def test_session_two_runs_keep_their_refine_stage_and_patch_size():
+    """A run.json with the refine keys but no patch keys (session-2 runs) ships a velocity
+    model at patch 2."""
+    d = RecipeConfig().to_dict()
+    d.pop("uvit_patch_size")
+    d.pop("uvit_pos_init")
+    d["uvit_prediction"] = "epsilon"
+    d["refine_stage"] = dict(d["refine_stage"], steps=2800)
+    old = training.recipe_from_dict(d)
+    assert old.shipped_prediction == "velocity"
+    assert old.uvit_config(old.shipped_prediction).patch_size == 2

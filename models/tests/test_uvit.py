@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from reference_uvit import reference_forward
-from unidiff_models.uvit import UViT, UViTConfig, group_attention_allowed, timestep_embedding
+from unidiff_models.uvit import (UViT, UViTConfig, group_attention_allowed, sincos_2d,
+                                 timestep_embedding)
 
 TINY = dict(latent_channels=4, latent_height=6, latent_width=8, patch_size=2, width=32,
             in_blocks=2, heads=4, clip_dim=7, text_tokens=5, text_dim=6)
@@ -210,3 +211,33 @@ def test_velocity_changes_no_state_dict_key():
     assert set(UViT(UViTConfig(**TINY, prediction="velocity")).state_dict()) == eps_keys
     with pytest.raises(ValueError, match="prediction"):
         UViTConfig(**TINY, prediction="x0")
+
+
+def test_sincos_table_encodes_row_then_column():
+    """dim 8: frequencies 1 and 1/100; channels sin, sin, cos, cos of the row, then of the column."""
+    table = sincos_2d(3, 5, 8).double()
+    assert table.shape == (15, 8)
+    for r in range(3):
+        for c in range(5):
+            want = [math.sin(r), math.sin(r / 100), math.cos(r), math.cos(r / 100),
+                    math.sin(c), math.sin(c / 100), math.cos(c), math.cos(c / 100)]
+            np.testing.assert_allclose(table[r * 5 + c].numpy(), want, atol=1e-7)
+    with pytest.raises(ValueError, match="divisible by 4"):
+        sincos_2d(2, 2, 6)
+
+
+def test_sincos_init_sets_only_the_patch_positions_and_keeps_the_keys():
+    cfg = UViTConfig(**TINY, pos_init="sincos")
+    torch.manual_seed(0)
+    model = UViT(cfg)
+    torch.manual_seed(0)
+    plain = UViT(UViTConfig(**TINY))
+    assert set(model.state_dict()) == set(plain.state_dict())
+    patches = model.pos_embed[0, -cfg.patches:]
+    torch.testing.assert_close(patches, sincos_2d(3, 4, 32))
+    # Every patch has its own position; the other tokens keep the reference's small random init.
+    assert torch.cdist(patches, patches).add(torch.eye(cfg.patches)).min() > 0.1
+    torch.testing.assert_close(model.pos_embed[0, :-cfg.patches], plain.pos_embed[0, :-cfg.patches])
+    assert model.pos_embed[0, :-cfg.patches].std() < 0.03
+    with pytest.raises(ValueError, match="pos_init"):
+        UViTConfig(**TINY, pos_init="learned")

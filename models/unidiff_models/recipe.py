@@ -46,8 +46,10 @@ class RecipeConfig:
     uvit_in_blocks: int = 4
     uvit_heads: int = 4
     uvit_data_type: bool = False
+    uvit_patch_size: int = 4
+    uvit_pos_init: str = "sincos"
     # What the U-ViT's blocks predict in stage 5 and (the shipped model) in stage 6; see UViTConfig.
-    uvit_prediction: str = "epsilon"
+    uvit_prediction: str = "velocity"
     refine_prediction: str = "velocity"
     group_max_size: int = 4
     # Stage schedules: the committed model's run, about 147 minutes on two CPU cores (the
@@ -55,18 +57,18 @@ class RecipeConfig:
     vae_stage: StageConfig = StageConfig(steps=700, batch=32, lr=5e-4, budget_share=0.15)
     clip_stage: StageConfig = StageConfig(steps=1000, batch=128, lr=5e-4, budget_share=0.06)
     caption_stage: StageConfig = StageConfig(steps=1200, batch=128, lr=5e-4, budget_share=0.07)
-    uvit_stage: StageConfig = StageConfig(steps=1000, batch=48, lr=3e-4, budget_share=0.20,
-                                          warmup=300)
+    uvit_stage: StageConfig = StageConfig(steps=12000, batch=48, lr=1e-3, budget_share=0.72,
+                                          warmup=200)
     # Stage 6 continues the U-ViT as a velocity predictor (refine_prediction), with more clean
     # conditions (refine_p_clean) so the conditional tasks get more of the steps. The weight
     # cap applies only when refine_prediction is "epsilon" (training.noise_weights).
-    refine_stage: StageConfig = StageConfig(steps=2800, batch=48, lr=1e-3, budget_share=0.55,
+    refine_stage: StageConfig = StageConfig(steps=0, batch=48, lr=1e-3, budget_share=0.0,
                                             warmup=30)
     refine_weight_cap: float = 25.0
     refine_p_clean: float = 0.35
     kl_weight: float = 1e-4
     caption_latent_noise: float = 0.1
-    p_clean: float = 0.15
+    p_clean: float = 0.35
     p_pure_noise: float = 0.1
     p_single: float = 0.5
     p_reference: float = 0.3
@@ -94,11 +96,13 @@ class RecipeConfig:
         """
         latent = self.vae.latent_size
         return UViTConfig(latent_channels=self.vae.latent_channels, latent_height=latent,
-                          latent_width=latent, patch_size=2, width=self.uvit_width,
+                          latent_width=latent, patch_size=self.uvit_patch_size,
+                          width=self.uvit_width,
                           in_blocks=self.uvit_in_blocks, heads=self.uvit_heads, clip_dim=self.clip_dim,
                           text_tokens=self.text_tokens, text_dim=self.text_dim,
                           use_data_type=self.uvit_data_type,
-                          prediction=prediction or self.uvit_prediction)
+                          prediction=prediction or self.uvit_prediction,
+                          pos_init=self.uvit_pos_init)
 
     @property
     def shipped_prediction(self) -> str:
@@ -113,7 +117,9 @@ class RecipeConfig:
     def smoke() -> "RecipeConfig":
         """Tiny sizes and a few steps per stage: proves the pipeline runs, trains nothing."""
         tiny = StageConfig(steps=3, batch=8, lr=1e-3, budget_share=0.25, warmup=1)
-        return replace(RecipeConfig(), vae=VaeConfig(base_channels=8),
+        # Stage 5 as a noise predictor and stage 6 as a velocity one, so the smoke run covers
+        # both readings and the switch between them (the default recipe ships stage 5 only).
+        return replace(RecipeConfig(), vae=VaeConfig(base_channels=8), uvit_prediction="epsilon",
                        clip_image_channels=8, text_width=32, text_layers=1, caption_width=32,
                        caption_layers=1, uvit_width=32, uvit_in_blocks=1, vae_stage=tiny,
                        clip_stage=tiny, caption_stage=tiny, uvit_stage=tiny, refine_stage=tiny)

@@ -591,4 +591,7 @@ def recipe_from_dict(d: dict) -> RecipeConfig:
         d["refine_stage"] = StageConfig(steps=0, batch=48, lr=3e-4, budget_share=0.0)
     d.setdefault("uvit_prediction", "epsilon")
     d.setdefault("refine_prediction", "epsilon")
+    # ... and these predate the patch-4, sine-cosine U-ViT.
+    d.setdefault("uvit_patch_size", 2)
+    d.setdefault("uvit_pos_init", "random")
     return RecipeConfig(**d)

@@ -50,6 +50,11 @@ class UViTConfig:
     # outputs are noise predictions either way (bundle-contract.md) but the identity part of the
     # noise at high noise levels is exact instead of learned (see ``_eps_from_velocity``).
     prediction: str = "epsilon"
+    # Initial patch positions: "random" (trunc normal 0.02, the reference) or "sincos" (2-D
+    # sine-cosine table over the patch grid, as in MAE), so a small model trained briefly knows
+    # where each patch is from the first step instead of learning it from noise. Only the
+    # initial values differ; the state-dict keys are the same.
+    pos_init: str = "random"
 
     def __post_init__(self) -> None:
         if self.width % self.heads != 0:
@@ -64,6 +69,10 @@ class UViTConfig:
             raise ValueError(f"in_blocks must be >= 0, got {self.in_blocks}")
         if self.prediction not in ("epsilon", "velocity"):
             raise ValueError(f"prediction must be 'epsilon' or 'velocity', got {self.prediction!r}")
+        if self.pos_init not in ("random", "sincos"):
+            raise ValueError(f"pos_init must be 'random' or 'sincos', got {self.pos_init!r}")
+        if self.pos_init == "sincos" and self.width % 4 != 0:
+            raise ValueError(f"width {self.width} must be divisible by 4 for pos_init 'sincos'")
 
     @staticmethod
     def unidiffuser_v1() -> "UViTConfig":
@@ -90,6 +99,25 @@ class UViTConfig:
     def to_dict(self) -> dict:
         """The config as plain JSON-serialisable values."""
         return dict(self.__dict__)
+
+
+def sincos_2d(rows: int, cols: int, dim: int) -> Tensor:
+    """2-D sine-cosine positions [rows * cols, dim], row-major like the patch tokens.
+
+    The first half of the channels encodes the row, the second half the column, each as
+    ``sin(p * f_k)`` then ``cos(p * f_k)`` with ``f_k = 10000^(-k / (dim / 4))``.
+    """
+    if dim % 4 != 0:
+        raise ValueError(f"dim {dim} must be divisible by 4")
+    quarter = dim // 4
+    freqs = 10000.0 ** (-torch.arange(quarter, dtype=torch.float64) / quarter)
+
+    def encode(pos: Tensor) -> Tensor:
+        angles = pos.to(torch.float64)[:, None] * freqs[None, :]
+        return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
+
+    r, c = torch.meshgrid(torch.arange(rows), torch.arange(cols), indexing="ij")
+    return torch.cat([encode(r.flatten()), encode(c.flatten())], dim=1).to(torch.float32)
 
 
 def timestep_embedding(t: Tensor, dim: int) -> Tensor:
@@ -251,6 +279,12 @@ class UViT(nn.Module):
                 nn.init.ones_(m.weight)
                 nn.init.zeros_(m.bias)
         nn.init.trunc_normal_(self.pos_embed, std=0.02)
+        if self.config.pos_init == "sincos":
+            c = self.config
+            table = sincos_2d(c.latent_height // c.patch_size, c.latent_width // c.patch_size,
+                              c.width)
+            with torch.no_grad():
+                self.pos_embed[0, -c.patches:] = table.to(self.pos_embed.device)
         if self.pos_embed_token is not None:
             nn.init.trunc_normal_(self.pos_embed_token, std=0.02)
         if self.slot_embed is not None:
