@@ -6,20 +6,38 @@ import org.unidiff.api.UnidiffOptions;
 import org.unidiff.runtime.ort.CpuThreads;
 import org.unidiff.runtime.ort.CudaOptions;
 import org.unidiff.runtime.ort.ExecutionConfig;
+import picocli.CommandLine.Option;
 
-/** Which bundle a benchmark opens and how: the options both commands share. */
+/**
+ * Which bundle a benchmark opens, how, and with which solver: the options both benchmark commands share, as a
+ * picocli mixin.
+ */
 final class BenchModel {
 
-    private BenchModel() {
-    }
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle (default: the bundled default model).")
+    Path bundle;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Solver steps (default: the bundle's).")
+    Integer steps;
+
+    @Option(names = "--sampler", paramLabel = "NAME", description = "Solver (default: the bundle's).")
+    String sampler;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Intra-op threads of ONNX Runtime, and of torch for the Python reference (default: each "
+                    + "library's choice).")
+    Integer threads;
+
+    @Option(names = "--cuda", description = "Run the Java side on the GPU through ONNX Runtime's CUDA provider "
+            + "(the Python reference stays on CPU).")
+    boolean cuda;
 
     /**
-     * The library options for a bundle directory (null for the default bundle), optional CUDA and intra-op
-     * thread count (null for ONNX Runtime's choice).
+     * The library options for these settings.
      *
      * @throws IllegalArgumentException for a directory without a manifest or a thread count below 1
      */
-    static UnidiffOptions options(Path bundle, boolean cuda, Integer threads) {
+    UnidiffOptions options() {
         if (bundle != null && !Files.isRegularFile(bundle.resolve("unidiff.json"))) {
             throw new IllegalArgumentException("--bundle " + bundle + " is not a model bundle: "
                     + (Files.isDirectory(bundle) ? "it holds no unidiff.json" : "no such directory"));

@@ -12,10 +12,11 @@ import org.unidiff.api.UnidiffOptions;
 import org.unidiff.runtime.manifest.BundleManifest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The quality benchmark: every metric of the shapes world through the public API on one bundle, printed as a
+ * The quality benchmark: every metric of the shapes world through the public API on one model.bundle, printed as a
  * table of metric, value, count, target and pass/fail.
  *
  * <pre>
@@ -29,14 +30,8 @@ public final class QualityBenchmark implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityBenchmark.class);
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle (default: the bundled default model).")
-    Path bundle;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Solver steps (default: the bundle's).")
-    Integer steps;
-
-    @Option(names = "--sampler", paramLabel = "NAME", description = "Solver (default: the bundle's).")
-    String sampler;
+    @Mixin
+    BenchModel model = new BenchModel();
 
     @Option(names = "--samples-per-metric", paramLabel = "N", defaultValue = "200",
             description = "Images, captions or pairs per metric (default: ${DEFAULT-VALUE}).")
@@ -69,12 +64,6 @@ public final class QualityBenchmark implements Callable<Integer> {
             description = "Master seed of every prompt, image and group set (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: its choice).")
-    Integer threads;
-
-    @Option(names = "--cuda", description = "Run on the GPU through ONNX Runtime's CUDA provider.")
-    boolean cuda;
-
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table: CSV for *.csv, else markdown.")
     Path out;
 
@@ -94,9 +83,9 @@ public final class QualityBenchmark implements Callable<Integer> {
         UnidiffOptions options;
         try {
             chosen = QualityMetric.parseList(metrics);
-            settings = new QualitySettings(seed, steps, sampler, samples, imageOnlySamples, groups, batch,
+            settings = new QualitySettings(seed, model.steps, model.sampler, samples, imageOnlySamples, groups, batch,
                     guidanceScales);
-            options = BenchModel.options(bundle, cuda, threads);
+            options = model.options();
         } catch (IllegalArgumentException e) {
             System.err.println("bench-quality: " + e.getMessage());
             return 2;

@@ -25,6 +25,7 @@ import org.unidiff.sampling.solver.SamplerKind;
 import org.unidiff.shapes.Renderer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,14 +47,8 @@ public final class SpeedBenchmark implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchmark.class);
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle (default: the bundled default model).")
-    Path bundle;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Solver steps (default: the bundle's).")
-    Integer steps;
-
-    @Option(names = "--sampler", paramLabel = "NAME", description = "Solver (default: the bundle's).")
-    String sampler;
+    @Mixin
+    BenchModel model = new BenchModel();
 
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
             description = "Timed repetitions per task (default: ${DEFAULT-VALUE}).")
@@ -65,13 +60,6 @@ public final class SpeedBenchmark implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the first repetition.")
     long seed;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Intra-op threads of ONNX Runtime and of torch (default: each library's choice).")
-    Integer threads;
-
-    @Option(names = "--cuda", description = "Run the Java side on the GPU (the reference stays on CPU).")
-    boolean cuda;
 
     @Option(names = "--leak-generations", paramLabel = "N", defaultValue = "1000",
             description = "Small generations (t2i, captioning, joint in turn) before reading the RSS again "
@@ -117,7 +105,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
                 throw new IllegalArgumentException("need --repeats >= 1, --warmup >= 0, --leak-generations >= 0 and "
                         + "--leak-steps >= 1");
             }
-            options = BenchModel.options(bundle, cuda, threads);
+            options = model.options();
         } catch (IllegalArgumentException e) {
             System.err.println("bench-speed: " + e.getMessage());
             return 2;
@@ -134,8 +122,8 @@ public final class SpeedBenchmark implements Callable<Integer> {
         try (Unidiff unidiff = Unidiff.open(options)) {
             BundleManifest m = unidiff.manifest();
             modelName = m.name();
-            samplerName = SamplerKind.parse(sampler != null ? sampler : m.defaults().sampler()).id();
-            resolvedSteps = steps != null ? steps : m.defaults().steps();
+            samplerName = SamplerKind.parse(model.sampler != null ? model.sampler : m.defaults().sampler()).id();
+            resolvedSteps = model.steps != null ? model.steps : m.defaults().steps();
             guidance = m.defaults().guidanceScale();
             for (SpeedTask task : SpeedTask.values()) {
                 if (task.groupSize() > m.group().maxSize()) {
@@ -173,9 +161,9 @@ public final class SpeedBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private ResultTable speedTable(String model, String samplerName, int resolvedSteps, Map<SpeedTask, Timings> java,
+    private ResultTable speedTable(String modelName, String samplerName, int resolvedSteps, Map<SpeedTask, Timings> java,
                                    ReferenceSpeed.Result reference) {
-        ResultTable table = new ResultTable("Speed of model '" + model + "', " + samplerName + ", " + resolvedSteps
+        ResultTable table = new ResultTable("Speed of model '" + modelName + "', " + samplerName + ", " + resolvedSteps
                 + " steps (ms per call)", List.of("task", "java median", "java p90", "python median", "python p90",
                 "java / python"));
         for (SpeedTask task : SpeedTask.values()) {
@@ -191,7 +179,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
         }
         table.addNote(String.format(Locale.ROOT, "median and p90 of %d runs after %d warm-up runs; "
                 + "ONNX Runtime threads: %s%s; torch threads: %s (CPU)", repeats, warmup,
-                threads == null ? "default" : threads, cuda ? " (CUDA)" : "",
+                model.threads == null ? "default" : model.threads, model.cuda ? " (CUDA)" : "",
                 reference.threads() == 0 ? "-" : reference.threads()));
         reference.unavailable().forEach((task, why) -> table.addNote("python reference "
                 + (task.equals("*") ? "" : task + " ") + "not available: " + why));
@@ -309,7 +297,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
         }
         Path work = referenceWork.isAbsolute() ? referenceWork : root.resolve(referenceWork);
         ReferenceSpeed.Config config = new ReferenceSpeed.Config(python, root, work, bundleDir,
-                threads == null ? 0 : threads);
+                model.threads == null ? 0 : model.threads);
         Optional<String> why = ReferenceSpeed.precheck(config, samplerName);
         if (why.isPresent()) {
             return ReferenceSpeed.Result.notAvailable(why.get());
