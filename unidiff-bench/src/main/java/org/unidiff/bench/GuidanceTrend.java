@@ -1,8 +1,14 @@
 package org.unidiff.bench;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Whether accuracy rises with the guidance scale: the last scale beats the first, and no step to a larger scale
  * loses more than a tolerance (the counting noise of a few hundred samples is about 0.03).
+ *
+ * <p>The target is a rise from scale 0 <em>to the model's default scale</em>: scales above the default are
+ * printed (a small model often gets worse there) but not judged, see {@link #judged}.
  */
 public final class GuidanceTrend {
 
@@ -33,5 +39,32 @@ public final class GuidanceTrend {
             }
         }
         return byIncreasingScale[byIncreasingScale.length - 1] > byIncreasingScale[0];
+    }
+
+    /** The scales, increasing, with {@code defaultScale} inserted in order when it is not among them. */
+    public static List<Double> withDefault(List<Double> increasing, double defaultScale) {
+        List<Double> out = new ArrayList<>(increasing);
+        if (!out.contains(defaultScale)) {
+            int at = 0;
+            while (at < out.size() && out.get(at) < defaultScale) {
+                at++;
+            }
+            out.add(at, defaultScale);
+        }
+        return out;
+    }
+
+    /**
+     * How many leading scales the verdict reads: those up to and including the default, or all of them when the
+     * default is the first (there is then nothing to rise to).
+     *
+     * @throws IllegalArgumentException if the default scale is not among the scales
+     */
+    public static int judged(List<Double> increasing, double defaultScale) {
+        int at = increasing.indexOf(defaultScale);
+        if (at < 0) {
+            throw new IllegalArgumentException("default scale " + defaultScale + " is not among " + increasing);
+        }
+        return at == 0 ? increasing.size() : at + 1;
     }
 }

@@ -2,6 +2,7 @@ package org.unidiff.bench;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -262,7 +263,7 @@ public final class QualityRunner {
     }
 
     private List<MetricRow> guidance() {
-        List<Double> scales = settings.guidanceScales();
+        List<Double> scales = GuidanceTrend.withDefault(settings.guidanceScales(), defaultGuidance);
         List<MetricRow> rows = new ArrayList<>();
         double[] values = new double[scales.size()];
         int count = 0;
@@ -275,9 +276,12 @@ public final class QualityRunner {
                     scale == defaultGuidance ? " (default)" : "");
             rows.add(MetricRow.fraction("guidance", label, all, Target.none()));
         }
-        boolean rises = GuidanceTrend.rises(values, GuidanceTrend.TOLERANCE);
-        rows.add(new MetricRow("guidance", "rise from scale " + trim(scales.get(0)) + " to "
-                + trim(scales.get(scales.size() - 1)), values[values.length - 1] - values[0], false, count,
+        int judged = GuidanceTrend.judged(scales, defaultGuidance);
+        double[] read = Arrays.copyOf(values, judged);
+        boolean rises = GuidanceTrend.rises(read, GuidanceTrend.TOLERANCE);
+        double last = scales.get(judged - 1);
+        rows.add(new MetricRow("guidance", "rise from scale " + trim(scales.get(0)) + " to " + trim(last)
+                + (last == defaultGuidance ? " (default)" : ""), read[judged - 1] - read[0], false, count,
                 String.format(Locale.ROOT, "> 0, no drop > %.2f", GuidanceTrend.TOLERANCE),
                 rises ? Verdict.PASS : Verdict.FAIL));
         return rows;

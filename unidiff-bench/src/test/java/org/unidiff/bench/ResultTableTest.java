@@ -86,4 +86,16 @@ class ResultTableTest {
         assertThrows(IllegalArgumentException.class, () -> GuidanceTrend.rises(new double[] {0.5}, 0.02));
         assertThrows(IllegalArgumentException.class, () -> GuidanceTrend.rises(new double[] {0.5, Double.NaN}, 0.02));
     }
+
+    @Test
+    void guidanceVerdictReadsTheScalesUpToTheDefault() {
+        List<Double> listed = List.of(0.0, 1.0, 3.0, 7.0);
+        assertEquals(listed, GuidanceTrend.withDefault(listed, 3.0));
+        assertEquals(List.of(0.0, 1.0, 2.0, 3.0, 7.0), GuidanceTrend.withDefault(listed, 2.0));
+        assertEquals(List.of(0.0, 1.0, 3.0, 7.0, 9.0), GuidanceTrend.withDefault(listed, 9.0));
+        assertEquals(2, GuidanceTrend.judged(listed, 1.0), "0 and 1 are read, 3 and 7 only printed");
+        assertEquals(4, GuidanceTrend.judged(listed, 7.0));
+        assertEquals(4, GuidanceTrend.judged(listed, 0.0), "a default of 0 has nothing to rise to: read all");
+        assertThrows(IllegalArgumentException.class, () -> GuidanceTrend.judged(listed, 2.0));
+    }
 }
