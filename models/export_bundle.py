@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     p.add_argument("--name", default=None)
     p.add_argument("--license", default="Apache-2.0")
     p.add_argument("--steps", type=int, default=50, help="default sampler steps")
-    p.add_argument("--guidance-scale", type=float, default=7.0,
+    p.add_argument("--guidance-scale", type=float, default=3.0,
                    help="default guidance s in eps = cond + s (cond - uncond)")
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6)
     args = p.parse_args(argv)

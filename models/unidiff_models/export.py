@@ -147,7 +147,7 @@ COMPONENTS = ("transformer", "vae_encoder", "vae_decoder", "image_encoder", "tex
 
 
 def manifest(comp: Components, name: str, license_text: str, group_max_size: int = 4,
-             sampler: str = "dpm-solver", steps: int = 50, guidance_scale: float = 7.0,
+             sampler: str = "dpm-solver", steps: int = 50, guidance_scale: float = 3.0,
              beam_size: int = 5) -> dict:
     """The ``unidiff.json`` document describing ``comp``.
 
