@@ -1,14 +1,18 @@
 package org.unidiff.bench;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
+import org.unidiff.runtime.Bundle;
+import org.unidiff.runtime.ComponentKind;
 import org.unidiff.runtime.manifest.BundleManifest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,7 +57,7 @@ public final class QualityBenchmark implements Callable<Integer> {
 
     @Option(names = "--metrics", paramLabel = "LIST", defaultValue = "all",
             description = "Comma-separated subset of: t2i, caption, joint, image-only, text-only, variation, group, "
-                    + "group-ref, guidance (default: all).")
+                    + "group-ref, guidance, vae (default: all).")
     String metrics;
 
     @Option(names = "--guidance-scales", paramLabel = "LIST", split = ",", defaultValue = "0,1,3,7",
@@ -95,7 +99,9 @@ public final class QualityBenchmark implements Callable<Integer> {
             BundleManifest m = unidiff.manifest();
             QualityRunner runner;
             try {
-                runner = new QualityRunner(unidiff, settings);
+                Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
+                runner = new QualityRunner(unidiff, settings, () -> Bundle.load(bundleDir, options.execution(),
+                        EnumSet.of(ComponentKind.VAE_ENCODER, ComponentKind.VAE_DECODER)));
             } catch (IllegalArgumentException e) {
                 System.err.println("bench-quality: " + e.getMessage());
                 return 2;

@@ -25,7 +25,9 @@ public enum QualityMetric {
     /** Grouped generation with one reference image. */
     GROUP_REF("group-ref"),
     /** Text to image accuracy against the guidance scale. */
-    GUIDANCE("guidance");
+    GUIDANCE("guidance"),
+    /** Clean renders through the VAE alone: the ceiling of every image task. */
+    VAE("vae");
 
     private final String id;
 

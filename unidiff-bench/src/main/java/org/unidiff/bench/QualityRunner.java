@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.GroupRequest;
@@ -24,6 +25,7 @@ import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.TextOnlyRequest;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.Unidiff;
+import org.unidiff.runtime.Bundle;
 import org.unidiff.shapes.Analysis;
 import org.unidiff.shapes.Analyzer;
 import org.unidiff.shapes.CaptionAttributes;
@@ -46,6 +48,7 @@ public final class QualityRunner {
 
     private final Unidiff unidiff;
     private final QualitySettings settings;
+    private final Supplier<Bundle> vaeBundle;
     private final double defaultGuidance;
     private final Map<Double, PromptAccuracy> seenAccuracyByScale = new HashMap<>();
 
@@ -55,8 +58,21 @@ public final class QualityRunner {
      * @throws IllegalArgumentException if the model's images are not the shapes world's 64 x 64
      */
     public QualityRunner(Unidiff unidiff, QualitySettings settings) {
+        this(unidiff, settings, null);
+    }
+
+    /**
+     * A runner on an open model that can also score the VAE round trip.
+     *
+     * @param vaeBundle opens the same bundle with (at least) its VAE encoder and decoder, for metric
+     *                  {@link QualityMetric#VAE}; the runner closes what it returns. Null: that metric reports
+     *                  nothing counted.
+     * @throws IllegalArgumentException if the model's images are not the shapes world's 64 x 64
+     */
+    public QualityRunner(Unidiff unidiff, QualitySettings settings, Supplier<Bundle> vaeBundle) {
         this.unidiff = unidiff;
         this.settings = settings;
+        this.vaeBundle = vaeBundle;
         int w = unidiff.manifest().image().width();
         int h = unidiff.manifest().image().height();
         if (w != Renderer.IMAGE_SIZE || h != Renderer.IMAGE_SIZE) {
@@ -83,6 +99,7 @@ public final class QualityRunner {
                 case GROUP -> groups();
                 case GROUP_REF -> groupsWithReference();
                 case GUIDANCE -> guidance();
+                case VAE -> vaeRoundTrip();
             };
             rows.addAll(produced);
             LOG.info("{}: done in {} s ({} rows)", metric.id(),
@@ -285,6 +302,17 @@ public final class QualityRunner {
                 String.format(Locale.ROOT, "> 0, no drop > %.2f", GuidanceTrend.TOLERANCE),
                 rises ? Verdict.PASS : Verdict.FAIL));
         return rows;
+    }
+
+    private List<MetricRow> vaeRoundTrip() {
+        List<Scene> scenes = PromptSets.evaluation(metricSeed(QualityMetric.VAE), settings.samples(),
+                PromptSets.Pairs.ANY).stream().map(EvalPrompt::scene).toList();
+        if (vaeBundle == null) {
+            return new PromptAccuracy().rows("VAE round trip", Target.none());
+        }
+        try (Bundle bundle = vaeBundle.get()) {
+            return VaeRoundTrip.score(bundle, scenes).rows("VAE round trip", Target.none());
+        }
     }
 
     private PromptAccuracy seenAccuracy(double scale) {

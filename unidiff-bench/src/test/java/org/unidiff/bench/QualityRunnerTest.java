@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
+import org.unidiff.runtime.Bundle;
+import org.unidiff.runtime.ComponentKind;
+import org.unidiff.runtime.ort.ExecutionConfig;
 
 /**
  * The whole quality run on the API's random tiny bundle with a few samples: every metric reports on exactly the
@@ -39,7 +42,8 @@ class QualityRunnerTest {
     @Test
     void everyMetricCountsTheItemsAskedFor() {
         QualitySettings settings = new QualitySettings(3, 2, null, 5, 7, 3, 2, List.of(0.0, 7.0));
-        List<MetricRow> rows = new QualityRunner(unidiff, settings).run(EnumSet.allOf(QualityMetric.class));
+        List<MetricRow> rows = new QualityRunner(unidiff, settings, () -> Bundle.load(TINY, ExecutionConfig.cpu(),
+                EnumSet.of(ComponentKind.VAE_ENCODER, ComponentKind.VAE_DECODER))).run(EnumSet.allOf(QualityMetric.class));
         Map<String, MetricRow> byName = rows.stream().collect(Collectors.toMap(r -> r.task() + ": " + r.metric(),
                 Function.identity(), (a, b) -> a));
         assertEquals(5, byName.get("text->image: all stated attributes").count());
@@ -58,6 +62,10 @@ class QualityRunnerTest {
         assertEquals(5, byName.get("guidance: all attributes at scale 7 (default)").count());
         assertEquals(byName.get("text->image: all stated attributes").value(),
                 byName.get("guidance: all attributes at scale 7 (default)").value(), "the default scale is reused");
+        assertEquals(5, byName.get("VAE round trip: all stated attributes").count(), "one render per scene");
+        assertEquals(5, byName.get("VAE round trip: shape accuracy").count());
+        List<MetricRow> withoutVae = new QualityRunner(unidiff, settings).run(EnumSet.of(QualityMetric.VAE));
+        assertEquals(0, withoutVae.get(withoutVae.size() - 1).count(), "no VAE bundle: nothing counted");
         for (MetricRow r : rows) {
             assertTrue(r.verdict() != Verdict.PASS || r.value() >= 0, r.toString());
         }
