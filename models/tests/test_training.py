@@ -191,10 +191,11 @@ def test_smoke_run_trains_every_stage_and_exports(tmp_path, dataset):
     comp, facts = training.train_all(ctx)
     with open(tmp_path / "w" / "losses.csv") as f:
         rows = list(csv.DictReader(f))
-    assert {r["stage"] for r in rows} == {"vae", "clip", "caption", "uvit", "refine"}
+    assert {r["stage"] for r in rows} == {"vae", "clip", "caption", "uvit", "refine", "decoder"}
     assert all(math.isfinite(float(r["loss"])) for r in rows)
     assert facts["uvit"]["steps"] == recipe.uvit_stage.steps
     assert facts["refine"]["steps"] == recipe.refine_stage.steps
+    assert facts["decoder"]["steps"] == recipe.decoder_stage.steps
     # In the smoke recipe stage 5 trains a noise predictor and stage 6 ships a velocity one.
     assert recipe.uvit_prediction == "epsilon"
     assert comp.uvit.config.prediction == recipe.refine_prediction == "velocity"
@@ -202,6 +203,14 @@ def test_smoke_run_trains_every_stage_and_exports(tmp_path, dataset):
     loaded = training.load_components(tmp_path / "w")
     for a, b in zip(loaded.uvit.state_dict().values(), comp.uvit.state_dict().values()):
         assert torch.equal(a, b)
+    # The bundle's decoder is the decoder stage's, the encoder stage 1's.
+    for a, b in zip(loaded.vae.state_dict().values(), comp.vae.state_dict().values()):
+        assert torch.equal(a, b)
+    stage1 = training.load_checkpoint(tmp_path / "w" / "vae.pt")["modules"]["vae"]
+    assert any(not torch.equal(v, comp.vae.state_dict()[k]) for k, v in stage1.items()
+               if k.startswith("decoder."))
+    assert all(torch.equal(v, comp.vae.state_dict()[k]) for k, v in stage1.items()
+               if k.startswith("encoder."))
     assert float(loaded.clip.image_encoder.output_scale) == float(comp.clip.image_encoder.output_scale)
     doc = export_bundle(loaded, tmp_path / "bundle")
     assert doc["latent"]["scaling_factor"] == pytest.approx(comp.scaling_factor)
@@ -242,10 +251,12 @@ def test_runs_recorded_before_the_refine_stage_load_as_epsilon_models():
     prediction, patch 2 with random initial positions."""
     d = RecipeConfig().to_dict()
     for key in ("refine_stage", "refine_weight_cap", "refine_p_clean", "uvit_prediction",
-                "refine_prediction", "uvit_patch_size", "uvit_pos_init"):
+                "refine_prediction", "uvit_patch_size", "uvit_pos_init", "decoder_stage",
+                "decoder_object_weight"):
         d.pop(key)
     old = training.recipe_from_dict(d)
     assert old.refine_stage.steps == 0
+    assert old.decoder_stage.steps == 0
     assert old.shipped_prediction == "epsilon"
     assert old.uvit_config().patch_size == 2 and old.uvit_config().pos_init == "random"
     now = training.recipe_from_dict(RecipeConfig().to_dict())
@@ -265,3 +276,14 @@ def test_session_two_runs_keep_their_refine_stage_and_patch_size():
     old = training.recipe_from_dict(d)
     assert old.shipped_prediction == "velocity"
     assert old.uvit_config(old.shipped_prediction).patch_size == 2
+
+
+def test_object_weights_mark_every_pixel_off_the_background_colour():
+    x = torch.full((2, 3, 8, 8), -1.0)           # black background
+    x[0, 0, 2:5, 3:6] = 0.8                      # a red 3 x 3 object in image 0
+    x[1] = 0.0                                   # image 1: plain gray, no object
+    w = training.object_weights(x, 10.0)
+    assert w.shape == (2, 1, 8, 8)
+    assert w[0, 0, 2:5, 3:6].eq(11.0).all()
+    assert w[0].sum().item() == 64 + 10 * 9
+    assert w[1].eq(1.0).all()
