@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from unidiff_models.export import bundle_bytes, export_bundle  # noqa: E402,F401
+from unidiff_models.export import DEFAULT_GUIDANCE_SCALE, bundle_bytes, export_bundle  # noqa: E402,F401
 from unidiff_models.recipe import Components, RecipeConfig, build_components  # noqa: E402
 from unidiff_models.tokenizer import WordTokenizer  # noqa: E402
 from unidiff_models.training import load_components  # noqa: E402
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     p.add_argument("--name", default=None)
     p.add_argument("--license", default="Apache-2.0")
     p.add_argument("--steps", type=int, default=50, help="default sampler steps")
-    p.add_argument("--guidance-scale", type=float, default=3.0,
+    p.add_argument("--guidance-scale", type=float, default=DEFAULT_GUIDANCE_SCALE,
                    help="default guidance s in eps = cond + s (cond - uncond)")
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6)
     args = p.parse_args(argv)

@@ -56,7 +56,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--measure", type=int, default=0, metavar="N",
                    help="time N steps of each stage at the recipe's sizes, print a table, exit")
     p.add_argument("--export", type=Path, default=None, help="write a bundle here when done")
-    for stage in ("vae", "clip", "caption", "uvit", "refine", "decoder"):
+    for stage in training.TRAINED_STAGES:
         p.add_argument(f"--{stage}-steps", type=int, default=None)
     return p.parse_args(argv)
 
@@ -65,7 +65,7 @@ def make_recipe(args: argparse.Namespace) -> RecipeConfig:
     """The recipe with any step overrides applied."""
     recipe = RecipeConfig.smoke() if args.smoke else RecipeConfig()
     changes = {}
-    for stage in ("vae", "clip", "caption", "uvit", "refine", "decoder"):
+    for stage in training.TRAINED_STAGES:
         steps = getattr(args, f"{stage}_steps")
         if steps is not None:
             changes[f"{stage}_stage"] = dataclasses.replace(getattr(recipe, f"{stage}_stage"),
@@ -85,7 +85,7 @@ def measure(args, recipe: RecipeConfig, dataset: ShapesDataset, device: torch.de
     n = max(2, args.measure)
     short = dataclasses.replace(
         recipe, **{f"{s}_stage": dataclasses.replace(getattr(recipe, f"{s}_stage"), steps=n)
-                   for s in ("vae", "clip", "caption", "uvit", "refine", "decoder")
+                   for s in training.TRAINED_STAGES
                    if getattr(recipe, f"{s}_stage").steps > 0})
     scratch = Path(tempfile.mkdtemp(prefix="unidiff-measure-"))
     try:
@@ -97,7 +97,7 @@ def measure(args, recipe: RecipeConfig, dataset: ShapesDataset, device: torch.de
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     rows, total = [], 0.0
-    for stage in ("vae", "clip", "caption", "uvit", "refine", "decoder"):
+    for stage in training.TRAINED_STAGES:
         if stage not in facts:  # a stage with no steps in this recipe
             continue
         f = facts[stage]

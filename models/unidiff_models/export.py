@@ -146,8 +146,14 @@ COMPONENTS = ("transformer", "vae_encoder", "vae_decoder", "image_encoder", "tex
               "text_decoder")
 
 
+# The default model's best scale (models/README.md, training record); the published UniDiffuser
+# weights use 7 (unidiffuser_v1).
+DEFAULT_GUIDANCE_SCALE = 3.0
+
+
 def manifest(comp: Components, name: str, license_text: str, group_max_size: int = 4,
-             sampler: str = "dpm-solver", steps: int = 50, guidance_scale: float = 3.0,
+             sampler: str = "dpm-solver", steps: int = 50,
+             guidance_scale: float = DEFAULT_GUIDANCE_SCALE,
              beam_size: int = 5) -> dict:
     """The ``unidiff.json`` document describing ``comp``.
 

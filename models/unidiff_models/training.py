@@ -30,6 +30,8 @@ from .tokenizer import WordTokenizer
 
 LOG = logging.getLogger(__name__)
 STAGES = ("vae", "clip", "caption", "cache", "uvit", "refine", "decoder")
+# The stages with optimiser steps, each configured by ``RecipeConfig.<name>_stage``.
+TRAINED_STAGES = tuple(s for s in STAGES if s != "cache")
 _STAGE_SEED_OFFSET = {name: 1000 * (i + 1) for i, name in enumerate(STAGES)}
 
 
@@ -257,9 +259,14 @@ def train_vae(ctx: RunContext, comp: Components) -> Dict[str, float]:
 
 def sample_latents(vae, x: Tensor, gen: torch.Generator) -> Tensor:  # noqa: N802 - helper
     """Sampled unscaled latents of pixels ``x``."""
-    moments = vae.moments(x)
+    return sample_moments(vae, vae.moments(x), gen)
+
+
+def sample_moments(vae, moments: Tensor, gen: torch.Generator) -> Tensor:
+    """Unscaled latents sampled from encoder ``moments`` [N, 2C, h, w], noise drawn from ``gen``
+    on the moments' device."""
     c = moments.shape[1] // 2
-    return vae.sample(moments, _randn(gen, (x.shape[0], c, *moments.shape[2:]), x.device))
+    return vae.sample(moments, _randn(gen, (moments.shape[0], c, *moments.shape[2:]), moments.device))
 
 
 def _caption_draws(ds: ShapesDataset, rng: np.random.Generator, n: int):
@@ -484,8 +491,7 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor],
         t_img, t_text = sample_timesteps(rng, (b, g), r, p_clean=p_clean)
         t_img = add_references(rng, t_img, r.p_reference)
         mom = moments[img_idx.flatten()]
-        z_noise = _randn(gen, (b * g, c, *mom.shape[2:]), "cpu")
-        z0 = (comp.scaling_factor * comp.vae.sample(mom, z_noise)).reshape(b, g, c, *mom.shape[2:])
+        z0 = (comp.scaling_factor * sample_moments(comp.vae, mom, gen)).reshape(b, g, c, *mom.shape[2:])
         x0 = [z0.to(dev), clip_all[img_idx].unsqueeze(2).to(dev), text_all[txt_idx].to(dev)]
         eps = [_randn(gen, x.shape, dev) for x in x0]
         ti = torch.from_numpy(t_img).to(dev)
@@ -535,13 +541,11 @@ def train_decoder(ctx: RunContext, comp: Components, cache: Dict[str, Tensor]) -
     set_stage_threads(ctx.threads, convolutional=True)
     decoder = comp.vae.decoder.to(dev)
     moments = cache["moments"]
-    c = comp.vae.config.latent_channels
 
     def step_fn(step, rng, gen):
         idx = rng.integers(0, len(ds.images), st.batch)
         x = ds.pixels(idx).to(dev)
-        z = comp.vae.sample(moments[idx].to(dev), _randn(gen, (len(idx), c, *moments.shape[2:]), dev))
-        y = decoder(z)
+        y = decoder(sample_moments(comp.vae, moments[idx].to(dev), gen))
         w = object_weights(x, r.decoder_object_weight)
         l1 = ((y - x).abs() * w).mean()
         mse = ((y - x) ** 2 * w).mean()
@@ -626,8 +630,7 @@ def recipe_from_dict(d: dict) -> RecipeConfig:
     from .vae import VaeConfig
     d = dict(d)
     d["vae"] = VaeConfig(**d["vae"])
-    for key in ("vae_stage", "clip_stage", "caption_stage", "uvit_stage", "refine_stage",
-                "decoder_stage"):
+    for key in (f"{s}_stage" for s in TRAINED_STAGES):
         if key in d:
             d[key] = StageConfig(**d[key])
     # Runs recorded before the refine stage and velocity prediction existed lack these keys.

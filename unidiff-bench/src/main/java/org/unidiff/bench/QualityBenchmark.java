@@ -1,7 +1,6 @@
 package org.unidiff.bench;
 
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,8 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
-import org.unidiff.runtime.Bundle;
-import org.unidiff.runtime.ComponentKind;
 import org.unidiff.runtime.manifest.BundleManifest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The quality benchmark: every metric of the shapes world through the public API on one model.bundle, printed as a
+ * The quality benchmark: every metric of the shapes world through the public API on one bundle, printed as a
  * table of metric, value, count, target and pass/fail.
  *
  * <pre>
@@ -100,8 +97,7 @@ public final class QualityBenchmark implements Callable<Integer> {
             QualityRunner runner;
             try {
                 Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
-                runner = new QualityRunner(unidiff, settings, () -> Bundle.load(bundleDir, options.execution(),
-                        EnumSet.of(ComponentKind.VAE_ENCODER, ComponentKind.VAE_DECODER)));
+                runner = new QualityRunner(unidiff, settings, () -> VaeRoundTrip.open(bundleDir, options.execution()));
             } catch (IllegalArgumentException e) {
                 System.err.println("bench-quality: " + e.getMessage());
                 return 2;

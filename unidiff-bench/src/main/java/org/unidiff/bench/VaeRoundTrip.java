@@ -1,8 +1,12 @@
 package org.unidiff.bench;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import org.unidiff.runtime.Bundle;
+import org.unidiff.runtime.ComponentKind;
+import org.unidiff.runtime.ort.ExecutionConfig;
 import org.unidiff.shapes.Analyzer;
 import org.unidiff.shapes.CaptionAttributes;
 import org.unidiff.shapes.Renderer;
@@ -19,6 +23,11 @@ final class VaeRoundTrip {
     private static final int CHUNK = 16;
 
     private VaeRoundTrip() {
+    }
+
+    /** Opens a bundle with only its VAE encoder and decoder (every file is still checked). */
+    static Bundle open(Path directory, ExecutionConfig execution) {
+        return Bundle.load(directory, execution, EnumSet.of(ComponentKind.VAE_ENCODER, ComponentKind.VAE_DECODER));
     }
 
     /**

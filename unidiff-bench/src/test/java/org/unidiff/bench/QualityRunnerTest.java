@@ -14,8 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
-import org.unidiff.runtime.Bundle;
-import org.unidiff.runtime.ComponentKind;
 import org.unidiff.runtime.ort.ExecutionConfig;
 
 /**
@@ -42,8 +40,8 @@ class QualityRunnerTest {
     @Test
     void everyMetricCountsTheItemsAskedFor() {
         QualitySettings settings = new QualitySettings(3, 2, null, 5, 7, 3, 2, List.of(0.0, 7.0));
-        List<MetricRow> rows = new QualityRunner(unidiff, settings, () -> Bundle.load(TINY, ExecutionConfig.cpu(),
-                EnumSet.of(ComponentKind.VAE_ENCODER, ComponentKind.VAE_DECODER))).run(EnumSet.allOf(QualityMetric.class));
+        List<MetricRow> rows = new QualityRunner(unidiff, settings, () -> VaeRoundTrip.open(TINY, ExecutionConfig.cpu()))
+                .run(EnumSet.allOf(QualityMetric.class));
         Map<String, MetricRow> byName = rows.stream().collect(Collectors.toMap(r -> r.task() + ": " + r.metric(),
                 Function.identity(), (a, b) -> a));
         assertEquals(5, byName.get("text->image: all stated attributes").count());
