@@ -40,7 +40,7 @@ class PngTextTest {
     void generationParametersRoundTripInOrderAndPixelsSurvive() throws IOException {
         GenerationParameters p = new GenerationParameters(Task.GROUP, "shapes-default",
                 List.of("a large red circle in the center on a black background", ""), 42L, 25, "dpm-solver++",
-                7.5, 3, 1);
+                7.5, 3, 1, "via-text");
         Map<String, String> text = OutputFolder.with(p.asText(), "output", "2");
         BufferedImage image = gradient(16, 12);
         Path file = dir.resolve("sub/out.png");

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param guidanceScale guidance scale actually used
  * @param outputs       number of outputs
  * @param dataType      data_type fed to the transformer, or null if the model takes none
+ * @param route         the {@link MarginalRoute} id for image-only and joint, else null
  */
 public record GenerationParameters(Task task, String model, List<String> prompts, long seed, int steps,
-                                   String sampler, double guidanceScale, int outputs, Integer dataType) {
+                                   String sampler, double guidanceScale, int outputs, Integer dataType,
+                                   String route) {
 
     /** Copies the prompt list. */
     public GenerationParameters {
@@ -41,6 +43,9 @@ public record GenerationParameters(Task task, String model, List<String> prompts
         m.put("outputs", Integer.toString(outputs));
         if (dataType != null) {
             m.put("data_type", dataType.toString());
+        }
+        if (route != null) {
+            m.put("route", route);
         }
         return m;
     }

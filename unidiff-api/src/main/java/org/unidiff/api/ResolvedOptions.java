@@ -16,7 +16,12 @@ record ResolvedOptions(long seed, int steps, SamplerKind sampler, double guidanc
 
     /** The parameters record of a result. */
     GenerationParameters parameters(Task task, String model, java.util.List<String> prompts) {
+        return parameters(task, model, prompts, null);
+    }
+
+    /** The parameters record of a result drawn by {@code route} (null for tasks with one route). */
+    GenerationParameters parameters(Task task, String model, java.util.List<String> prompts, MarginalRoute route) {
         return new GenerationParameters(task, model, prompts, seed, steps, sampler.id(), guidance, outputs,
-                dataType == null ? null : dataType.intValue());
+                dataType == null ? null : dataType.intValue(), route == null ? null : route.id());
     }
 }

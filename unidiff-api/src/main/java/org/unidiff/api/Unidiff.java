@@ -118,10 +118,15 @@ public final class Unidiff implements AutoCloseable {
     public JointResult joint(JointRequest request, RunControl control) {
         return guarded(() -> {
             ResolvedOptions o = engine.resolve(request.options());
+            GenerationParameters parameters = o.parameters(Task.JOINT, engine.modelName(), List.of(), request.route());
+            if (request.route() == MarginalRoute.VIA_TEXT) {
+                ViaText pair = imageViaText(o, "joint", control);
+                return new JointResult(engine.decodeImages(pair.images(), 0), engine.decodeTexts(pair.texts()),
+                        parameters);
+            }
             GivenValues givens = GivenValues.none(engine.shape(1));
             List<SampleLatents> out = engine.sample(TaskPlan.joint(), givens, o, Stage.only("joint"), control);
-            return new JointResult(engine.decodeImages(out, 0), engine.decodeTexts(out),
-                    o.parameters(Task.JOINT, engine.modelName(), List.of()));
+            return new JointResult(engine.decodeImages(out, 0), engine.decodeTexts(out), parameters);
         });
     }
 
@@ -134,12 +139,32 @@ public final class Unidiff implements AutoCloseable {
     public ImageResult imageOnly(ImageOnlyRequest request, RunControl control) {
         return guarded(() -> {
             ResolvedOptions o = engine.resolve(request.options());
+            GenerationParameters parameters = o.parameters(Task.IMAGE_ONLY, engine.modelName(), List.of(),
+                    request.route());
+            if (request.route() == MarginalRoute.VIA_TEXT) {
+                return new ImageResult(engine.decodeImages(imageViaText(o, "image-only", control).images(), 0),
+                        parameters);
+            }
             GivenValues givens = GivenValues.none(engine.shape(1));
             List<SampleLatents> out = engine.sample(TaskPlan.imageOnly(), givens, o, Stage.only("image-only"),
                     control);
-            return new ImageResult(engine.decodeImages(out, 0),
-                    o.parameters(Task.IMAGE_ONLY, engine.modelName(), List.of()));
+            return new ImageResult(engine.decodeImages(out, 0), parameters);
         });
+    }
+
+    /** The two stages of {@link MarginalRoute#VIA_TEXT}: the text latents drawn first, the images drawn from them. */
+    private record ViaText(List<SampleLatents> texts, List<SampleLatents> images) {
+    }
+
+    /** Unconditional text latents, then guided text-to-image on each of them (sample n from text n). */
+    private ViaText imageViaText(ResolvedOptions o, String task, RunControl control) {
+        TwoStagePlan plan = TwoStagePlan.imageViaText(UnconditionalText.NOISE);
+        JointShape shape = engine.shape(1);
+        List<SampleLatents> texts = engine.sample(plan.first(), GivenValues.none(shape), o,
+                new Stage(task + ": text latent", 0, 2), control);
+        List<SampleLatents> images = engine.sample(plan.second(), plan.secondStageGivens(shape, texts).build(), o,
+                new Stage(task + ": image", 1, 2), control);
+        return new ViaText(texts, images);
     }
 
     /** Unconditional texts. */

@@ -14,8 +14,12 @@ public enum QualityMetric {
     CAPTION("caption"),
     /** Joint image and caption. */
     JOINT("joint"),
+    /** Joint image and caption drawn through a text latent ({@code MarginalRoute.VIA_TEXT}). */
+    JOINT_VIA_TEXT("joint-via-text"),
     /** Unconditional images: validity and distinct scenes. */
     IMAGE_ONLY("image-only"),
+    /** Unconditional images drawn through a text latent ({@code MarginalRoute.VIA_TEXT}). */
+    IMAGE_ONLY_VIA_TEXT("image-only-via-text"),
     /** Unconditional captions: parse rate. */
     TEXT_ONLY("text-only"),
     /** Image variation: attributes kept. */

@@ -21,6 +21,7 @@ import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.ImageVariationRequest;
 import org.unidiff.api.JointRequest;
 import org.unidiff.api.JointResult;
+import org.unidiff.api.MarginalRoute;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.TextOnlyRequest;
 import org.unidiff.api.TextToImageRequest;
@@ -92,8 +93,10 @@ public final class QualityRunner {
             List<MetricRow> produced = switch (metric) {
                 case T2I -> textToImage();
                 case CAPTION -> captioning();
-                case JOINT -> joint();
-                case IMAGE_ONLY -> imageOnly();
+                case JOINT -> joint(MarginalRoute.DIRECT);
+                case JOINT_VIA_TEXT -> joint(MarginalRoute.VIA_TEXT);
+                case IMAGE_ONLY -> imageOnly(MarginalRoute.DIRECT);
+                case IMAGE_ONLY_VIA_TEXT -> imageOnly(MarginalRoute.VIA_TEXT);
                 case TEXT_ONLY -> textOnly();
                 case VARIATION -> variation();
                 case GROUP -> groups();
@@ -137,30 +140,38 @@ public final class QualityRunner {
         return accuracy;
     }
 
-    private List<MetricRow> joint() {
+    /** The task label of a route's rows: the reference's route keeps the plain name. */
+    private static String routed(String task, MarginalRoute route) {
+        return route == MarginalRoute.DIRECT ? task : task + " via text";
+    }
+
+    private List<MetricRow> joint(MarginalRoute route) {
+        String task = routed("joint", route);
         JointAgreement agreement = new JointAgreement();
         int[] outputs = PromptSets.split(settings.samples(), settings.batch());
+        // The same seeds for both routes: the rows differ only by the route.
         long seed = metricSeed(QualityMetric.JOINT);
         for (int i = 0; i < outputs.length; i++) {
-            JointResult r = unidiff.joint(new JointRequest(options(seed + i, outputs[i], null)));
+            JointResult r = unidiff.joint(new JointRequest(options(seed + i, outputs[i], null), route));
             for (int j = 0; j < r.images().size(); j++) {
                 agreement.add(r.texts().get(j), Analyzer.analyze(r.images().get(j)));
             }
         }
         return List.of(
-                MetricRow.fraction("joint", "caption parses", agreement.captionParses(), Target.none()),
-                MetricRow.fraction("joint", "image has one object", agreement.imageValid(), Target.none()),
-                MetricRow.fraction("joint", "caption parses and agrees with image", agreement.agrees(),
+                MetricRow.fraction(task, "caption parses", agreement.captionParses(), Target.none()),
+                MetricRow.fraction(task, "image has one object", agreement.imageValid(), Target.none()),
+                MetricRow.fraction(task, "caption parses and agrees with image", agreement.agrees(),
                         Target.atLeast(0.70)));
     }
 
-    private List<MetricRow> imageOnly() {
+    private List<MetricRow> imageOnly(MarginalRoute route) {
+        String task = routed("image only", route);
         UnconditionalImages images = new UnconditionalImages();
         int[] outputs = PromptSets.split(settings.imageOnlySamples(), settings.batch());
         long seed = metricSeed(QualityMetric.IMAGE_ONLY);
         for (int i = 0; i < outputs.length; i++) {
-            for (BufferedImage image : unidiff.imageOnly(new ImageOnlyRequest(options(seed + i, outputs[i], null)))
-                    .images()) {
+            ImageOnlyRequest request = new ImageOnlyRequest(options(seed + i, outputs[i], null), route);
+            for (BufferedImage image : unidiff.imageOnly(request).images()) {
                 images.add(Analyzer.analyze(image));
             }
         }
@@ -169,8 +180,8 @@ public final class QualityRunner {
                 ? Target.atLeast(100)
                 : Target.notJudged("(>= 100 in " + QualitySettings.DISTINCT_SCENE_SAMPLES + ")");
         return List.of(
-                MetricRow.fraction("image only", "valid (one object)", images.valid(), Target.atLeast(0.90)),
-                MetricRow.number("image only", "distinct scenes", images.distinctScenes(), n, distinctTarget));
+                MetricRow.fraction(task, "valid (one object)", images.valid(), Target.atLeast(0.90)),
+                MetricRow.number(task, "distinct scenes", images.distinctScenes(), n, distinctTarget));
     }
 
     private List<MetricRow> textOnly() {

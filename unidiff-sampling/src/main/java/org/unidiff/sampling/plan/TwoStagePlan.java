@@ -44,6 +44,15 @@ public record TwoStagePlan(String name, TaskPlan first, TaskPlan second, Stream 
     }
 
     /**
+     * Image through text: an unconditional text latent first, then text to image on that latent.
+     * Ancestral sampling of the image marginal, p(x) = sum over y of p(y) p(x | y): the image
+     * stage gets classifier-free guidance, which the one-solve image-only task cannot use.
+     */
+    public static TwoStagePlan imageViaText(UnconditionalText uncond) {
+        return new TwoStagePlan("image-via-text", TaskPlan.textOnly(), TaskPlan.textToImage(uncond), Stream.TEXT);
+    }
+
+    /**
      * Given values for the second stage: the carried stream of every first-stage sample as a
      * per-sample condition of slot 0. Add anything else the second stage reads (e.g.
      * {@link GivenValues.Builder#emptyText}) before building.

@@ -114,6 +114,12 @@ class TaskPlanTest {
         TwoStagePlan text = TwoStagePlan.textVariation(UnconditionalText.NOISE);
         assertEquals(IMAGE, text.carried());
         assertEquals("image-to-text", text.second().name());
+        TwoStagePlan viaText = TwoStagePlan.imageViaText(UnconditionalText.NOISE);
+        assertEquals("text", viaText.first().name());
+        assertEquals("text-to-image", viaText.second().name());
+        assertEquals(TEXT, viaText.carried());
+        assertEquals(GENERATE, viaText.first().pass(0).role(0, TEXT));
+        assertEquals(MARGINALIZE, viaText.first().pass(0).role(0, IMAGE), "the first stage draws no image");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TwoStagePlan("bad", TaskPlan.textOnly(), TaskPlan.imageToText(), IMAGE));
         assertTrue(e.getMessage().contains("does not generate slot 0 IMAGE"), e.getMessage());
