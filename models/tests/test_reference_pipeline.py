@@ -176,7 +176,7 @@ def test_group_references_clean_or_renoised():
     for role in (Role.CONDITION, Role.RENOISE):
         net = RecordingNet()
         stream = RecordingStream(9)
-        plan = plans.group([(role, False), (Role.GENERATE, True)])
+        plan = plans.group([(role, False), (Role.GENERATE, True)], guide_by_references=False)
         model = GuidedJoint(plan, SIZES, sched, net, 2.0, [stream],
                             givens={(0, IMAGE): ref, (1, TEXT): caption})
         x = model.initial_state()
@@ -205,6 +205,25 @@ def test_group_references_clean_or_renoised():
         np.testing.assert_array_equal(text[1, 1].reshape(-1),
                                       replay.next(SIZES.text_size).astype(np.float32))
         assert replay.remaining == 0
+
+
+def test_group_guided_by_references_drops_them_in_the_unconditional_pass():
+    sched = ContinuousVpSchedule()
+    ref = np.linspace(-1, 1, SIZES.latent_size + SIZES.clip_dim)
+    caption = np.full(SIZES.text_size, 0.25)
+    net, stream = RecordingNet(), RecordingStream(4)
+    plan = plans.group([(Role.CONDITION, False), (Role.GENERATE, True)])
+    assert plan.role(1, 0, IMAGE) is Role.MARGINALIZE and plan.role(1, 1, IMAGE) is Role.GENERATE
+    model = GuidedJoint(plan, SIZES, sched, net, 2.0, [stream], givens={(0, IMAGE): ref, (1, TEXT): caption})
+    model(model.initial_state(), 0.4)
+    img, clip, _, t_img, _ = net.calls[0]
+    np.testing.assert_allclose(img[0, 0].reshape(-1), ref[:SIZES.latent_size], rtol=1e-6)
+    assert t_img[0, 0] == 0.0 and t_img[1, 0] == 1000.0, "the reference is noise at t = 1000 in pass 1"
+    assert not np.allclose(img[1, 0].reshape(-1), ref[:SIZES.latent_size])
+    # Without captions the references alone still give an unconditional pass.
+    assert len(plans.group([(Role.CONDITION, False), (Role.GENERATE, False)]).passes) == 2
+    assert len(plans.group([(Role.CONDITION, False), (Role.GENERATE, False)],
+                           guide_by_references=False).passes) == 1
 
 
 def test_missing_or_unread_givens_are_refused():

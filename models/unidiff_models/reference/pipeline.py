@@ -312,9 +312,10 @@ class ReferencePipeline:
 
     def group(self, slots: Sequence[Tuple[str, Optional[np.ndarray]]], renoise: bool,
               reference_streams: Dict[int, object], streams, steps: int,
-              guidance: float) -> TaskOutput:
+              guidance: float, guide_by_references: bool = True) -> TaskOutput:
         """Grouped generation. ``slots[i]`` is (caption or "", reference image or None);
-        ``reference_streams[i]`` is the VAE noise of slot i's reference."""
+        ``reference_streams[i]`` is the VAE noise of slot i's reference; guidance drops the
+        references as well as the captions unless ``guide_by_references`` is false."""
         givens, plan_slots = {}, []
         for i, (caption, reference) in enumerate(slots):
             if caption:
@@ -324,7 +325,7 @@ class ReferencePipeline:
             else:
                 givens[(i, IMAGE)] = self.encode_image(reference, reference_streams[i])
                 plan_slots.append((Role.RENOISE if renoise else Role.CONDITION, bool(caption)))
-        out = self.sample(plans.group(plan_slots), streams, steps, guidance, givens)
+        out = self.sample(plans.group(plan_slots, guide_by_references), streams, steps, guidance, givens)
         generated = [i for i, (_, ref) in enumerate(slots) if ref is None]
         out.images = np.stack([self._decode_slot(out, i) for i in generated], axis=1)
         return out

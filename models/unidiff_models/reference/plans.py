@@ -102,12 +102,13 @@ def text_only() -> Plan:
     return _plan("text", [[(Role.MARGINALIZE, Role.GENERATE)]])
 
 
-def group(slots: Sequence[Tuple[Role, bool]]) -> Plan:
+def group(slots: Sequence[Tuple[Role, bool]], guide_by_references: bool = True) -> Plan:
     """Grouped generation from per-slot (image role, captioned).
 
-    Image roles: GENERATE, CONDITION (clean reference) or RENOISE (re-noised reference). With
-    any caption, one unconditional pass marginalizes every caption and guides every generated
-    image; without captions there is only the conditional pass.
+    Image roles: GENERATE, CONDITION (clean reference) or RENOISE (re-noised reference). One
+    unconditional pass marginalizes every caption and, with ``guide_by_references``, every
+    reference too; it guides every generated image. With nothing to drop there is only the
+    conditional pass (Java: ``TaskPlan.group``).
     """
     if not slots:
         raise ValueError("a group needs at least 1 slot, got 0")
@@ -119,8 +120,10 @@ def group(slots: Sequence[Tuple[Role, bool]]) -> Plan:
         cond.append((image, Role.CONDITION if captioned else Role.MARGINALIZE))
     if not any(image is Role.GENERATE for image, _ in cond):
         raise ValueError(f"a group of {len(slots)} slots has nothing to generate")
-    if not any(captioned for _, captioned in slots):
+    drop_references = guide_by_references and any(image is not Role.GENERATE for image, _ in cond)
+    if not any(captioned for _, captioned in slots) and not drop_references:
         return _plan("group", [cond])
-    unc = [(image, Role.MARGINALIZE) for image, _ in cond]
+    unc = [(image if image is Role.GENERATE or not drop_references else Role.MARGINALIZE, Role.MARGINALIZE)
+           for image, _ in cond]
     links = {(g, IMAGE): 1 for g, (image, _) in enumerate(cond) if image is Role.GENERATE}
     return _plan("group", [cond, unc], links)

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.unidiff.api.GroupGuidance;
 import org.unidiff.api.GroupRequest;
 import org.unidiff.api.GroupResult;
 import org.unidiff.api.GroupSlot;
@@ -35,6 +36,10 @@ final class GroupCommand extends ModelCommand {
             + "(SDEdit style) instead of feeding them clean.")
     boolean renoise;
 
+    @Option(names = "--guide-captions-only", description = "Guidance amplifies the captions only; by default the "
+            + "unconditional pass drops the references too, so guidance also pulls towards them.")
+    boolean captionsOnly;
+
     @Mixin
     SamplingArgs sampling;
 
@@ -54,7 +59,8 @@ final class GroupCommand extends ModelCommand {
                     ? GroupSlot.reference(readImage("--reference", references.get(i)), captions.get(i))
                     : GroupSlot.generate(captions.get(i)));
         }
-        return new GroupRequest(slots, renoise ? ReferenceMode.RENOISE : ReferenceMode.CLEAN, sampling.toOptions());
+        return new GroupRequest(slots, renoise ? ReferenceMode.RENOISE : ReferenceMode.CLEAN,
+                captionsOnly ? GroupGuidance.CAPTIONS : GroupGuidance.CAPTIONS_AND_REFERENCES, sampling.toOptions());
     }
 
     @Override
@@ -64,7 +70,8 @@ final class GroupCommand extends ModelCommand {
             GroupResult result = withProgress("group", control -> unidiff.group(request, control));
             Map<String, String> text = OutputFolder.with(result.parameters().asText(),
                     "reference_mode", request.referenceMode().name().toLowerCase(Locale.ROOT),
-                    "references", Integer.toString(references.size()));
+                    "references", Integer.toString(references.size()),
+                    "group_guidance", request.guidance().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             List<ContactSheet.Cell> cells = new ArrayList<>();
             int g = request.slots().size();
             for (int n = 0; n < result.groups().size(); n++) {

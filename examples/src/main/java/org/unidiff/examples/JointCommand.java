@@ -4,15 +4,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.JointRequest;
+import org.unidiff.api.MarginalRoute;
 import org.unidiff.api.JointResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code unidiff joint}: image and caption pairs generated together. */
 @Command(name = "joint", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Joint generation: an image and its caption sampled together.",
             "Prints FILE<TAB>CAPTION per output; the caption is also in the PNG's text chunks."})
 final class JointCommand extends ModelCommand {
+
+    @Option(names = "--via-text", description = "Draw the caption first (text only), then the image from its latent with guidance, instead of both in one solve (the reference route).")
+    boolean viaText;
 
     @Mixin
     SamplingArgs sampling;
@@ -22,7 +27,7 @@ final class JointCommand extends ModelCommand {
 
     /** The joint request. */
     JointRequest request() {
-        return new JointRequest(sampling.toOptions());
+        return new JointRequest(sampling.toOptions(), viaText ? MarginalRoute.VIA_TEXT : MarginalRoute.DIRECT);
     }
 
     @Override

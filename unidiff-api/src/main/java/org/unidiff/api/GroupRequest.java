@@ -8,9 +8,11 @@ import java.util.List;
  *
  * @param slots         the group, in order; at least one slot must be generated
  * @param referenceMode how reference slots enter (null for {@link ReferenceMode#CLEAN})
+ * @param guidance      what guidance amplifies (null for {@link GroupGuidance#CAPTIONS_AND_REFERENCES})
  * @param options       sampling options (null for the bundle defaults)
  */
-public record GroupRequest(List<GroupSlot> slots, ReferenceMode referenceMode, SamplingOptions options) {
+public record GroupRequest(List<GroupSlot> slots, ReferenceMode referenceMode, GroupGuidance guidance,
+                           SamplingOptions options) {
 
     /** Validates the slots; the bundle's maximum group size is checked when the request runs. */
     public GroupRequest {
@@ -28,7 +30,13 @@ public record GroupRequest(List<GroupSlot> slots, ReferenceMode referenceMode, S
                     slots.size() + " reference slots");
         }
         referenceMode = referenceMode == null ? ReferenceMode.CLEAN : referenceMode;
+        guidance = guidance == null ? GroupGuidance.CAPTIONS_AND_REFERENCES : guidance;
         options = Prompts.orDefaults(options);
+    }
+
+    /** A group whose guidance amplifies captions and references. */
+    public GroupRequest(List<GroupSlot> slots, ReferenceMode referenceMode, SamplingOptions options) {
+        this(slots, referenceMode, GroupGuidance.CAPTIONS_AND_REFERENCES, options);
     }
 
     /** A group of slots with clean references and the given options. */

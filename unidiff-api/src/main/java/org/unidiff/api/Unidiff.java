@@ -264,7 +264,8 @@ public final class Unidiff implements AutoCloseable {
                             ? GroupSlot.cleanReference(captioned) : GroupSlot.renoisedReference(captioned));
                 }
             }
-            TaskPlan plan = TaskPlan.group(planSlots, UnconditionalText.NOISE);
+            TaskPlan plan = TaskPlan.group(planSlots, UnconditionalText.NOISE,
+                    request.guidance() == GroupGuidance.CAPTIONS_AND_REFERENCES);
             List<SampleLatents> out = engine.sample(plan, givens.build(), o, Stage.only("group of " + g), control);
             List<List<BufferedImage>> bySlot = new ArrayList<>(g);
             for (int i = 0; i < g; i++) {

@@ -168,13 +168,14 @@ class GuidedJointModelTest {
 
     /**
      * The spec's group case: slot 0 generated with a caption, slot 1 a clean reference with a
-     * caption, slot 2 a re-noised reference without a caption. Every draw index is spelled out.
+     * caption, slot 2 a re-noised reference without a caption, guided by the captions alone
+     * (references kept in the unconditional pass). Every draw index is spelled out.
      */
     @Test
     void groupOfThreeExplicitIndices() {
         JointShape shape = SHAPE.withGroupSize(3);
         TaskPlan plan = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.cleanReference(true),
-                GroupSlot.renoisedReference(false)), UnconditionalText.NOISE);
+                GroupSlot.renoisedReference(false)), UnconditionalText.NOISE, false);
         double[] caption0 = ramp(6, 1, 0.5);
         double[] caption1 = ramp(6, -1, 0.5);
         double[] ref1 = ramp(6, 2, -0.25);

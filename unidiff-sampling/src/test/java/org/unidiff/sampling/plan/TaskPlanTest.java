@@ -62,9 +62,9 @@ class TaskPlanTest {
     }
 
     @Test
-    void groupMarginalizesCaptionsAndKeepsReferences() {
+    void groupGuidedByCaptionsAloneKeepsReferences() {
         TaskPlan plan = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.cleanReference(true),
-                GroupSlot.renoisedReference(false), GroupSlot.generate(false)), UnconditionalText.NOISE);
+                GroupSlot.renoisedReference(false), GroupSlot.generate(false)), UnconditionalText.NOISE, false);
         assertEquals(4, plan.groupSize());
         assertEquals(2, plan.passCount());
         Role[] condImage = {GENERATE, CONDITION, RENOISE, GENERATE};
@@ -85,11 +85,36 @@ class TaskPlanTest {
     }
 
     @Test
-    void groupWithoutCaptionsHasNothingToGuideBy() {
-        TaskPlan plan = TaskPlan.group(List.of(GroupSlot.generate(false), GroupSlot.cleanReference(false)),
+    void groupGuidedByReferencesDropsThemFromTheUnconditionalPass() {
+        TaskPlan plan = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.cleanReference(true),
+                GroupSlot.renoisedReference(false), GroupSlot.generate(false)), UnconditionalText.NOISE);
+        assertEquals(2, plan.passCount());
+        Role[] condImage = {GENERATE, CONDITION, RENOISE, GENERATE};
+        Role[] uncImage = {GENERATE, MARGINALIZE, MARGINALIZE, GENERATE};
+        for (int g = 0; g < 4; g++) {
+            assertEquals(condImage[g], plan.pass(0).role(g, IMAGE));
+            assertEquals(uncImage[g], plan.pass(1).role(g, IMAGE), "slot " + g);
+            assertEquals(MARGINALIZE, plan.pass(1).role(g, TEXT), "every caption marginalized");
+        }
+        assertTrue(plan.pass(1).name().endsWith("references dropped"), plan.pass(1).name());
+        assertEquals(OptionalInt.of(1), plan.guidancePass(0, IMAGE));
+        assertEquals(OptionalInt.of(1), plan.guidancePass(3, IMAGE));
+        assertEquals(OptionalInt.empty(), plan.guidancePass(1, IMAGE));
+    }
+
+    @Test
+    void groupWithoutCaptionsIsGuidedByItsReferencesOnly() {
+        List<GroupSlot> slots = List.of(GroupSlot.generate(false), GroupSlot.cleanReference(false));
+        TaskPlan kept = TaskPlan.group(slots, UnconditionalText.NOISE, false);
+        assertEquals(1, kept.passCount(), "nothing to guide by");
+        assertEquals(OptionalInt.empty(), kept.guidancePass(0, IMAGE));
+        TaskPlan dropped = TaskPlan.group(slots, UnconditionalText.NOISE);
+        assertEquals(2, dropped.passCount());
+        assertEquals(MARGINALIZE, dropped.pass(1).role(1, IMAGE));
+        assertEquals(OptionalInt.of(1), dropped.guidancePass(0, IMAGE));
+        TaskPlan noReference = TaskPlan.group(List.of(GroupSlot.generate(false), GroupSlot.generate(false)),
                 UnconditionalText.NOISE);
-        assertEquals(1, plan.passCount());
-        assertEquals(OptionalInt.empty(), plan.guidancePass(0, IMAGE));
+        assertEquals(1, noReference.passCount(), "neither captions nor references: nothing to guide by");
     }
 
     @Test
