@@ -53,13 +53,17 @@ public final class QualityBenchmark implements Callable<Integer> {
     int batch;
 
     @Option(names = "--metrics", paramLabel = "LIST", defaultValue = "all",
-            description = "Comma-separated subset of: t2i, caption, joint, image-only, text-only, variation, group, "
-                    + "group-ref, guidance, vae (default: all).")
+            description = "Comma-separated subset of: t2i, caption, joint, joint-via-text, image-only, "
+                    + "image-only-via-text, text-only, variation, group, group-ref, guidance, vae (default: all).")
     String metrics;
 
     @Option(names = "--guidance-scales", paramLabel = "LIST", split = ",", defaultValue = "0,1,3,7",
             description = "Scales of the guidance metric, increasing (default: ${DEFAULT-VALUE}).")
     List<Double> guidanceScales;
+
+    @Option(names = "--guidance", paramLabel = "S",
+            description = "Guidance scale of every metric but the guidance sweep (default: the bundle's).")
+    Double guidance;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
             description = "Master seed of every prompt, image and group set (default: ${DEFAULT-VALUE}).")
@@ -85,7 +89,7 @@ public final class QualityBenchmark implements Callable<Integer> {
         try {
             chosen = QualityMetric.parseList(metrics);
             settings = new QualitySettings(seed, model.steps, model.sampler, samples, imageOnlySamples, groups, batch,
-                    guidanceScales);
+                    guidanceScales, guidance);
             options = model.options();
         } catch (IllegalArgumentException e) {
             System.err.println("bench-quality: " + e.getMessage());
@@ -107,7 +111,7 @@ public final class QualityBenchmark implements Callable<Integer> {
             table.addNote(String.format(Locale.ROOT, "sampler %s, %d steps, guidance %s, seed %d, %d per metric, "
                             + "%d groups, batch %d; %.0f s", settings.sampler() == null ? m.defaults().sampler()
                             : settings.sampler(), settings.steps() == null ? m.defaults().steps() : settings.steps(),
-                    m.defaults().guidanceScale(), seed, samples, groups, batch, (System.nanoTime() - start) / 1e9));
+                    guidance == null ? m.defaults().guidanceScale() : guidance, seed, samples, groups, batch, (System.nanoTime() - start) / 1e9));
             System.out.print(table.toText());
             if (out != null) {
                 TableOutput.write(out, List.of(table));

@@ -9,34 +9,46 @@ import java.util.stream.Collectors;
 /** The metric families of the quality benchmark, as {@code --metrics} names them. */
 public enum QualityMetric {
     /** Text to image with full captions, seen and held-out pairs. */
-    T2I("t2i"),
+    T2I("t2i", 1),
     /** Captioning of clean renders, seen and held-out pairs. */
-    CAPTION("caption"),
+    CAPTION("caption", 2),
     /** Joint image and caption. */
-    JOINT("joint"),
+    JOINT("joint", 3),
     /** Joint image and caption drawn through a text latent ({@code MarginalRoute.VIA_TEXT}). */
-    JOINT_VIA_TEXT("joint-via-text"),
+    JOINT_VIA_TEXT("joint-via-text", 3),
     /** Unconditional images: validity and distinct scenes. */
-    IMAGE_ONLY("image-only"),
+    IMAGE_ONLY("image-only", 4),
     /** Unconditional images drawn through a text latent ({@code MarginalRoute.VIA_TEXT}). */
-    IMAGE_ONLY_VIA_TEXT("image-only-via-text"),
+    IMAGE_ONLY_VIA_TEXT("image-only-via-text", 4),
     /** Unconditional captions: parse rate. */
-    TEXT_ONLY("text-only"),
+    TEXT_ONLY("text-only", 5),
     /** Image variation: attributes kept. */
-    VARIATION("variation"),
+    VARIATION("variation", 6),
     /** Grouped generation without references, against independent generation. */
-    GROUP("group"),
+    GROUP("group", 7),
     /** Grouped generation with one reference image. */
-    GROUP_REF("group-ref"),
+    GROUP_REF("group-ref", 8),
     /** Text to image accuracy against the guidance scale. */
-    GUIDANCE("guidance"),
+    GUIDANCE("guidance", 9),
     /** Clean renders through the VAE alone: the ceiling of every image task. */
-    VAE("vae");
+    VAE("vae", 10);
 
     private final String id;
+    private final int seedSalt;
 
-    QualityMetric(String id) {
+    /**
+     * @param seedSalt what the metric's prompt and noise seeds derive from; a route shares its
+     *                 direct counterpart's, and the numbers never change, so adding a metric
+     *                 leaves every other metric's sample set as it was
+     */
+    QualityMetric(String id, int seedSalt) {
         this.id = id;
+        this.seedSalt = seedSalt;
+    }
+
+    /** The salt of this metric's seeds (see the constructor). */
+    int seedSalt() {
+        return seedSalt;
     }
 
     /** The name used on the command line. */

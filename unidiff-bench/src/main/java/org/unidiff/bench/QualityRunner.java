@@ -112,8 +112,9 @@ public final class QualityRunner {
     }
 
     private List<MetricRow> textToImage() {
-        List<MetricRow> rows = new ArrayList<>(seenAccuracy(defaultGuidance).rows("text->image", Target.atLeast(0.80)));
-        PromptAccuracy heldOut = promptAccuracy(prompts(QualityMetric.T2I, PromptSets.Pairs.HELD_OUT), defaultGuidance);
+        double scale = settings.guidance() == null ? defaultGuidance : settings.guidance();
+        List<MetricRow> rows = new ArrayList<>(seenAccuracy(scale).rows("text->image", Target.atLeast(0.80)));
+        PromptAccuracy heldOut = promptAccuracy(prompts(QualityMetric.T2I, PromptSets.Pairs.HELD_OUT), scale);
         rows.addAll(heldOut.rows("text->image held-out", Target.atLeast(0.50)));
         return rows;
     }
@@ -149,7 +150,7 @@ public final class QualityRunner {
         String task = routed("joint", route);
         JointAgreement agreement = new JointAgreement();
         int[] outputs = PromptSets.split(settings.samples(), settings.batch());
-        // The same seeds for both routes: the rows differ only by the route.
+        // Both routes share the metric seed (QualityMetric.seedSalt): the rows differ only by the route.
         long seed = metricSeed(QualityMetric.JOINT);
         for (int i = 0; i < outputs.length; i++) {
             JointResult r = unidiff.joint(new JointRequest(options(seed + i, outputs[i], null), route));
@@ -355,12 +356,14 @@ public final class QualityRunner {
     }
 
     private SamplingOptions options(long seed, int outputs, Double guidance) {
-        return new SamplingOptions(seed, settings.steps(), settings.sampler(), guidance, outputs, null);
+        // The guidance metric passes its own scales; every other metric runs at --guidance or the bundle's.
+        Double scale = guidance != null ? guidance : settings.guidance();
+        return new SamplingOptions(seed, settings.steps(), settings.sampler(), scale, outputs, null);
     }
 
     /** Each metric's own seed, so choosing a subset with --metrics leaves every set unchanged. */
     private long metricSeed(QualityMetric metric) {
-        return settings.seed() * 1_000_003L + 7919L * (metric.ordinal() + 1);
+        return settings.seed() * 1_000_003L + 7919L * metric.seedSalt();
     }
 
     private static List<Analysis> analyze(List<BufferedImage> images) {

@@ -13,9 +13,10 @@ import java.util.List;
  * @param groups            groups per group metric
  * @param batch             outputs per request: each prompt, image or group is sampled this many times at once
  * @param guidanceScales    scales of the guidance metric, increasing
+ * @param guidance          guidance scale of every other metric, or null for the bundle default
  */
 public record QualitySettings(long seed, Integer steps, String sampler, int samples, int imageOnlySamples,
-                              int groups, int batch, List<Double> guidanceScales) {
+                              int groups, int batch, List<Double> guidanceScales, Double guidance) {
 
     /** The item count the distinct-scene target is stated for. */
     public static final int DISTINCT_SCENE_SAMPLES = 300;
@@ -40,6 +41,15 @@ public record QualitySettings(long seed, Integer steps, String sampler, int samp
                         + guidanceScales);
             }
         }
+        if (guidance != null && !(guidance >= 0 && Double.isFinite(guidance))) {
+            throw new IllegalArgumentException("guidance must be finite and >= 0, got " + guidance);
+        }
+    }
+
+    /** Settings at the bundle's default guidance scale. */
+    public QualitySettings(long seed, Integer steps, String sampler, int samples, int imageOnlySamples,
+                           int groups, int batch, List<Double> guidanceScales) {
+        this(seed, steps, sampler, samples, imageOnlySamples, groups, batch, guidanceScales, null);
     }
 
     /** The defaults: 200 items per metric, 300 unconditional images, 100 groups, 4 outputs per request. */

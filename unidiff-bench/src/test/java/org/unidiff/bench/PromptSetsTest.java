@@ -69,6 +69,18 @@ class PromptSetsTest {
     }
 
     @Test
+    void routesShareTheirCounterpartsSeedsAndOtherMetricsNever() {
+        assertEquals(QualityMetric.JOINT.seedSalt(), QualityMetric.JOINT_VIA_TEXT.seedSalt());
+        assertEquals(QualityMetric.IMAGE_ONLY.seedSalt(), QualityMetric.IMAGE_ONLY_VIA_TEXT.seedSalt());
+        Set<Integer> salts = new java.util.HashSet<>();
+        for (QualityMetric m : QualityMetric.values()) {
+            if (!m.id().endsWith("-via-text")) {
+                assertTrue(salts.add(m.seedSalt()), m + " shares its seeds with another metric");
+            }
+        }
+    }
+
+    @Test
     void settingsRefuseBadSizesAndScales() {
         QualitySettings d = QualitySettings.defaults();
         assertThrows(IllegalArgumentException.class, () -> new QualitySettings(1, null, null, 0, 300, 100, 4,

@@ -1,6 +1,7 @@
 package org.unidiff.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -49,7 +50,9 @@ class QualityRunnerTest {
         assertEquals(5, byName.get("captioning: parses").count());
         assertEquals(5, byName.get("captioning held-out: parses, all stated attributes right").count());
         assertEquals(5, byName.get("joint: caption parses and agrees with image").count());
+        assertEquals(5, byName.get("joint via text: caption parses and agrees with image").count());
         assertEquals(7, byName.get("image only: valid (one object)").count());
+        assertEquals(7, byName.get("image only via text: valid (one object)").count());
         assertEquals(7, byName.get("image only: distinct scenes").count());
         assertEquals(Verdict.NONE, byName.get("image only: distinct scenes").verdict(), "target stated for 300");
         assertEquals(5, byName.get("text only: captions that parse").count());
@@ -67,5 +70,18 @@ class QualityRunnerTest {
         for (MetricRow r : rows) {
             assertTrue(r.verdict() != Verdict.PASS || r.value() >= 0, r.toString());
         }
+    }
+
+    @Test
+    void guidanceOptionReachesEveryMetricButTheSweep() {
+        QualitySettings at0 = new QualitySettings(3, 2, null, 4, 4, 2, 2, List.of(0.0, 7.0), 0.0);
+        Map<String, Double> values = new QualityRunner(unidiff, at0).run(EnumSet.of(QualityMetric.T2I,
+                QualityMetric.GUIDANCE)).stream().collect(Collectors.toMap(r -> r.task() + ": " + r.metric(),
+                MetricRow::value, (a, b) -> a));
+        assertEquals(values.get("guidance: all attributes at scale 0"), values.get("text->image: all stated attributes"),
+                "text->image at --guidance 0 is the sweep's scale-0 row");
+        assertTrue(values.containsKey("guidance: all attributes at scale 7 (default)"), "the sweep keeps its scales");
+        assertThrows(IllegalArgumentException.class,
+                () -> new QualitySettings(3, 2, null, 4, 4, 2, 2, List.of(0.0, 7.0), -1.0));
     }
 }
