@@ -48,7 +48,8 @@ class DefaultModelTasksTest {
     private static final int STEPS = 20;
 
     // Thresholds: see the class comment. Measured on these sets (CPU, the patch-4 model of
-    // 2026-11-22, session 3) in brackets; chance in braces.
+    // 2026-11-22, session 3; via-text routes and reference guidance session 4) in brackets;
+    // chance in braces.
     private static final double THRESHOLD_T2I_ALL = 0.16;          // [4/12] {1/1296}
     private static final double THRESHOLD_T2I_BACKGROUND = 0.80;   // [12/12] {1/3}
     private static final double THRESHOLD_T2I_COLOR = 0.50;        // [9/12] {1/6}
@@ -56,11 +57,14 @@ class DefaultModelTasksTest {
     private static final double THRESHOLD_JOINT = 0.50;            // [6/8]
     private static final double THRESHOLD_IMAGE_ONLY = 0.75;       // [12/12]
     private static final double THRESHOLD_IMAGE_ONLY_VALID = 0.16; // [5/12]
+    private static final double THRESHOLD_IMAGE_ONLY_VIA_TEXT = 0.66; // [10/12]; direct route [5/12]
+    private static final double THRESHOLD_JOINT_VIA_TEXT = 0.50;   // [8/12]
     private static final double THRESHOLD_TEXT_ONLY = 0.75;        // [12/12]
     private static final double THRESHOLD_VARIATION = 0.40;        // [8/12] {1/3}
     private static final double THRESHOLD_TEXT_VARIATION = 0.75;   // [8/8]
     private static final double THRESHOLD_GROUP = 0.66;            // [6/6] {1/9}
     private static final double THRESHOLD_GROUP_REFERENCE = 0.83;  // [12/12] {1/3}
+    private static final double THRESHOLD_GROUP_REFERENCE_COLOR = 0.66; // [10/12] {1/6}
 
     private static Unidiff unidiff;
 
@@ -178,6 +182,33 @@ class DefaultModelTasksTest {
     }
 
     @Test
+    void imageOnlyThroughTextDrawsOneObject() {
+        List<BufferedImage> images = unidiff.imageOnly(new ImageOnlyRequest(options(800, 12), MarginalRoute.VIA_TEXT))
+                .images();
+        int valid = 0;
+        for (BufferedImage image : images) {
+            valid += Analyzer.analyze(image).isValid() ? 1 : 0;
+        }
+        assertRate("image only via text, one object", valid, images.size(), THRESHOLD_IMAGE_ONLY_VIA_TEXT);
+    }
+
+    @Test
+    void jointThroughTextDrawsWhatItsCaptionSays() {
+        JointResult r = unidiff.joint(new JointRequest(options(700, 12), MarginalRoute.VIA_TEXT));
+        int agree = 0;
+        for (int i = 0; i < r.images().size(); i++) {
+            Analysis image = Analyzer.analyze(r.images().get(i));
+            Optional<CaptionAttributes> caption = CaptionParser.attributes(r.texts().get(i));
+            // As the direct route's test, plus: the image is one object.
+            agree += caption.isPresent() && image.isValid()
+                    && (caption.get().background().isEmpty() || caption.get().background().equals(image.background()))
+                    && (caption.get().color().isEmpty() || caption.get().color().equals(image.color())) ? 1 : 0;
+        }
+        assertRate("joint via text, one object and the caption's stated background and color are the image's",
+                agree, r.images().size(), THRESHOLD_JOINT_VIA_TEXT);
+    }
+
+    @Test
     void textOnlyWritesCaptionsOfTheGrammar() {
         List<String> texts = unidiff.textOnly(new TextOnlyRequest(options(900, 12))).texts();
         int parses = (int) texts.stream().filter(t -> CaptionParser.parse(t).parses()).count();
@@ -242,6 +273,7 @@ class DefaultModelTasksTest {
     @Test
     void groupsFollowTheBackgroundOfTheirReference() {
         int matches = 0;
+        int colors = 0;
         int count = 0;
         List<Scene> references = scenes(606, 6);
         SplittableRandom random = new SplittableRandom(607);
@@ -254,13 +286,17 @@ class DefaultModelTasksTest {
             }
             List<BufferedImage> group = unidiff.group(GroupRequest.of(slots, options(1300 + g, 1))).groups().get(0);
             for (BufferedImage generated : group.subList(1, group.size())) {
-                matches += Analyzer.analyze(generated).background().equals(Optional.of(reference.background()))
-                        ? 1 : 0;
+                Analysis analysis = Analyzer.analyze(generated);
+                matches += analysis.background().equals(Optional.of(reference.background())) ? 1 : 0;
+                colors += analysis.color().equals(Optional.of(reference.color())) ? 1 : 0;
                 count++;
             }
         }
         assertRate("group with reference, background follows the reference (any image)", matches, count,
                 THRESHOLD_GROUP_REFERENCE);
+        // Guided by the reference too (the default GroupGuidance): before, color followed in 0.49.
+        assertRate("group with reference, color follows the reference (any image)", colors, count,
+                THRESHOLD_GROUP_REFERENCE_COLOR);
     }
 
     /** The caption of a group slot that leaves the style (background, color, size) unstated. */
