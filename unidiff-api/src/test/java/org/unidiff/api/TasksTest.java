@@ -3,6 +3,7 @@ package org.unidiff.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -80,6 +81,28 @@ class TasksTest {
     }
 
     @Test
+    void viaTextDrawsTheTextOnlyCaptionThenItsImage() {
+        SamplingOptions o = TinyBundle.fast(9).withOutputs(2);
+        List<Progress> seen = new ArrayList<>();
+        JointResult joint = unidiff.joint(new JointRequest(o, MarginalRoute.VIA_TEXT), RunControl.progress(seen::add));
+        assertEquals(unidiff.textOnly(new TextOnlyRequest(o)).texts(), joint.texts(),
+                "the first stage is the text-only task with the same seed");
+        assertEquals(12, seen.size(), "two stages of 6 evaluations");
+        assertEquals("joint: image", seen.get(11).stage());
+        ImageResult images = unidiff.imageOnly(new ImageOnlyRequest(o, MarginalRoute.VIA_TEXT));
+        for (int i = 0; i < 2; i++) {
+            assertTrue(TinyBundle.samePixels(joint.images().get(i), images.images().get(i)),
+                    "image-only via text draws joint via text's image " + i);
+        }
+        ImageResult direct = unidiff.imageOnly(new ImageOnlyRequest(o));
+        assertFalse(TinyBundle.samePixels(direct.images().get(0), images.images().get(0)), "the routes differ");
+        assertEquals("via-text", joint.parameters().route());
+        assertEquals("direct", direct.parameters().route());
+        assertEquals("via-text", images.parameters().asText().get("route"));
+        assertNull(unidiff.textOnly(new TextOnlyRequest(o)).parameters().route(), "one route: none recorded");
+    }
+
+    @Test
     void variationsRunTwoStages() {
         List<Progress> seen = new ArrayList<>();
         ImageResult v = unidiff.imageVariation(new ImageVariationRequest(TinyBundle.gradient(64, 64),
@@ -115,5 +138,23 @@ class TasksTest {
                 GroupSlot.reference(reference, ""), GroupSlot.generate("a circle")),
                 ReferenceMode.RENOISE, TinyBundle.fast(8)));
         assertEquals(2, renoised.groups().get(0).size());
+    }
+
+    @Test
+    void groupGuidanceDropsReferencesOnlyWhenAsked() {
+        List<GroupSlot> withReference = List.of(GroupSlot.reference(TinyBundle.gradient(64, 64), "a red circle"),
+                GroupSlot.generate("a red square"));
+        List<GroupSlot> without = List.of(GroupSlot.generate("a red circle"), GroupSlot.generate("a red square"));
+        SamplingOptions o = TinyBundle.fast(10);
+        for (boolean references : List.of(true, false)) {
+            List<GroupSlot> slots = references ? withReference : without;
+            BufferedImage both = unidiff.group(new GroupRequest(slots, ReferenceMode.CLEAN,
+                    GroupGuidance.CAPTIONS_AND_REFERENCES, o)).groups().get(0).get(1);
+            BufferedImage captions = unidiff.group(new GroupRequest(slots, ReferenceMode.CLEAN,
+                    GroupGuidance.CAPTIONS, o)).groups().get(0).get(1);
+            assertEquals(!references, TinyBundle.samePixels(both, captions),
+                    references ? "a reference changes the unconditional pass" : "nothing to drop without references");
+        }
+        assertEquals(GroupGuidance.CAPTIONS_AND_REFERENCES, GroupRequest.of(withReference, o).guidance(), "default");
     }
 }
