@@ -14,8 +14,10 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unidiff.api.GroupGuidance;
 import org.unidiff.api.GroupRequest;
 import org.unidiff.api.ImageToTextRequest;
+import org.unidiff.api.MarginalRoute;
 import org.unidiff.api.ReferenceMode;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
@@ -129,7 +131,10 @@ class CliParsingTest {
         assertEquals(List.of("a red circle", "", "a blue square"),
                 request.slots().stream().map(s -> s.caption()).toList());
         assertSame(ReferenceMode.RENOISE, request.referenceMode());
+        assertSame(GroupGuidance.CAPTIONS_AND_REFERENCES, request.guidance());
         assertEquals(ALL_SAMPLING_OPTIONS, request.options());
+        GroupCommand captionsOnly = parse("group", "-r", a.toString(), "--guide-captions-only", "x", "y");
+        assertSame(GroupGuidance.CAPTIONS, captionsOnly.request().guidance());
     }
 
     @Test
@@ -153,6 +158,10 @@ class CliParsingTest {
 
         assertEquals(ALL_SAMPLING_OPTIONS, joint.request().options());
         assertEquals(ALL_SAMPLING_OPTIONS, images.request().options());
+        assertSame(MarginalRoute.DIRECT, joint.request().route());
+        assertSame(MarginalRoute.DIRECT, images.request().route());
+        assertSame(MarginalRoute.VIA_TEXT, ((JointCommand) parse("joint", "--via-text")).request().route());
+        assertSame(MarginalRoute.VIA_TEXT, ((SampleImagesCommand) parse("sample-images", "--via-text")).request().route());
         assertEquals(ALL_SAMPLING_OPTIONS, texts.request().options());
         assertEquals(ALL_SAMPLING_OPTIONS, varyText.request().options());
         assertEquals("a red circle", varyText.request().prompt());

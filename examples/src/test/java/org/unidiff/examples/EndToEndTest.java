@@ -147,6 +147,7 @@ class EndToEndTest {
         Map<String, String> text = PngText.read(Path.of(o.lines().get(1)));
         assertEquals("group", text.get("task"));
         assertEquals("renoise", text.get("reference_mode"));
+        assertEquals("captions-and-references", text.get("group_guidance"));
         assertEquals("a red circle", text.get("prompt.0"));
         assertEquals("1", text.get("output"));
         assertEquals("1", text.get("slot"));
