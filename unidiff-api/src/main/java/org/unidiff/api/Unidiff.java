@@ -109,7 +109,7 @@ public final class Unidiff implements AutoCloseable {
         });
     }
 
-    /** Joint image and caption generation. */
+    /** Joint image and caption generation, by the request's {@link MarginalRoute}. */
     public JointResult joint(JointRequest request) {
         return joint(request, RunControl.NONE);
     }
@@ -130,7 +130,7 @@ public final class Unidiff implements AutoCloseable {
         });
     }
 
-    /** Unconditional images. */
+    /** Unconditional images, by the request's {@link MarginalRoute}. */
     public ImageResult imageOnly(ImageOnlyRequest request) {
         return imageOnly(request, RunControl.NONE);
     }
