@@ -42,8 +42,8 @@ class RecipeConfig:
     caption_layers: int = 3
     caption_heads: int = 4
     max_new_tokens: int = 20
-    uvit_width: int = 192
-    uvit_in_blocks: int = 4
+    uvit_width: int = 144
+    uvit_in_blocks: int = 3
     uvit_heads: int = 4
     uvit_data_type: bool = False
     uvit_patch_size: int = 4
@@ -57,7 +57,7 @@ class RecipeConfig:
     vae_stage: StageConfig = StageConfig(steps=700, batch=32, lr=5e-4, budget_share=0.15)
     clip_stage: StageConfig = StageConfig(steps=1000, batch=128, lr=5e-4, budget_share=0.06)
     caption_stage: StageConfig = StageConfig(steps=1200, batch=128, lr=5e-4, budget_share=0.07)
-    uvit_stage: StageConfig = StageConfig(steps=12000, batch=48, lr=1e-3, budget_share=0.72,
+    uvit_stage: StageConfig = StageConfig(steps=25000, batch=48, lr=1e-3, budget_share=0.72,
                                           warmup=200)
     # Stage 6 continues the U-ViT as a velocity predictor (refine_prediction), with more clean
     # conditions (refine_p_clean) so the conditional tasks get more of the steps. The weight
