@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.JointRequest;
-import org.unidiff.api.MarginalRoute;
 import org.unidiff.api.JointResult;
+import org.unidiff.api.MarginalRoute;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
             "Prints FILE<TAB>CAPTION per output; the caption is also in the PNG's text chunks."})
 final class JointCommand extends ModelCommand {
 
-    @Option(names = "--via-text", description = "Draw the caption first (text only), then the image from its latent with guidance, instead of both in one solve (the reference route).")
+    @Option(names = "--via-text", description = "Draw the caption first (text only), then the image from its "
+            + "latent with guidance, instead of both in one solve (the reference route).")
     boolean viaText;
 
     @Mixin

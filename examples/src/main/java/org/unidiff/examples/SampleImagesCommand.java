@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
             "Prints the path of every PNG written."})
 final class SampleImagesCommand extends ModelCommand {
 
-    @Option(names = "--via-text", description = "Draw a caption latent first (text only), then the image from it with guidance; often much cleaner images than the one-solve reference route.")
+    @Option(names = "--via-text", description = "Draw a caption latent first (text only), then the image from it "
+            + "with guidance; often much cleaner images than the one-solve reference route.")
     boolean viaText;
 
     @Mixin

@@ -111,7 +111,8 @@ public final class QualityBenchmark implements Callable<Integer> {
             table.addNote(String.format(Locale.ROOT, "sampler %s, %d steps, guidance %s, seed %d, %d per metric, "
                             + "%d groups, batch %d; %.0f s", settings.sampler() == null ? m.defaults().sampler()
                             : settings.sampler(), settings.steps() == null ? m.defaults().steps() : settings.steps(),
-                    guidance == null ? m.defaults().guidanceScale() : guidance, seed, samples, groups, batch, (System.nanoTime() - start) / 1e9));
+                    settings.guidanceOr(m.defaults().guidanceScale()), seed, samples, groups, batch,
+                    (System.nanoTime() - start) / 1e9));
             System.out.print(table.toText());
             if (out != null) {
                 TableOutput.write(out, List.of(table));

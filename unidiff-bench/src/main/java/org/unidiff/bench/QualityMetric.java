@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.unidiff.api.MarginalRoute;
 
 /** The metric families of the quality benchmark, as {@code --metrics} names them. */
 public enum QualityMetric {
@@ -44,6 +45,11 @@ public enum QualityMetric {
     QualityMetric(String id, int seedSalt) {
         this.id = id;
         this.seedSalt = seedSalt;
+    }
+
+    /** How the metric draws image-only and joint samples: the reference's one solve unless "via text". */
+    MarginalRoute route() {
+        return this == JOINT_VIA_TEXT || this == IMAGE_ONLY_VIA_TEXT ? MarginalRoute.VIA_TEXT : MarginalRoute.DIRECT;
     }
 
     /** The salt of this metric's seeds (see the constructor). */

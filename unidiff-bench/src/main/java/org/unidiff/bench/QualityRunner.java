@@ -93,10 +93,8 @@ public final class QualityRunner {
             List<MetricRow> produced = switch (metric) {
                 case T2I -> textToImage();
                 case CAPTION -> captioning();
-                case JOINT -> joint(MarginalRoute.DIRECT);
-                case JOINT_VIA_TEXT -> joint(MarginalRoute.VIA_TEXT);
-                case IMAGE_ONLY -> imageOnly(MarginalRoute.DIRECT);
-                case IMAGE_ONLY_VIA_TEXT -> imageOnly(MarginalRoute.VIA_TEXT);
+                case JOINT, JOINT_VIA_TEXT -> joint(metric);
+                case IMAGE_ONLY, IMAGE_ONLY_VIA_TEXT -> imageOnly(metric);
                 case TEXT_ONLY -> textOnly();
                 case VARIATION -> variation();
                 case GROUP -> groups();
@@ -112,7 +110,7 @@ public final class QualityRunner {
     }
 
     private List<MetricRow> textToImage() {
-        double scale = settings.guidance() == null ? defaultGuidance : settings.guidance();
+        double scale = settings.guidanceOr(defaultGuidance);
         List<MetricRow> rows = new ArrayList<>(seenAccuracy(scale).rows("text->image", Target.atLeast(0.80)));
         PromptAccuracy heldOut = promptAccuracy(prompts(QualityMetric.T2I, PromptSets.Pairs.HELD_OUT), scale);
         rows.addAll(heldOut.rows("text->image held-out", Target.atLeast(0.50)));
@@ -146,12 +144,13 @@ public final class QualityRunner {
         return route == MarginalRoute.DIRECT ? task : task + " via text";
     }
 
-    private List<MetricRow> joint(MarginalRoute route) {
+    private List<MetricRow> joint(QualityMetric metric) {
+        MarginalRoute route = metric.route();
         String task = routed("joint", route);
         JointAgreement agreement = new JointAgreement();
         int[] outputs = PromptSets.split(settings.samples(), settings.batch());
-        // Both routes share the metric seed (QualityMetric.seedSalt): the rows differ only by the route.
-        long seed = metricSeed(QualityMetric.JOINT);
+        // Both routes share one seed salt (QualityMetric): the rows differ only by the route.
+        long seed = metricSeed(metric);
         for (int i = 0; i < outputs.length; i++) {
             JointResult r = unidiff.joint(new JointRequest(options(seed + i, outputs[i], null), route));
             for (int j = 0; j < r.images().size(); j++) {
@@ -165,11 +164,12 @@ public final class QualityRunner {
                         Target.atLeast(0.70)));
     }
 
-    private List<MetricRow> imageOnly(MarginalRoute route) {
+    private List<MetricRow> imageOnly(QualityMetric metric) {
+        MarginalRoute route = metric.route();
         String task = routed("image only", route);
         UnconditionalImages images = new UnconditionalImages();
         int[] outputs = PromptSets.split(settings.imageOnlySamples(), settings.batch());
-        long seed = metricSeed(QualityMetric.IMAGE_ONLY);
+        long seed = metricSeed(metric);
         for (int i = 0; i < outputs.length; i++) {
             ImageOnlyRequest request = new ImageOnlyRequest(options(seed + i, outputs[i], null), route);
             for (BufferedImage image : unidiff.imageOnly(request).images()) {

@@ -52,6 +52,11 @@ public record QualitySettings(long seed, Integer steps, String sampler, int samp
         this(seed, steps, sampler, samples, imageOnlySamples, groups, batch, guidanceScales, null);
     }
 
+    /** The scale every metric but the sweep runs at: {@link #guidance()}, else the bundle's {@code bundleDefault}. */
+    public double guidanceOr(double bundleDefault) {
+        return guidance == null ? bundleDefault : guidance;
+    }
+
     /** The defaults: 200 items per metric, 300 unconditional images, 100 groups, 4 outputs per request. */
     public static QualitySettings defaults() {
         return new QualitySettings(7L, null, null, 200, DISTINCT_SCENE_SAMPLES, 100, 4, List.of(0.0, 1.0, 3.0, 7.0));
