@@ -238,7 +238,7 @@ class GoldenParityTest {
                 .withGuidanceScale(c.path("guidance").asDouble()).withOutputs(c.path("outputs").asInt());
         List<BufferedImage> images = null;
         List<String> texts = null;
-        try (Unidiff u = new Unidiff(Bundle.load(g.bundle(), ExecutionConfig.cpu()), noise)) {
+        try (Unidiff u = Unidiff.open(UnidiffOptions.defaults().withBundle(g.bundle()), noise)) {
             switch (c.path("task").asText()) {
                 case "text_to_image" -> images = u.textToImage(new TextToImageRequest(prompt(c), o)).images();
                 case "image_to_text" -> texts = u.imageToText(new ImageToTextRequest(input(c, inputs), o)).texts();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.unidiff.api.engine.EngineHooks;
+import org.unidiff.api.engine.SamplingStage;
 import org.unidiff.sampling.noise.NoiseSource;
 import org.unidiff.sampling.noise.RecordedNoiseSource;
 import org.unidiff.sampling.plan.SampleLatents;
@@ -17,7 +19,7 @@ import org.unidiff.sampling.plan.SampleLatents;
  * image that was not recorded fails at once, as does one that draws more numbers than were
  * recorded ({@link RecordedNoiseSource}); {@link #unused()} reports numbers left over.
  */
-final class ReplayedNoise implements Engine.SamplingHooks {
+final class ReplayedNoise implements EngineHooks {
 
     private final List<List<double[]>> stages;
     private final List<double[]> images;
@@ -32,7 +34,7 @@ final class ReplayedNoise implements Engine.SamplingHooks {
     }
 
     @Override
-    public List<NoiseSource> samplingNoise(Stage stage, long stageSeed, int outputs) {
+    public List<NoiseSource> samplingNoise(SamplingStage stage, long stageSeed, int outputs) {
         if (stage.index() >= stages.size()) {
             throw new IllegalStateException("stage " + stage.index() + " ('" + stage.name() + "') asked for noise but "
                     + stages.size() + " stage(s) were recorded");
@@ -64,7 +66,7 @@ final class ReplayedNoise implements Engine.SamplingHooks {
     }
 
     @Override
-    public void sampled(Stage stage, List<SampleLatents> latents) {
+    public void sampled(SamplingStage stage, List<SampleLatents> latents) {
         sampled.put(stage.index(), latents);
     }
 

@@ -168,7 +168,7 @@ public final class TaskPlan {
      * Grouped generation guided by captions and references: {@link #group(List, UnconditionalText,
      * boolean)} with references dropped from the unconditional pass.
      */
-    public static TaskPlan group(List<GroupSlot> slots, UnconditionalText uncond) {
+    public static TaskPlan group(List<PlanSlot> slots, UnconditionalText uncond) {
         return group(slots, uncond, true);
     }
 
@@ -184,7 +184,7 @@ public final class TaskPlan {
      *
      * @throws IllegalArgumentException if there are no slots or no slot is generated
      */
-    public static TaskPlan group(List<GroupSlot> slots, UnconditionalText uncond, boolean guideByReferences) {
+    public static TaskPlan group(List<PlanSlot> slots, UnconditionalText uncond, boolean guideByReferences) {
         if (slots == null || slots.isEmpty()) {
             throw new IllegalArgumentException("a group needs at least 1 slot, got 0");
         }
@@ -195,7 +195,7 @@ public final class TaskPlan {
         boolean anyCaption = false;
         boolean anyReference = false;
         for (int g = 0; g < n; g++) {
-            GroupSlot slot = Objects.requireNonNull(slots.get(g), "group slot " + g);
+            PlanSlot slot = Objects.requireNonNull(slots.get(g), "group slot " + g);
             image[g] = slot.image();
             text[g] = slot.text();
             anyGenerated |= slot.generated();

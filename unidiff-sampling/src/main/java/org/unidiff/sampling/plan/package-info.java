@@ -14,7 +14,7 @@
  * ({@link org.unidiff.sampling.plan.Counterpart}). Factories cover every task of the reference
  * (text-to-image with either unconditional choice, image-to-text, joint, image only, text
  * only), grouped generation with clean or re-noised references
- * ({@link org.unidiff.sampling.plan.GroupSlot}), in-context tasks, and the two-stage variations
+ * ({@link org.unidiff.sampling.plan.PlanSlot}), in-context tasks, and the two-stage variations
  * ({@link org.unidiff.sampling.plan.TwoStagePlan}); {@link org.unidiff.sampling.plan.TaskPlan#of}
  * takes any other plan that passes its checks.
  *

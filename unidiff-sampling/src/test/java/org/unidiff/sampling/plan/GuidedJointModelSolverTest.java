@@ -59,8 +59,8 @@ class GuidedJointModelSolverTest {
 
     static java.util.stream.Stream<Arguments> plans() {
         JointShape group = SHAPE.withGroupSize(3);
-        TaskPlan groupPlan = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.renoisedReference(false),
-                GroupSlot.generate(false)), UnconditionalText.NOISE);
+        TaskPlan groupPlan = TaskPlan.group(List.of(PlanSlot.generate(true), PlanSlot.renoisedReference(false),
+                PlanSlot.generate(false)), UnconditionalText.NOISE);
         GivenValues groupGiven = GivenValues.builder(group).text(0, new double[10])
                 .stream(1, Stream.IMAGE, new double[22]).build();
         return java.util.stream.Stream.of(

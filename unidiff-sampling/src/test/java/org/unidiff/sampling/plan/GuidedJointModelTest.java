@@ -87,10 +87,10 @@ class GuidedJointModelTest {
         b.add(Arguments.of(TaskPlan.joint(), SHAPE));
         b.add(Arguments.of(TaskPlan.imageOnly(), SHAPE));
         b.add(Arguments.of(TaskPlan.textOnly(), SHAPE));
-        b.add(Arguments.of(TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.cleanReference(true),
-                GroupSlot.renoisedReference(false)), UnconditionalText.NOISE), group3));
-        b.add(Arguments.of(TaskPlan.group(List.of(GroupSlot.renoisedReference(true), GroupSlot.generate(false),
-                GroupSlot.generate(true)), UnconditionalText.EMPTY_PROMPT), group3));
+        b.add(Arguments.of(TaskPlan.group(List.of(PlanSlot.generate(true), PlanSlot.cleanReference(true),
+                PlanSlot.renoisedReference(false)), UnconditionalText.NOISE), group3));
+        b.add(Arguments.of(TaskPlan.group(List.of(PlanSlot.renoisedReference(true), PlanSlot.generate(false),
+                PlanSlot.generate(true)), UnconditionalText.EMPTY_PROMPT), group3));
         b.add(Arguments.of(TaskPlan.inContext(1, Role.RENOISE), SHAPE.withGroupSize(4)));
         return b.build();
     }
@@ -174,8 +174,8 @@ class GuidedJointModelTest {
     @Test
     void groupOfThreeExplicitIndices() {
         JointShape shape = SHAPE.withGroupSize(3);
-        TaskPlan plan = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.cleanReference(true),
-                GroupSlot.renoisedReference(false)), UnconditionalText.NOISE, false);
+        TaskPlan plan = TaskPlan.group(List.of(PlanSlot.generate(true), PlanSlot.cleanReference(true),
+                PlanSlot.renoisedReference(false)), UnconditionalText.NOISE, false);
         double[] caption0 = ramp(6, 1, 0.5);
         double[] caption1 = ramp(6, -1, 0.5);
         double[] ref1 = ramp(6, 2, -0.25);

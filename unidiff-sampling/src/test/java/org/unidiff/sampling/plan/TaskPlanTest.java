@@ -63,8 +63,8 @@ class TaskPlanTest {
 
     @Test
     void groupGuidedByCaptionsAloneKeepsReferences() {
-        TaskPlan plan = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.cleanReference(true),
-                GroupSlot.renoisedReference(false), GroupSlot.generate(false)), UnconditionalText.NOISE, false);
+        TaskPlan plan = TaskPlan.group(List.of(PlanSlot.generate(true), PlanSlot.cleanReference(true),
+                PlanSlot.renoisedReference(false), PlanSlot.generate(false)), UnconditionalText.NOISE, false);
         assertEquals(4, plan.groupSize());
         assertEquals(2, plan.passCount());
         Role[] condImage = {GENERATE, CONDITION, RENOISE, GENERATE};
@@ -78,7 +78,7 @@ class TaskPlanTest {
         assertEquals(OptionalInt.of(1), plan.guidancePass(0, IMAGE));
         assertEquals(OptionalInt.of(1), plan.guidancePass(3, IMAGE));
         assertEquals(OptionalInt.empty(), plan.guidancePass(1, IMAGE));
-        TaskPlan empty = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.generate(false)),
+        TaskPlan empty = TaskPlan.group(List.of(PlanSlot.generate(true), PlanSlot.generate(false)),
                 UnconditionalText.EMPTY_PROMPT);
         assertEquals(EMPTY_CONDITION, empty.pass(1).role(0, TEXT));
         assertEquals(MARGINALIZE, empty.pass(1).role(1, TEXT), "an uncaptioned slot stays marginalized");
@@ -86,8 +86,8 @@ class TaskPlanTest {
 
     @Test
     void groupGuidedByReferencesDropsThemFromTheUnconditionalPass() {
-        TaskPlan plan = TaskPlan.group(List.of(GroupSlot.generate(true), GroupSlot.cleanReference(true),
-                GroupSlot.renoisedReference(false), GroupSlot.generate(false)), UnconditionalText.NOISE);
+        TaskPlan plan = TaskPlan.group(List.of(PlanSlot.generate(true), PlanSlot.cleanReference(true),
+                PlanSlot.renoisedReference(false), PlanSlot.generate(false)), UnconditionalText.NOISE);
         assertEquals(2, plan.passCount());
         Role[] condImage = {GENERATE, CONDITION, RENOISE, GENERATE};
         Role[] uncImage = {GENERATE, MARGINALIZE, MARGINALIZE, GENERATE};
@@ -104,7 +104,7 @@ class TaskPlanTest {
 
     @Test
     void groupWithoutCaptionsIsGuidedByItsReferencesOnly() {
-        List<GroupSlot> slots = List.of(GroupSlot.generate(false), GroupSlot.cleanReference(false));
+        List<PlanSlot> slots = List.of(PlanSlot.generate(false), PlanSlot.cleanReference(false));
         TaskPlan kept = TaskPlan.group(slots, UnconditionalText.NOISE, false);
         assertEquals(1, kept.passCount(), "nothing to guide by");
         assertEquals(OptionalInt.empty(), kept.guidancePass(0, IMAGE));
@@ -112,7 +112,7 @@ class TaskPlanTest {
         assertEquals(2, dropped.passCount());
         assertEquals(MARGINALIZE, dropped.pass(1).role(1, IMAGE));
         assertEquals(OptionalInt.of(1), dropped.guidancePass(0, IMAGE));
-        TaskPlan noReference = TaskPlan.group(List.of(GroupSlot.generate(false), GroupSlot.generate(false)),
+        TaskPlan noReference = TaskPlan.group(List.of(PlanSlot.generate(false), PlanSlot.generate(false)),
                 UnconditionalText.NOISE);
         assertEquals(1, noReference.passCount(), "neither captions nor references: nothing to guide by");
     }
@@ -155,7 +155,7 @@ class TaskPlanTest {
         Pass nothing = Pass.uniform("conditional", 1, CONDITION, MARGINALIZE);
         assertMessage("nothing to generate", () -> TaskPlan.of("x", List.of(nothing), List.of()));
         assertMessage("references but no slot to generate", () -> TaskPlan.group(
-                List.of(GroupSlot.cleanReference(true), GroupSlot.renoisedReference(false)), UnconditionalText.NOISE));
+                List.of(PlanSlot.cleanReference(true), PlanSlot.renoisedReference(false)), UnconditionalText.NOISE));
         assertMessage("at least 1 slot", () -> TaskPlan.group(List.of(), UnconditionalText.NOISE));
         assertMessage("group size must be >= 1", () -> Pass.uniform("p", 0, GENERATE, GENERATE));
         assertMessage("no passes", () -> TaskPlan.of("x", List.of(), List.of()));
@@ -172,7 +172,7 @@ class TaskPlanTest {
                 List.of(cond, Pass.uniform("u", 2, GENERATE, MARGINALIZE)), List.of(new Counterpart(0, IMAGE, 1))));
         assertMessage("names pass 2", () -> TaskPlan.of("x",
                 List.of(cond, cond.with("u", TEXT, r -> MARGINALIZE)), List.of(new Counterpart(0, IMAGE, 2))));
-        assertMessage("image must be GENERATE, CONDITION", () -> new GroupSlot(MARGINALIZE, CONDITION));
+        assertMessage("image must be GENERATE, CONDITION", () -> new PlanSlot(MARGINALIZE, CONDITION));
         assertMessage("at least 1 example pair", () -> TaskPlan.inContext(0, CONDITION));
     }
 

@@ -8,7 +8,7 @@ import java.util.Locale;
 import org.unidiff.sampling.PredictionType;
 import org.unidiff.sampling.noise.SeededNoiseSource;
 import org.unidiff.sampling.plan.GivenValues;
-import org.unidiff.sampling.plan.GroupSlot;
+import org.unidiff.sampling.plan.PlanSlot;
 import org.unidiff.sampling.plan.GuidedJointModel;
 import org.unidiff.sampling.plan.JointBatch;
 import org.unidiff.sampling.plan.JointOutputs;
@@ -70,8 +70,8 @@ public final class GuidedJointModelBenchmark {
         JointShape group4 = v1.withGroupSize(4);
         GivenValues prompt = GivenValues.builder(v1).text(0, new double[v1.textSize()]).build();
         GivenValues none = GivenValues.none(v1);
-        TaskPlan group = TaskPlan.group(List.of(GroupSlot.renoisedReference(true), GroupSlot.cleanReference(true),
-                GroupSlot.generate(true), GroupSlot.generate(true)), UnconditionalText.NOISE);
+        TaskPlan group = TaskPlan.group(List.of(PlanSlot.renoisedReference(true), PlanSlot.cleanReference(true),
+                PlanSlot.generate(true), PlanSlot.generate(true)), UnconditionalText.NOISE);
         GivenValues.Builder groupValues = GivenValues.builder(group4);
         for (int g = 0; g < 4; g++) {
             groupValues.text(g, new double[v1.textSize()]);

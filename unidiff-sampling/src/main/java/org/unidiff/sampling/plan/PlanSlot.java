@@ -7,10 +7,10 @@ package org.unidiff.sampling.plan;
  * @param image {@link Role#GENERATE}, {@link Role#CONDITION} (clean reference) or {@link Role#RENOISE}
  * @param text  {@link Role#CONDITION} (a caption) or {@link Role#MARGINALIZE} (no caption)
  */
-public record GroupSlot(Role image, Role text) {
+public record PlanSlot(Role image, Role text) {
 
     /** Checks that the roles are ones a group slot can have. */
-    public GroupSlot {
+    public PlanSlot {
         if (image != Role.GENERATE && image != Role.CONDITION && image != Role.RENOISE) {
             throw new IllegalArgumentException("a group slot's image must be GENERATE, CONDITION (clean reference) or "
                     + "RENOISE (re-noised reference), got " + image);
@@ -22,18 +22,18 @@ public record GroupSlot(Role image, Role text) {
     }
 
     /** A slot to generate, with or without a caption. */
-    public static GroupSlot generate(boolean captioned) {
-        return new GroupSlot(Role.GENERATE, captionRole(captioned));
+    public static PlanSlot generate(boolean captioned) {
+        return new PlanSlot(Role.GENERATE, captionRole(captioned));
     }
 
     /** A reference image fed clean at t = 0. */
-    public static GroupSlot cleanReference(boolean captioned) {
-        return new GroupSlot(Role.CONDITION, captionRole(captioned));
+    public static PlanSlot cleanReference(boolean captioned) {
+        return new PlanSlot(Role.CONDITION, captionRole(captioned));
     }
 
     /** A reference image re-noised to the current time at every evaluation. */
-    public static GroupSlot renoisedReference(boolean captioned) {
-        return new GroupSlot(Role.RENOISE, captionRole(captioned));
+    public static PlanSlot renoisedReference(boolean captioned) {
+        return new PlanSlot(Role.RENOISE, captionRole(captioned));
     }
 
     private static Role captionRole(boolean captioned) {

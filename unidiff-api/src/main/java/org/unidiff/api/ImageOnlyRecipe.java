@@ -1,0 +1,50 @@
+package org.unidiff.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.unidiff.api.engine.Batch;
+import org.unidiff.api.engine.Recipe;
+import org.unidiff.api.engine.RecipeContext;
+import org.unidiff.api.engine.SamplingStage;
+import org.unidiff.sampling.plan.GivenValues;
+import org.unidiff.sampling.plan.SampleLatents;
+import org.unidiff.sampling.plan.TaskPlan;
+
+/** Unconditional images, by the request's {@link MarginalRoute}. */
+final class ImageOnlyRecipe implements Recipe<ImageOnlyRequest, ImageResult> {
+
+    @Override
+    public Task task() {
+        return Task.IMAGE_ONLY;
+    }
+
+    @Override
+    public SamplingOptions options(ImageOnlyRequest request) {
+        return request.options();
+    }
+
+    @Override
+    public List<?> batchKey(ImageOnlyRequest request) {
+        return List.of(request.route());
+    }
+
+    @Override
+    public List<ImageResult> run(Batch<ImageOnlyRequest> batch, RecipeContext context) {
+        List<List<SampleLatents>> images;
+        if (batch.request(0).route() == MarginalRoute.VIA_TEXT) {
+            images = ViaTextStages.run(batch, context, "image-only").images();
+        } else {
+            List<GivenValues> none = new ArrayList<>(batch.size());
+            for (int r = 0; r < batch.size(); r++) {
+                none.add(GivenValues.none(context.shape(1)));
+            }
+            images = context.sample(TaskPlan.imageOnly(), 1, batch, none, SamplingStage.only("image-only"));
+        }
+        List<ImageResult> results = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            results.add(new ImageResult(context.decodeImages(images.get(r), 0),
+                    batch.options(r).parameters(task(), context.modelName(), List.of(), batch.request(r).route())));
+        }
+        return results;
+    }
+}

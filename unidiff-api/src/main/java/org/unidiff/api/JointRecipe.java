@@ -1,0 +1,54 @@
+package org.unidiff.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.unidiff.api.engine.Batch;
+import org.unidiff.api.engine.Recipe;
+import org.unidiff.api.engine.RecipeContext;
+import org.unidiff.api.engine.SamplingStage;
+import org.unidiff.sampling.plan.GivenValues;
+import org.unidiff.sampling.plan.SampleLatents;
+import org.unidiff.sampling.plan.TaskPlan;
+
+/** Joint image and caption generation, by the request's {@link MarginalRoute}. */
+final class JointRecipe implements Recipe<JointRequest, JointResult> {
+
+    @Override
+    public Task task() {
+        return Task.JOINT;
+    }
+
+    @Override
+    public SamplingOptions options(JointRequest request) {
+        return request.options();
+    }
+
+    @Override
+    public List<?> batchKey(JointRequest request) {
+        return List.of(request.route());
+    }
+
+    @Override
+    public List<JointResult> run(Batch<JointRequest> batch, RecipeContext context) {
+        List<List<SampleLatents>> images;
+        List<List<SampleLatents>> texts;
+        if (batch.request(0).route() == MarginalRoute.VIA_TEXT) {
+            ViaTextStages stages = ViaTextStages.run(batch, context, "joint");
+            images = stages.images();
+            texts = stages.texts();
+        } else {
+            List<GivenValues> none = new ArrayList<>(batch.size());
+            for (int r = 0; r < batch.size(); r++) {
+                none.add(GivenValues.none(context.shape(1)));
+            }
+            images = context.sample(TaskPlan.joint(), 1, batch, none, SamplingStage.only("joint"));
+            texts = images;
+        }
+        List<JointResult> results = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            results.add(new JointResult(context.decodeImages(images.get(r), 0), context.decodeTexts(texts.get(r)),
+                    batch.options(r).parameters(task(), context.modelName(), List.of(), batch.request(r).route())));
+        }
+        return results;
+    }
+}
