@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.ImageToTextRequest;
+import org.unidiff.api.Recipes;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
-import org.unidiff.runtime.Bundle;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.sampling.solver.SamplerKind;
 import org.unidiff.shapes.Renderer;
@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
 public final class SpeedBenchmark implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchmark.class);
+    private static final int[] BATCH_SIZES = {1, 4, 8};
+    private static final int MAX_BATCH_REQUESTS = 8;
 
     @Mixin
     BenchModel model = new BenchModel();
@@ -118,6 +120,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
         double guidance;
         ResultTable memory;
         ResultTable breakdown;
+        ResultTable batching;
         String modelName;
         try (Unidiff unidiff = Unidiff.open(options)) {
             BundleManifest m = unidiff.manifest();
@@ -145,10 +148,12 @@ public final class SpeedBenchmark implements Callable<Integer> {
             }
             // Memory before the breakdown opens a second copy of the bundle.
             memory = memoryTable(unidiff, samplerName);
-            breakdown = breakdownTable(unidiff, options, bundleDir, samplerName, resolvedSteps, guidance);
+            breakdown = breakdownTable(unidiff, options, samplerName, resolvedSteps);
+            batching = batchTable(unidiff, samplerName, resolvedSteps);
         }
         ReferenceSpeed.Result reference = reference(bundleDir, samplerName, resolvedSteps, guidance);
         tables.add(speedTable(modelName, samplerName, resolvedSteps, java, reference));
+        tables.add(batching);
         tables.add(breakdown);
         tables.add(memory);
         for (ResultTable table : tables) {
@@ -223,43 +228,44 @@ public final class SpeedBenchmark implements Callable<Integer> {
         return table;
     }
 
-    private ResultTable breakdownTable(Unidiff unidiff, UnidiffOptions options, Path bundleDir, String samplerName,
-                                       int resolvedSteps, double guidance) {
+    private ResultTable breakdownTable(Unidiff unidiff, UnidiffOptions options, String samplerName,
+                                       int resolvedSteps) {
         ResultTable table = new ResultTable("Where the Java time goes (ms per call, median)",
                 List.of("task", "stage", "median ms", "share"));
-        SamplerKind kind = SamplerKind.parse(samplerName);
-        try (Bundle b = Bundle.load(bundleDir, options.execution())) {
-            ProfiledPipeline pipeline = new ProfiledPipeline(b);
+        ProfilingHooks hooks = new ProfilingHooks();
+        try (Unidiff profiled = Unidiff.open(options, hooks)) {
             boolean same = true;
             for (SpeedTask task : List.of(SpeedTask.T2I_1, SpeedTask.CAPTION)) {
                 LOG.info("breakdown: {}", task.id());
                 boolean captioning = task == SpeedTask.CAPTION;
-                Map<Stage, Timings> stages = new EnumMap<>(Stage.class);
+                Map<BreakdownStage, Timings> stages = new EnumMap<>(BreakdownStage.class);
                 Timings total = new Timings();
                 Timings api = new Timings();
                 Timings samplerOnly = new Timings();
                 for (int i = 0; i < warmup + repeats; i++) {
                     long s = seed + i;
-                    // The API call, the same work step by step, and the sampler alone, side by side, so that
-                    // a slower or busier moment of the machine hits all three alike.
+                    // The plain API call, the same call on the engine with clocks in its hooks, and the solver
+                    // alone, side by side, so that a slower or busier moment of the machine hits all three alike.
                     SamplingOptions one = new SamplingOptions(s, resolvedSteps, samplerName, null, 1, null);
                     long a0 = System.nanoTime();
-                    Object apiOut = captioning
-                            ? unidiff.imageToText(new ImageToTextRequest(SpeedTask.captionInput(), one)).text()
-                            : unidiff.textToImage(new TextToImageRequest(SpeedTask.PROMPT, one)).image();
+                    Object apiOut = call(unidiff, captioning, one);
                     long a1 = System.nanoTime();
-                    ProfiledPipeline.Run run = captioning
-                            ? pipeline.imageToText(SpeedTask.captionInput(), s, kind, resolvedSteps, guidance, 1)
-                            : pipeline.textToImage(SpeedTask.PROMPT, s, kind, resolvedSteps, guidance, 1);
-                    long samplerAlone = pipeline.samplerOnlyNanos(captioning, s, kind, resolvedSteps, guidance, 1);
-                    same &= captioning ? run.captions().get(0).equals(apiOut)
-                            : Arrays.equals(Renderer.toBytes(run.images().get(0)),
+                    hooks.reset();
+                    Object profiledOut = call(profiled, captioning, one);
+                    Map<BreakdownStage, Long> run = hooks.nanos();
+                    hooks.reset();
+                    hooks.zeroTransformer(true);
+                    call(profiled, captioning, one);
+                    long samplerAlone = hooks.samplingNanos();
+                    hooks.zeroTransformer(false);
+                    same &= captioning ? profiledOut.equals(apiOut)
+                            : Arrays.equals(Renderer.toBytes((BufferedImage) profiledOut),
                                     Renderer.toBytes((BufferedImage) apiOut));
                     if (i < warmup) {
                         continue;
                     }
                     long sum = 0;
-                    for (Map.Entry<Stage, Long> e : run.nanos().entrySet()) {
+                    for (Map.Entry<BreakdownStage, Long> e : run.entrySet()) {
                         stages.computeIfAbsent(e.getKey(), k -> new Timings()).add(e.getValue());
                         sum += e.getValue();
                     }
@@ -268,7 +274,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
                     samplerOnly.add(samplerAlone);
                 }
                 double totalMs = total.medianMillis();
-                for (Map.Entry<Stage, Timings> e : stages.entrySet()) {
+                for (Map.Entry<BreakdownStage, Timings> e : stages.entrySet()) {
                     double ms = e.getValue().medianMillis();
                     table.addRow(List.of(task.label(), e.getKey().label(), millis(ms),
                             String.format(Locale.ROOT, "%.1f%%", 100 * ms / totalMs)));
@@ -279,10 +285,57 @@ public final class SpeedBenchmark implements Callable<Integer> {
                 table.addRow(List.of(task.label(), "sampler alone (transformer predicting zeros)",
                         millis(samplerOnly.medianMillis()), ""));
             }
-            table.addNote("every run of the step-by-step pipeline " + (same ? "reproduced" : "DID NOT reproduce")
-                    + " the API's image or caption for the same seed; shares are of the median total, "
-                    + "so they need not add up to 100%");
+            table.addNote("timed through the engine's hooks (the engine itself, no copy of it); every profiled call "
+                    + (same ? "reproduced" : "DID NOT reproduce") + " the API's image or caption for the same seed "
+                    + "(a plain instance beside it); shares are of the median total, so they need not add up to 100%");
         }
+        return table;
+    }
+
+    private static Object call(Unidiff u, boolean captioning, SamplingOptions one) {
+        return captioning ? u.imageToText(new ImageToTextRequest(SpeedTask.captionInput(), one)).text()
+                : u.textToImage(new TextToImageRequest(SpeedTask.PROMPT, one)).image();
+    }
+
+    /**
+     * Text to image: N different requests (prompt and seed each) in one batched call against the same N requests
+     * one after another, interleaved per repetition so both see the same machine.
+     */
+    private ResultTable batchTable(Unidiff unidiff, String samplerName, int resolvedSteps) {
+        ResultTable table = new ResultTable("Many requests in one call: text->image, N different requests",
+                List.of("requests", "one by one img/s", "batched img/s", "batched / one by one"));
+        List<String> prompts = new ArrayList<>();
+        PromptSets.evaluation(seed, MAX_BATCH_REQUESTS, PromptSets.Pairs.SEEN).forEach(p -> prompts.add(p.prompt()));
+        for (int n : BATCH_SIZES) {
+            List<TextToImageRequest> requests = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                requests.add(new TextToImageRequest(prompts.get(i),
+                        new SamplingOptions(seed + 31L * i, resolvedSteps, samplerName, null, 1, null)));
+            }
+            Timings alone = new Timings();
+            Timings batched = new Timings();
+            for (int r = 0; r < warmup + repeats; r++) {
+                long t0 = System.nanoTime();
+                for (TextToImageRequest q : requests) {
+                    unidiff.textToImage(q);
+                }
+                long t1 = System.nanoTime();
+                unidiff.runAll(Recipes.TEXT_TO_IMAGE, requests);
+                long t2 = System.nanoTime();
+                if (r >= warmup) {
+                    alone.add(t1 - t0);
+                    batched.add(t2 - t1);
+                }
+            }
+            double aloneRate = n / (alone.medianMillis() / 1000);
+            double batchedRate = n / (batched.medianMillis() / 1000);
+            table.addRow(List.of(Integer.toString(n), String.format(Locale.ROOT, "%.2f", aloneRate),
+                    String.format(Locale.ROOT, "%.2f", batchedRate),
+                    String.format(Locale.ROOT, "%.2f", batchedRate / aloneRate)));
+        }
+        table.addNote(String.format(Locale.ROOT, "median of %d repetitions after %d warm-up; each request one output, "
+                + "its own prompt and seed; batched = Unidiff.runAll(Recipes.TEXT_TO_IMAGE, ...), one solve",
+                repeats, warmup));
         return table;
     }
 

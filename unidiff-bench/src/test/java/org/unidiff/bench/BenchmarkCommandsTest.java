@@ -54,6 +54,10 @@ class BenchmarkCommandsTest {
         assertTrue(text.contains("python reference not available: no trained PyTorch checkpoints"), text);
         assertTrue(text.contains("### Where the Java time goes"), text);
         assertTrue(text.contains("reproduced the API's image or caption"), text);
+        assertTrue(text.contains("### Many requests in one call"), text);
+        for (String n : new String[] {"| 1 |", "| 4 |", "| 8 |"}) {
+            assertTrue(text.contains(n), "batch row " + n + ": " + text);
+        }
         assertTrue(text.contains("| RSS after 3 small generations (1 steps) |"), text);
     }
 
