@@ -1,4 +1,4 @@
-package org.unidiff.sampling.plan.bench;
+package org.unidiff.bench.solver;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -26,9 +26,9 @@ import org.unidiff.sampling.schedule.DiscreteVpSchedule;
  * is replaced by a predictor that does nothing, at UniDiffuser v1 sizes (latent 4 x 64 x 64,
  * CLIP 512, text 77 x 64), guidance scale 7.
  *
- * <p>Run it (from the repository root, after {@code mvn -q -pl unidiff-sampling -am install -DskipTests}):
+ * <p>Run it (from the repository root, after {@code mvn -q -pl unidiff-bench -am install -DskipTests}):
  * <pre>
- * mvn -q -pl unidiff-sampling exec:java -Dexec.mainClass=org.unidiff.sampling.plan.bench.GuidedJointModelBenchmark -Dexec.classpathScope=compile -Dexec.args="--evaluations 200"
+ * mvn -q -pl unidiff-bench exec:java -Dexec.mainClass=org.unidiff.bench.solver.GuidedJointModelBenchmark -Dexec.args="--evaluations 200"
  * </pre>
  * Options: {@code --evaluations N} measured per row (default 200), {@code --warmup N} (default 200; fewer leaves the loops interpreted).
  * It prints a table; for scale, one v1 transformer row costs about 2.3 TFLOP.

@@ -1,4 +1,4 @@
-package org.unidiff.sampling.bench;
+package org.unidiff.bench.solver;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -19,9 +19,9 @@ import org.unidiff.sampling.solver.Solvers;
  * interval between consecutive listener calls, so it covers the model's copy, the prediction
  * conversion and the update; runs come after warm-up runs so the JIT has compiled the loops.
  *
- * <p>Run it (from the repository root, after {@code mvn -q -pl unidiff-sampling -am install -DskipTests}):
+ * <p>Run it (from the repository root, after {@code mvn -q -pl unidiff-bench -am install -DskipTests}):
  * <pre>
- * mvn -q -pl unidiff-sampling exec:java -Dexec.mainClass=org.unidiff.sampling.bench.SolverBenchmark -Dexec.classpathScope=compile -Dexec.args="--runs 20"
+ * mvn -q -pl unidiff-bench exec:java -Dexec.mainClass=org.unidiff.bench.solver.SolverBenchmark -Dexec.args="--runs 20"
  * </pre>
  * Options: {@code --steps N} (default 50), {@code --runs N} measured runs per row (default 20),
  * {@code --warmup N} runs before measuring (default 5), {@code --batches 1,8}.

@@ -1,2 +1,0 @@
-/** Benchmark commands for the plan package; they print tables and are not part of the API. */
-package org.unidiff.sampling.plan.bench;
