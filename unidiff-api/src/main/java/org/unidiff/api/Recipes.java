@@ -25,6 +25,9 @@ public final class Recipes {
     /** Grouped generation. */
     public static final Recipe<GroupRequest, GroupResult> GROUP = new GroupRecipe();
 
+    /** In-context (in-context family bundles). */
+    public static final Recipe<InContextRequest, ImageResult> IN_CONTEXT = new InContextRecipe();
+
     private Recipes() {
     }
 }

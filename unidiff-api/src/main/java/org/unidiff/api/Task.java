@@ -1,6 +1,9 @@
 package org.unidiff.api;
 
-/** The tasks one UniDiffuser-style model performs, each a choice of timesteps per modality. */
+/**
+ * The tasks of the library: those of a UniDiffuser-style model (each a choice of timesteps per
+ * modality) and in-context tasks of the in-context family.
+ */
 public enum Task {
     /** Text to image: image generated, text given clean. */
     TEXT_TO_IMAGE,
@@ -17,5 +20,12 @@ public enum Task {
     /** Text to image latents to text, the latents passed on directly. */
     TEXT_VARIATION,
     /** Several images generated together, optionally from references. */
-    GROUP
+    GROUP,
+    /** In-context (LaVin-DiT style): k example pairs and a query; the answer is generated. */
+    IN_CONTEXT;
+
+    /** Lower-case id with hyphens, as in result parameters and a manifest's {@code tasks}. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 }

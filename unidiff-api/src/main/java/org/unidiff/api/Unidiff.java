@@ -154,6 +154,16 @@ public final class Unidiff implements AutoCloseable {
         return engine.run(Recipes.GROUP, request, control);
     }
 
+    /** In-context: the examples' transform applied to the query (bundles of the in-context family). */
+    public ImageResult inContext(InContextRequest request) {
+        return engine.run(Recipes.IN_CONTEXT, request, RunControl.NONE);
+    }
+
+    /** In-context, with progress and cancellation. */
+    public ImageResult inContext(InContextRequest request, RunControl control) {
+        return engine.run(Recipes.IN_CONTEXT, request, control);
+    }
+
     /** Releases the bundle's sessions, after running calls finish. Idempotent. */
     @Override
     public void close() {

@@ -46,7 +46,8 @@ final class BundleLoader {
         BundlePaths paths = new BundlePaths(bundle, root);
         Map<ComponentKind, Path> models = new EnumMap<>(ComponentKind.class);
         Map<ComponentKind, Path> tokenizerFiles = new EnumMap<>(ComponentKind.class);
-        for (ComponentKind kind : ComponentKind.values()) {
+        java.util.Set<ComponentKind> kinds = manifest.bundleFamily().components();
+        for (ComponentKind kind : kinds) {
             ComponentSpec spec = manifest.component(kind);
             String field = "components." + kind.key();
             models.put(kind, paths.resolveFile(spec.path(), kind.key(), field + ".path"));
@@ -69,7 +70,7 @@ final class BundleLoader {
                 tokenizers.put(e.getKey(), tokenizer);
             }
             Map<ComponentKind, ModelSession> sessions = new EnumMap<>(ComponentKind.class);
-            for (ComponentKind kind : ComponentKind.values()) {
+            for (ComponentKind kind : kinds) {
                 if (!wanted.contains(kind)) {
                     continue;
                 }

@@ -75,14 +75,20 @@ public record ComponentContract(ComponentKind kind, List<Expected> inputs, List<
         Dim c = Dim.fixed("C", m.latent().channels(), "latent.channels");
         Dim h = Dim.fixed("h", m.latent().height(), "latent.height");
         Dim w = Dim.fixed("w", m.latent().width(), "latent.width");
-        Dim dc = Dim.fixed("Dc", m.clipImage().dim(), "clip_image.dim");
-        Dim l = Dim.fixed("L", m.text().tokens(), "text.tokens");
-        Dim dt = Dim.fixed("Dt", m.text().dim(), "text.dim");
+        boolean text = m.bundleFamily().hasText();
+        Dim dc = text ? Dim.fixed("Dc", m.clipImage().dim(), "clip_image.dim") : null;
+        Dim l = text ? Dim.fixed("L", m.text().tokens(), "text.tokens") : null;
+        Dim dt = text ? Dim.fixed("Dt", m.text().dim(), "text.dim") : null;
         Dim rgb = Dim.fixed("3", 3, null);
         Dim imageH = Dim.fixed("H", m.image().height(), "image.height");
         Dim imageW = Dim.fixed("W", m.image().width(), "image.width");
         switch (kind) {
             case TRANSFORMER: {
+                if (!text) {
+                    // Image-only families (in-context): frames and their times in, every frame's prediction out.
+                    return new ComponentContract(kind, List.of(floating("img", b, g, c, h, w), floating("t_img", b, g)),
+                            List.of(floating("img_out", b, g, c, h, w)));
+                }
                 Dim one = Dim.fixed("1", 1, null);
                 List<Expected> in = new ArrayList<>(List.of(
                         floating("img", b, g, c, h, w),

@@ -108,6 +108,11 @@ public final class Engine implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("this engine is closed");
             }
+            String task = recipe.task().id();
+            if (!manifest.serves(task)) {
+                throw new InvalidRequestException("task", "one of the tasks model '" + manifest.name() + "' ("
+                        + manifest.bundleFamily().id() + " family) serves: " + manifest.servedTasks(), task);
+            }
             List<ResolvedOptions> resolved = new ArrayList<>(requests.size());
             RecipeContext checker = new RecipeContext(bundle, schedule, hooks, c, requests.size());
             for (int i = 0; i < requests.size(); i++) {

@@ -21,7 +21,6 @@ import org.unidiff.sampling.plan.TaskPlan;
 import org.unidiff.sampling.schedule.NoiseSchedule;
 import org.unidiff.sampling.solver.SamplingCancelledException;
 import org.unidiff.sampling.solver.Solver;
-import org.unidiff.sampling.solver.Solvers;
 
 /**
  * What a {@link Recipe} may call while it runs one batch: encode conditions, solve a plan over
@@ -109,6 +108,18 @@ public final class RecipeContext {
         return new EncodedImage(toDouble(latent), toDouble(clip));
     }
 
+    /**
+     * An input image as VAE latent only (image-only families have no CLIP encoder), sampled with
+     * the noise of {@link SeedRules#imageEncodingSeed(long, int)}; its CLIP part is empty.
+     */
+    public EncodedImage encodeLatent(BufferedImage image, long requestSeed, int imageIndex) {
+        long t0 = System.nanoTime();
+        NoiseSource noise = hooks.imageEncodingNoise(SeedRules.imageEncodingSeed(requestSeed, imageIndex));
+        float[] latent = bundle.vaeEncoder().encodeSample(noise, image);
+        hooks.timed(Phase.IMAGE_ENCODERS, System.nanoTime() - t0);
+        return new EncodedImage(toDouble(latent), new double[0]);
+    }
+
     /** The pixels the VAE saw for an input (cropped and resized). */
     public BufferedImage asModelSees(BufferedImage image) {
         int w = manifest().image().width();
@@ -147,7 +158,7 @@ public final class RecipeContext {
             builder.dataType(first.dataType());
         }
         GuidedJointModel model = builder.build();
-        Solver solver = Solvers.create(first.sampler(), schedule, first.steps());
+        Solver solver = SolverChoice.solver(bundle.manifest(), schedule, first);
         LOG.debug("{}: {} with {}, {} requests, {} outputs, {} rows per evaluation", stage.name(), plan.name(),
                 solver.describe(), batch.size(), batch.totalOutputs(), model.rowsPerEvaluation());
         long t0 = System.nanoTime();

@@ -32,14 +32,17 @@ public final class JointTransformer implements JointPredictor {
     private final BundleManifest manifest;
     private final boolean takesDataType;
     private final boolean pinOutputs;
+    /** Image-only families (in-context) have no CLIP and text streams: their sizes are 0 and nothing is fed. */
+    private final boolean imageOnly;
 
     /** Wraps a checked {@code transformer} session. */
     public JointTransformer(ModelSession session, BundleManifest manifest) {
         this.session = new ComponentSession(session);
         this.manifest = manifest;
         this.takesDataType = session.inputs().containsKey("data_type");
+        this.imageOnly = !manifest.bundleFamily().hasText();
         boolean allFloat32 = true;
-        for (String name : OUTPUTS) {
+        for (String name : imageOnly ? List.of("img_out") : OUTPUTS) {
             allFloat32 &= this.session.outputType(name) == ElementType.FLOAT32;
         }
         this.pinOutputs = allFloat32;
@@ -50,6 +53,10 @@ public final class JointTransformer implements JointPredictor {
         if (groupSize < 1 || groupSize > manifest.group().maxSize()) {
             throw new IllegalArgumentException("group size must be in [1, " + manifest.group().maxSize()
                     + "] (group.max_size of this bundle), got " + groupSize);
+        }
+        if (imageOnly) {
+            return new JointShape(manifest.latent().channels(), manifest.latent().height(), manifest.latent().width(),
+                    0, 0, 0, groupSize);
         }
         return new JointShape(manifest.latent().channels(), manifest.latent().height(), manifest.latent().width(),
                 manifest.clipImage().dim(), manifest.text().tokens(), manifest.text().dim(), groupSize);
@@ -83,6 +90,11 @@ public final class JointTransformer implements JointPredictor {
         }
         try (ComponentSession.Feed feed = session.feed()) {
             feed.floats("img", whole(inputs.img()), inputs.tensorShape(Part.IMAGE_LATENT));
+            if (imageOnly) {
+                feed.floats("t_img", whole(inputs.tImg()), inputs.timeShape());
+                runImageOnly(feed, outputs);
+                return;
+            }
             feed.floats("clip_img", whole(inputs.clipImg()), inputs.tensorShape(Part.CLIP));
             feed.floats("text", whole(inputs.text()), inputs.tensorShape(Part.TEXT));
             feed.floats("t_img", whole(inputs.tImg()), inputs.timeShape());
@@ -99,6 +111,19 @@ public final class JointTransformer implements JointPredictor {
             }
         } catch (OrtException e) {
             throw ComponentSession.failure(session.session(), e);
+        }
+    }
+
+    private void runImageOnly(ComponentSession.Feed feed, JointOutputs outputs) throws OrtException {
+        if (pinOutputs) {
+            try (OnnxTensor out = OnnxTensor.createTensor(session.session().environment(), whole(outputs.img()),
+                    outputs.tensorShape(Part.IMAGE_LATENT))) {
+                session.session().runInto(feed.tensors(), Map.of("img_out", out));
+            }
+            return;
+        }
+        try (OrtSession.Result result = session.session().run(feed.tensors(), Set.of("img_out"))) {
+            OutputReader.into(OutputReader.tensor(result, "img_out"), whole(outputs.img()));
         }
     }
 

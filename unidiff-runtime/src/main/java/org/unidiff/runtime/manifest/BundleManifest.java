@@ -1,6 +1,7 @@
 package org.unidiff.runtime.manifest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.unidiff.runtime.ComponentKind;
@@ -23,7 +24,9 @@ import org.unidiff.runtime.ComponentKind;
  * @param dataType   present when the transformer takes {@code data_type}
  * @param group      group attention
  * @param defaults   recommended sampling settings
- * @param components the six components by manifest key
+ * @param components the components by manifest key (six for UniDiffuser, three for in-context)
+ * @param family     the model family ({@link BundleFamily} id), null for {@code "unidiffuser"}
+ * @param tasks      the tasks the bundle serves, null for every task of its family
  */
 public record BundleManifest(
         @JsonProperty("format") String format,
@@ -39,7 +42,30 @@ public record BundleManifest(
         @JsonProperty("data_type") DataTypeSpec dataType,
         @JsonProperty("group") GroupSpec group,
         @JsonProperty("defaults") DefaultsSpec defaults,
-        @JsonProperty("components") Map<String, ComponentSpec> components) {
+        @JsonProperty("components") Map<String, ComponentSpec> components,
+        @JsonProperty("family") String family,
+        @JsonProperty("tasks") List<String> tasks) {
+
+    /** Freezes the task list. */
+    public BundleManifest {
+        tasks = tasks == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tasks));
+    }
+
+    /** The bundle's family (call only on a validated manifest). */
+    public BundleFamily bundleFamily() {
+        return family == null ? BundleFamily.UNIDIFFUSER : BundleFamily.fromId(family).orElseThrow(
+                () -> new IllegalStateException("unknown family '" + family + "' in a validated manifest"));
+    }
+
+    /** The tasks this bundle serves: its {@code tasks}, or every task of its family. */
+    public List<String> servedTasks() {
+        return tasks != null ? tasks : bundleFamily().tasks();
+    }
+
+    /** Whether the bundle serves the task of that id (e.g. {@code "image-to-text"}). */
+    public boolean serves(String task) {
+        return servedTasks().contains(task);
+    }
 
     /** The entry of one component (present in a validated manifest). */
     public ComponentSpec component(ComponentKind kind) {

@@ -16,6 +16,9 @@ final class ManifestValidator {
     private static final Set<String> PREDICTIONS = Set.of("epsilon", "data", "sample", "velocity");
     private static final Set<String> CLIP_RESAMPLES = Set.of("bicubic", "bilinear");
 
+    /** The most points an explicit grid may have: bounds what a manifest can make the solver allocate. */
+    static final int MAX_GRID_POINTS = 1001;
+
     private final String bundle;
 
     ManifestValidator(String bundle) {
@@ -42,9 +45,12 @@ final class ManifestValidator {
         positive("latent.width", m.latent().width());
         positiveFinite("latent.scaling_factor", m.latent().scalingFactor());
 
-        validateClip(m.clipImage());
-        validateText(m.text());
-        validateCaption(m.caption());
+        BundleFamily family = validateFamily(m);
+        if (family.hasText()) {
+            validateClip(m.clipImage());
+            validateText(m.text());
+            validateCaption(m.caption());
+        }
         validateSchedule(m.schedule());
 
         if (m.dataType() != null) {
@@ -54,7 +60,83 @@ final class ManifestValidator {
         positive("group.max_size", m.group().maxSize());
 
         validateDefaults(m.defaults(), m.schedule());
-        validateComponents(m.components());
+        validateComponents(m.components(), family);
+    }
+
+    /** A known family, and tasks (when listed) that the family can serve, each once. */
+    private BundleFamily validateFamily(BundleManifest m) {
+        BundleFamily family = BundleFamily.UNIDIFFUSER;
+        if (m.family() != null) {
+            family = BundleFamily.fromId(m.family()).orElseThrow(() -> fail("family", "one of "
+                    + java.util.Arrays.stream(BundleFamily.values()).map(f -> quoted(f.id())).toList(),
+                    quoted(m.family())));
+        }
+        if (m.tasks() != null) {
+            if (m.tasks().isEmpty()) {
+                throw fail("tasks", "at least one task of family \"" + family.id() + "\": " + family.tasks(), "[]");
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < m.tasks().size(); i++) {
+                String task = m.tasks().get(i);
+                if (!family.tasks().contains(task)) {
+                    throw fail("tasks[" + i + "]", "a task of family \"" + family.id() + "\": " + family.tasks(),
+                            quoted(task));
+                }
+                if (!seen.add(task)) {
+                    throw fail("tasks[" + i + "]", "each task once", quoted(task) + " again");
+                }
+            }
+        }
+        if (!family.hasText()) {
+            for (String section : new String[] {"clip_image", "text", "caption"}) {
+                Object value = switch (section) {
+                    case "clip_image" -> m.clipImage();
+                    case "text" -> m.text();
+                    default -> m.caption();
+                };
+                if (value != null) {
+                    LOG.warn("bundle '{}': {} is ignored, family '{}' has no text or CLIP stream", bundle, section,
+                            family.id());
+                }
+            }
+        }
+        return family;
+    }
+
+    /** An explicit grid: a known name, or 2 to {@value #MAX_GRID_POINTS} finite, strictly decreasing times in range. */
+    private void validateGrid(ScheduleSpec s) {
+        GridSpec grid = s.grid();
+        if (grid == null) {
+            return;
+        }
+        if (!ScheduleSpec.FLOW.equals(s.type())) {
+            throw fail("schedule.grid", "no grid for schedule type \"" + s.type() + "\" (grids are for \""
+                    + ScheduleSpec.FLOW + "\" schedules)", "a grid");
+        }
+        if (grid.name() != null) {
+            if (org.unidiff.sampling.solver.NamedGrids.named(grid.name()).isEmpty()) {
+                throw fail("schedule.grid", "a list of times or one of "
+                        + org.unidiff.sampling.solver.NamedGrids.names(), quoted(grid.name()));
+            }
+            return;
+        }
+        java.util.List<Double> t = grid.times();
+        if (t == null) {
+            throw fail("schedule.grid", "a grid name or a list of times", "another JSON value");
+        }
+        if (t.size() < 2 || t.size() > MAX_GRID_POINTS) {
+            throw fail("schedule.grid", "2 to " + MAX_GRID_POINTS + " times", t.size() + " times");
+        }
+        for (int i = 0; i < t.size(); i++) {
+            Double v = t.get(i);
+            if (v == null || !(v >= 0 && v <= 1)) {
+                throw fail("schedule.grid[" + i + "]", "a number in [0, 1]", String.valueOf(v));
+            }
+            if (i > 0 && !(v < t.get(i - 1))) {
+                throw fail("schedule.grid[" + i + "]", "less than the time before it (" + t.get(i - 1)
+                        + "): grids run from noise (1) to data (0)", String.valueOf(v));
+            }
+        }
     }
 
     private void validateClip(ClipImageSpec clip) {
@@ -121,15 +203,23 @@ final class ManifestValidator {
             throw fail("schedule.type", "\"" + ScheduleSpec.VP_DISCRETE + "\" or \"" + ScheduleSpec.FLOW + "\"",
                     quoted(s.type()));
         }
+        validateGrid(s);
     }
 
     private void validateDefaults(DefaultsSpec d, ScheduleSpec schedule) {
         present("defaults", d);
         oneOf("defaults.sampler", d.sampler(), ManifestReader.KNOWN_SAMPLERS);
         positive("defaults.steps", d.steps());
-        if (d.steps() > schedule.trainSteps()) {
+        // Discrete schedules cannot take more steps than training steps; for flow, train_steps is a time scale.
+        if (ScheduleSpec.VP_DISCRETE.equals(schedule.type()) && d.steps() > schedule.trainSteps()) {
             throw fail("defaults.steps", "at most schedule.train_steps (" + schedule.trainSteps() + ")",
                     String.valueOf(d.steps()));
+        }
+        if (schedule.grid() != null) {
+            int gridSteps = schedule.timeGrid().orElseThrow().steps();
+            if (d.steps() != gridSteps) {
+                throw fail("defaults.steps", "the " + gridSteps + " steps of schedule.grid", String.valueOf(d.steps()));
+            }
         }
         present("defaults.guidance_scale", d.guidanceScale());
         if (!(d.guidanceScale() >= 0) || Double.isInfinite(d.guidanceScale())) {
@@ -137,9 +227,9 @@ final class ManifestValidator {
         }
     }
 
-    private void validateComponents(Map<String, ComponentSpec> components) {
+    private void validateComponents(Map<String, ComponentSpec> components, BundleFamily family) {
         present("components", components);
-        for (ComponentKind kind : ComponentKind.values()) {
+        for (ComponentKind kind : family.components()) {
             String field = "components." + kind.key();
             ComponentSpec spec = components.get(kind.key());
             present(field, spec);
