@@ -9,6 +9,8 @@ public final class InvalidRequestException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String field;
+    private final String expected;
+    private final String found;
 
     /**
      * @param field    the request field at fault, e.g. {@code "steps"} or {@code "slots[2].caption"}
@@ -16,8 +18,28 @@ public final class InvalidRequestException extends IllegalArgumentException {
      * @param found    what was given
      */
     public InvalidRequestException(String field, String expected, Object found) {
-        super("invalid request: " + field + " must be " + expected + ", found " + describe(found));
+        this(field, expected, describe(found), true);
+    }
+
+    private InvalidRequestException(String field, String expected, String found, boolean described) {
+        super("invalid request: " + field + " must be " + expected + ", found " + found);
         this.field = field;
+        this.expected = expected;
+        this.found = found;
+    }
+
+    /**
+     * The same error for request {@code index} of a batched call: the field becomes
+     * {@code requests[index].field}. Fields already naming a request are kept.
+     */
+    public InvalidRequestException inRequest(int index) {
+        if (field.startsWith("requests[")) {
+            return this;
+        }
+        InvalidRequestException e = new InvalidRequestException("requests[" + index + "]." + field, expected, found,
+                true);
+        e.initCause(this);
+        return e;
     }
 
     /** The request field at fault. */

@@ -138,6 +138,13 @@ class BatchedRequestsTest {
         assertEquals("requests[1].sampler", e.field());
         assertEquals(before, hooks.transformerCalls, "no model work before the whole batch is checked");
         assertEquals(1, unidiff.runAll(Recipes.TEXT_TO_IMAGE, requests.subList(0, 1)).size(), "still usable");
+        int afterUse = hooks.transformerCalls;
+        String tooLong = "a large red circle " + "and a small blue square ".repeat(20);
+        InvalidRequestException prompt = org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class,
+                () -> unidiff.runAll(Recipes.TEXT_TO_IMAGE, List.of(requests.get(0),
+                        new TextToImageRequest(tooLong, TinyBundle.fast(1)))));
+        assertEquals("requests[1].prompt", prompt.field());
+        assertEquals(afterUse, hooks.transformerCalls, "checks come before any model work");
     }
 
     /**

@@ -114,11 +114,18 @@ public final class Engine implements AutoCloseable {
                         + manifest.bundleFamily().id() + " family) serves: " + manifest.servedTasks(), task);
             }
             List<ResolvedOptions> resolved = new ArrayList<>(requests.size());
-            RecipeContext checker = new RecipeContext(bundle, schedule, hooks, c, requests.size());
+            RecipeContext checker = new RecipeContext(bundle, schedule, hooks, c, 1);
             for (int i = 0; i < requests.size(); i++) {
-                Q q = Objects.requireNonNull(requests.get(i), "requests[" + i + "]");
-                resolved.add(resolve(recipe.options(q), requests.size() == 1 ? "" : "requests[" + i + "]."));
-                recipe.check(q, checker);
+                Q q = requests.get(i);
+                if (q == null) {
+                    throw new InvalidRequestException("requests[" + i + "]", "a request", null);
+                }
+                try {
+                    resolved.add(resolve(recipe.options(q)));
+                    recipe.check(q, checker);
+                } catch (InvalidRequestException e) {
+                    throw requests.size() == 1 ? e : e.inRequest(i);
+                }
             }
             Object[] results = new Object[requests.size()];
             for (List<Integer> indices : batches(recipe, requests, resolved)) {
@@ -175,13 +182,13 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Fills bundle defaults into the request's options and checks them against the bundle. */
-    ResolvedOptions resolve(SamplingOptions o, String prefix) {
+    ResolvedOptions resolve(SamplingOptions o) {
         SamplerKind sampler;
         String name = o.sampler() != null ? o.sampler() : manifest.defaults().sampler();
         try {
             sampler = SamplerKind.parse(name);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(prefix + "sampler", "one of " + SamplerKind.validNames(), name);
+            throw new InvalidRequestException("sampler", "one of " + SamplerKind.validNames(), name);
         }
         int steps = o.steps() != null ? o.steps() : manifest.defaults().steps();
         double guidance = o.guidanceScale() != null ? o.guidanceScale() : manifest.defaults().guidanceScale();
@@ -189,7 +196,7 @@ public final class Engine implements AutoCloseable {
         if (manifest.dataTypeDefault().isPresent()) {
             dataType = o.dataType() != null ? o.dataType().longValue() : manifest.dataTypeDefault().get();
         } else if (o.dataType() != null) {
-            throw new InvalidRequestException(prefix + "dataType", "unset: model '" + manifest.name()
+            throw new InvalidRequestException("dataType", "unset: model '" + manifest.name()
                     + "' takes no data_type input", o.dataType());
         }
         return new ResolvedOptions(o.seed(), steps, sampler, guidance, o.outputs(), dataType);
