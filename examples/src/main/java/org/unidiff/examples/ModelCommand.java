@@ -3,16 +3,16 @@ package org.unidiff.examples;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import javax.imageio.ImageIO;
 import org.unidiff.api.CancellationToken;
 import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.RunControl;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
+import org.unidiff.runtime.image.ImageFileException;
+import org.unidiff.runtime.image.ImageFiles;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -92,25 +92,16 @@ abstract class ModelCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads an input image.
+     * Reads an input image within the pixel and memory limits of {@link ImageFiles}: a huge image
+     * is refused from its header, a large one read subsampled.
      *
-     * @throws ParameterException naming the option and file if it is missing or not an image
+     * @throws ParameterException naming the option and file if it is missing, not an image or too large
      */
     final BufferedImage readImage(String what, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ParameterException(spec.commandLine(), what + " " + file + ": no such file");
-        }
-        BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), what + " " + file + ": cannot be read ("
-                    + e.getMessage() + ")", e);
+            return ImageFiles.read(file);
+        } catch (ImageFileException e) {
+            throw new ParameterException(spec.commandLine(), what + " " + e.getMessage(), e);
         }
-        if (image == null) {
-            throw new ParameterException(spec.commandLine(), what + " " + file
-                    + ": not an image format this JDK reads (PNG, JPEG, BMP, GIF, WBMP, TIFF)");
-        }
-        return image;
     }
 }
