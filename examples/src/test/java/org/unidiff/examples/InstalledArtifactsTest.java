@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * visible to it: it runs in a temporary folder with no bundle property or variable, so the model
  * can only come from the {@code unidiff-default-model} jar.
  *
- * <p>Needs the artifacts installed ({@code mvn install}, which {@code scripts/test-all.sh} runs;
- * upstream modules are installed before this module's tests run). Skipped, saying so, when they
- * are not installed or Maven is not on the PATH.
+ * <p>Needs this checkout's artifacts installed ({@code mvn install}, which {@code scripts/test-all.sh}
+ * runs; upstream modules are installed before this module's tests run). Skipped, saying so, when
+ * they are not installed, when the installed jars are not this checkout's build (a local
+ * repository shared with another checkout), or when Maven is not on the PATH.
  */
 class InstalledArtifactsTest {
 
@@ -61,6 +62,10 @@ class InstalledArtifactsTest {
             Path jar = Path.of(repo, "org", "unidiff", artifact, version, artifact + "-" + version + ".jar");
             assumeTrue(Files.isRegularFile(jar), artifact + " " + version + " is not installed in " + repo
                     + " (run mvn install, as scripts/test-all.sh does)");
+            // The local repository may be shared with other checkouts: test only our own build.
+            Path built = Path.of("..", artifact, "target", artifact + "-" + version + ".jar");
+            assumeTrue(Files.isRegularFile(built) && Files.mismatch(jar, built) == -1, "the installed " + artifact
+                    + " is not this checkout's build (" + built + "); another checkout may have installed over it");
         }
         String mvn = findOnPath("mvn");
         assumeTrue(mvn != null, "Maven (mvn) is not on the PATH");
