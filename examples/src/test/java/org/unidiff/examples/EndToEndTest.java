@@ -194,6 +194,35 @@ class EndToEndTest {
     }
 
     @Test
+    void unknownWordsAreAWarningOrWithStrictAnError() {
+        // The tiny bundle's vocabulary: a, red, blue, circle, square, small.
+        Outcome warned = run("generate", "-q", "--out", dir.toString(), "a red cat");
+        assertEquals(UnidiffCli.OK, warned.code(), warned.err());
+        assertTrue(warned.err().contains("warning: prompt 'a red cat': the model does not know cat"), warned.err());
+        assertEquals(1, warned.lines().size());
+
+        Outcome strict = run("generate", "-q", "--strict", "--out", dir.resolve("strict").toString(), "a red cat");
+        assertEquals(UnidiffCli.BAD_REQUEST, strict.code(), strict.err());
+        assertTrue(strict.err().contains("prompt 'a red cat': the model does not know cat"), strict.err());
+        assertEquals(List.of(), strict.lines());
+
+        Outcome known = run("vary-text", "-q", "--strict", "a red circle");
+        assertEquals(UnidiffCli.OK, known.code(), known.err());
+        assertFalse(known.err().contains("warning"), known.err());
+    }
+
+    @Test
+    void cudaWithoutItsProviderSaysSoOnceAndNamesTheFallbackFlag() {
+        Outcome o = run("generate", "-q", "--cuda", "--out", dir.toString(), "a red circle");
+        assumeTrue(o.code() != UnidiffCli.OK, "CUDA is available here");
+
+        assertEquals(UnidiffCli.FAILED, o.code(), o.err());
+        assertTrue(o.err().contains("--cpu-fallback"), o.err());
+        assertEquals(o.err().indexOf("cannot be loaded"), o.err().lastIndexOf("cannot be loaded"), o.err());
+        assertFalse(o.err().contains("caused by"), "ONNX Runtime's words once: " + o.err());
+    }
+
+    @Test
     void aPromptTooLongForTheModelIsBadUsage() {
         Outcome o = run("generate", "-q", "--out", dir.toString(), "word ".repeat(40));
 
