@@ -107,7 +107,7 @@ final class GroupCommand extends ModelCommand {
                             + slot.caption()));
                 }
             }
-            Path sheet = output.saveSheet(cells, g, text);
+            Path sheet = output.saveSheet(cells, g, text, tag);
             if (sheet != null) {
                 out().println(sheet);
             }

@@ -81,22 +81,26 @@ public final class OutputFolder {
 
     /**
      * Writes a contact sheet of {@code cells}, {@code columns} to a row, with the run's parameters as
-     * text, named {@link #sheetName(Map)}; nothing when there is at most one cell.
+     * text, named {@value #SHEET_PREFIX} and the parameters' {@link #tag}; nothing when there is at most one cell.
      *
      * @return the sheet's path, or null if none was written
      */
     public Path saveSheet(List<ContactSheet.Cell> cells, int columns, Map<String, String> text) throws IOException {
+        return saveSheet(cells, columns, text, tag(text));
+    }
+
+    /**
+     * As {@link #saveSheet(List, int, Map)}, named with a tag computed by the caller (from inputs
+     * that are not in the text chunks, such as the full paths of input images).
+     */
+    public Path saveSheet(List<ContactSheet.Cell> cells, int columns, Map<String, String> text, String tag)
+            throws IOException {
         if (cells.size() <= 1) {
             return null;
         }
         ContactSheet.Style style = ContactSheet.Style.forImages(columns, cells.get(0).image().getWidth(),
                 MIN_CELL_WIDTH);
-        return save(ContactSheet.compose(cells, style), sheetName(text), text);
-    }
-
-    /** The contact sheet's file name for a run with these parameters. */
-    public static String sheetName(Map<String, String> text) {
-        return SHEET_PREFIX + tag(text) + ".png";
+        return save(ContactSheet.compose(cells, style), SHEET_PREFIX + tag + ".png", text);
     }
 
     /**

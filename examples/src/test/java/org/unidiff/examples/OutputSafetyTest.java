@@ -109,6 +109,22 @@ class OutputSafetyTest {
     }
 
     @Test
+    void variationsOfTwoSourcesWithTheSameNameKeepAllFiles() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("a")).resolve("photo.png");
+        Path b = Files.createDirectories(dir.resolve("b")).resolve("photo.png");
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", a.toFile());
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", b.toFile());
+        for (Path source : List.of(a, b)) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = UnidiffCli.run(new String[] {"vary", "--bundle", TINY.toString(), "--steps", "2", "-q", "-n", "2",
+                "--out", dir.toString(), source.toString()}, new PrintWriter(out), new PrintWriter(err));
+            assertEquals(UnidiffCli.OK, code, err.toString());
+        }
+        assertEquals(6, pngs().size(), "two variations and a sheet per source: " + pngs());
+    }
+
+    @Test
     void concurrentRunsIntoOneFolderLoseNothing() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
