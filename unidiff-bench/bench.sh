@@ -4,6 +4,7 @@
 #
 #   unidiff-bench/bench.sh quality [options]    # org.unidiff.bench.QualityBenchmark, --help for options
 #   unidiff-bench/bench.sh speed [options]      # org.unidiff.bench.SpeedBenchmark
+#   unidiff-bench/bench.sh in-context [options] # org.unidiff.bench.incontext.InContextBenchmark
 #
 # Runs from the repository root, so the default bundle (models/default/bundle) and the Python
 # reference (models/) are found. Environment: JAVA_OPTS (extra JVM options), UNIDIFF_MVN_ARGS
@@ -16,7 +17,8 @@ TARGET="$ROOT/unidiff-bench/target"
 case "${1:-}" in
   quality) MAIN=org.unidiff.bench.QualityBenchmark ;;
   speed) MAIN=org.unidiff.bench.SpeedBenchmark ;;
-  *) echo "usage: $0 quality|speed [options]   (--help after the name lists the options)" >&2; exit 2 ;;
+  in-context) MAIN=org.unidiff.bench.incontext.InContextBenchmark ;;
+  *) echo "usage: $0 quality|speed|in-context [options]   (--help after the name lists the options)" >&2; exit 2 ;;
 esac
 shift
 

@@ -19,6 +19,11 @@ import org.unidiff.api.ProgressListener;
  */
 public final class ConsoleProgress implements ProgressListener, AutoCloseable {
 
+    /** Longest title shown: with the stage and counts, an 80-column line keeps a bar of 13 or more. */
+    static final int MAX_TITLE = 20;
+    /** Longest stage name shown beside the bar. */
+    static final int MAX_STAGE = 16;
+
     private final String task;
     private final PrintStream out;
     private ProgressBar bar;
@@ -28,8 +33,25 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
      * @param out  where the bar is drawn (standard error, so standard output stays clean for pipes)
      */
     public ConsoleProgress(String task, PrintStream out) {
-        this.task = task;
+        this.task = title(task);
         this.out = out;
+    }
+
+    /**
+     * {@code task}, or its start and end around "..." when longer than {@value #MAX_TITLE}
+     * characters: a long file name in the title would otherwise leave the bar no room at all.
+     */
+    static String title(String task) {
+        return shorten(task, MAX_TITLE);
+    }
+
+    private static String shorten(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int head = max / 3;
+        int tail = max - head - 3;
+        return text.substring(0, head) + "..." + text.substring(text.length() - tail);
     }
 
     /** Moves the bar to the place of this report and shows its stage. */
@@ -40,7 +62,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
                     .setTaskName(task)
                     .setInitialMax((long) progress.totalEvaluations() * progress.stageCount())
                     .setStyle(ProgressBarStyle.ASCII)
-                    .setUnit(" evals", 1)
+                    .hideEta()
                     .setUpdateIntervalMillis(200)
                     .setConsumer(new ConsoleProgressBarConsumer(out))
                     .build();
@@ -48,7 +70,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
         // Stages of one request may differ in evaluations; placing by the overall fraction keeps
         // the bar monotone and exact (one unit per evaluation) when they do not.
         bar.stepTo(Math.round(progress.fraction() * bar.getMax()));
-        bar.setExtraMessage(progress.stage());
+        bar.setExtraMessage(shorten(progress.stage(), MAX_STAGE));
     }
 
     /** Fills the bar: the call returned normally. */

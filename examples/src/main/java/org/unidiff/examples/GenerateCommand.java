@@ -28,6 +28,19 @@ final class GenerateCommand extends ModelCommand {
     @Mixin
     OutputFolder output;
 
+    @Mixin
+    VocabularyCheck vocabulary;
+
+    @Override
+    OutputFolder outputFolder() {
+        return output;
+    }
+
+    @Override
+    VocabularyCheck.Prompts prompts() {
+        return new VocabularyCheck.Prompts(vocabulary, "prompt", prompts);
+    }
+
     /** One request per prompt, all with the same sampling options. */
     List<TextToImageRequest> requests() {
         SamplingOptions options = sampling.toOptions();
@@ -44,8 +57,10 @@ final class GenerateCommand extends ModelCommand {
                 TextToImageRequest request = requests.get(k);
                 ImageResult result = withProgress(progressTitle(k, requests.size()),
                         control -> unidiff.textToImage(request, control));
+                // The slug is only a readable hint; the tag tells apart prompts that share it and runs
+                // that differ in any other parameter.
                 String stem = (requests.size() > 1 ? "p" + k + "-" : "") + OutputFolder.slug(request.prompt())
-                        + "-s" + result.parameters().seed();
+                        + "-s" + result.parameters().seed() + "-" + OutputFolder.tag(result.parameters().asText());
                 List<BufferedImage> images = result.images();
                 for (int i = 0; i < images.size(); i++) {
                     Path file = output.save(images.get(i), stem + "-" + i + ".png",

@@ -46,6 +46,19 @@ final class GroupCommand extends ModelCommand {
     @Mixin
     OutputFolder output;
 
+    @Mixin
+    VocabularyCheck vocabulary;
+
+    @Override
+    OutputFolder outputFolder() {
+        return output;
+    }
+
+    @Override
+    VocabularyCheck.Prompts prompts() {
+        return new VocabularyCheck.Prompts(vocabulary, "caption", captions.stream().filter(c -> !c.isBlank()).toList());
+    }
+
     /** The group request, reading the reference images now. */
     GroupRequest request() {
         if (references.size() > captions.size()) {
@@ -72,6 +85,12 @@ final class GroupCommand extends ModelCommand {
                     "reference_mode", request.referenceMode().name().toLowerCase(Locale.ROOT),
                     "references", Integer.toString(references.size()),
                     "group_guidance", request.guidance().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            for (int i = 0; i < references.size(); i++) {
+                text.put("reference." + i, references.get(i).getFileName().toString());
+            }
+            // Where the references came from, not only their names, tells runs apart.
+            String tag = OutputFolder.tag(OutputFolder.with(text, "reference_paths",
+                    references.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().toString()));
             List<ContactSheet.Cell> cells = new ArrayList<>();
             int g = request.slots().size();
             for (int n = 0; n < result.groups().size(); n++) {
@@ -79,8 +98,8 @@ final class GroupCommand extends ModelCommand {
                 for (int j = 0; j < g; j++) {
                     GroupSlot slot = request.slots().get(j);
                     if (slot.generated()) {
-                        Path file = output.save(group.get(j), "group-s" + result.parameters().seed() + "-" + n
-                                + "-slot" + j + ".png", OutputFolder.with(text, "output",
+                        Path file = output.save(group.get(j), "group-s" + result.parameters().seed() + "-" + tag
+                                + "-" + n + "-slot" + j + ".png", OutputFolder.with(text, "output",
                                 Integer.toString(n), "slot", Integer.toString(j)));
                         out().println(file);
                     }
@@ -88,7 +107,7 @@ final class GroupCommand extends ModelCommand {
                             + slot.caption()));
                 }
             }
-            Path sheet = output.saveSheet(cells, g, text);
+            Path sheet = output.saveSheet(cells, g, text, tag);
             if (sheet != null) {
                 out().println(sheet);
             }

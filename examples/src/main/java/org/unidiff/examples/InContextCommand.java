@@ -60,6 +60,11 @@ final class InContextCommand extends ModelCommand {
 
     private final List<Path[]> chosen = new ArrayList<>();
 
+    @Override
+    OutputFolder outputFolder() {
+        return output;
+    }
+
     /** The request, reading every image now so bad files fail before the model loads. */
     InContextRequest request() {
         if (!pairFiles.isEmpty() && examples != null) {
@@ -148,8 +153,16 @@ final class InContextCommand extends ModelCommand {
             ImageResult result = withProgress("in-context", control -> unidiff.inContext(request, control));
             Map<String, String> text = OutputFolder.with(result.parameters().asText(), "query",
                     query.getFileName().toString());
+            // Every input's full path enters the tag, so runs on other examples or queries never share names.
+            StringBuilder inputs = new StringBuilder(query.toAbsolutePath().normalize().toString());
+            for (Path[] p : chosen) {
+                inputs.append('|').append(p[0].toAbsolutePath().normalize()).append('|')
+                        .append(p[1].toAbsolutePath().normalize());
+            }
+            String tag = OutputFolder.tag(OutputFolder.with(text, "input_paths", inputs.toString(), "renoise",
+                    Boolean.toString(renoise)));
             String stem = "in-context-" + OutputFolder.slug(stripExtension(query.getFileName().toString()))
-                    + "-k" + request.examples().size() + "-s" + result.parameters().seed();
+                    + "-k" + request.examples().size() + "-s" + result.parameters().seed() + "-" + tag;
             BufferedImage first = result.image();
             int w = first.getWidth();
             int h = first.getHeight();
@@ -167,7 +180,7 @@ final class InContextCommand extends ModelCommand {
                 out().println(file);
                 cells.add(new ContactSheet.Cell(result.images().get(i), "answer " + i));
             }
-            out().println(output.saveSheet(cells, 2 * request.examples().size() + 1 + result.images().size(), text));
+            out().println(output.saveSheet(cells, 2 * request.examples().size() + 1 + result.images().size(), text, tag));
         };
     }
 

@@ -26,6 +26,11 @@ final class JointCommand extends ModelCommand {
     @Mixin
     OutputFolder output;
 
+    @Override
+    OutputFolder outputFolder() {
+        return output;
+    }
+
     /** The joint request. */
     JointRequest request() {
         return new JointRequest(sampling.toOptions(), viaText ? MarginalRoute.VIA_TEXT : MarginalRoute.DIRECT);
@@ -39,8 +44,8 @@ final class JointCommand extends ModelCommand {
             List<ContactSheet.Cell> cells = new ArrayList<>();
             for (int i = 0; i < result.images().size(); i++) {
                 String caption = CaptionCommand.oneLine(result.texts().get(i));
-                Path file = output.save(result.images().get(i), "joint-s" + result.parameters().seed() + "-" + i
-                        + ".png", OutputFolder.with(result.parameters().asText(),
+                Path file = output.save(result.images().get(i), "joint-s" + result.parameters().seed() + "-"
+                        + OutputFolder.tag(result.parameters().asText()) + "-" + i + ".png", OutputFolder.with(result.parameters().asText(),
                         "output", Integer.toString(i), "caption", caption));
                 out().println(file + "\t" + caption);
                 cells.add(new ContactSheet.Cell(result.images().get(i), caption));

@@ -3,16 +3,16 @@ package org.unidiff.examples;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import javax.imageio.ImageIO;
 import org.unidiff.api.CancellationToken;
 import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.RunControl;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
+import org.unidiff.runtime.image.ImageFileException;
+import org.unidiff.runtime.image.ImageFiles;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 abstract class ModelCommand implements Callable<Integer> {
 
-    /** Cancelled by Ctrl-C ({@link InterruptCancels}), so the run stops within one model evaluation. */
+    /** Cancelled by Ctrl-C, SIGTERM or SIGHUP ({@link SignalCancels}), so the run stops within one model evaluation. */
     private final CancellationToken interrupt = new CancellationToken();
 
     @Spec
@@ -55,9 +55,23 @@ abstract class ModelCommand implements Callable<Integer> {
      */
     abstract Job prepare();
 
+    /** The folder the command writes files to, checked before the model loads; null if it only prints. */
+    OutputFolder outputFolder() {
+        return null;
+    }
+
+    /** The prompts and captions to check against the model's vocabulary, with the flag that checks them; null if none. */
+    VocabularyCheck.Prompts prompts() {
+        return null;
+    }
+
     @Override
     public final Integer call() throws IOException {
         Job job = prepare();
+        OutputFolder folder = outputFolder();
+        if (folder != null) {
+            folder.check();
+        }
         UnidiffOptions options = model.unidiffOptions();
         if (options.bundle() == null) {
             try {
@@ -67,11 +81,18 @@ abstract class ModelCommand implements Callable<Integer> {
                 throw new IllegalStateException(e.getMessage() + " Or pass --bundle DIR.", e);
             }
         }
-        InterruptCancels.install(interrupt);
+        SignalCancels.install(interrupt);
+        // Closed before returning, also when cancelled: the model's native memory is released
+        // before the JVM exits, never under a running evaluation.
         try (Unidiff unidiff = Unidiff.open(options)) {
+            VocabularyCheck.Prompts prompts = prompts();
+            if (prompts != null) {
+                prompts.check(unidiff, spec.commandLine());
+            }
             job.run(unidiff);
         }
-        return 0;
+        // A signal that came after the last evaluation still ends the process with its status.
+        return SignalCancels.status(UnidiffCli.OK);
     }
 
     /** Runs one library call with a progress bar on standard error (none with --quiet); Ctrl-C cancels it. */
@@ -92,25 +113,16 @@ abstract class ModelCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads an input image.
+     * Reads an input image within the pixel and memory limits of {@link ImageFiles}: a huge image
+     * is refused from its header, a large one read subsampled.
      *
-     * @throws ParameterException naming the option and file if it is missing or not an image
+     * @throws ParameterException naming the option and file if it is missing, not an image or too large
      */
     final BufferedImage readImage(String what, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ParameterException(spec.commandLine(), what + " " + file + ": no such file");
-        }
-        BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), what + " " + file + ": cannot be read ("
-                    + e.getMessage() + ")", e);
+            return ImageFiles.read(file);
+        } catch (ImageFileException e) {
+            throw new ParameterException(spec.commandLine(), what + " " + e.getMessage(), e);
         }
-        if (image == null) {
-            throw new ParameterException(spec.commandLine(), what + " " + file
-                    + ": not an image format this JDK reads (PNG, JPEG, BMP, GIF, WBMP, TIFF)");
-        }
-        return image;
     }
 }

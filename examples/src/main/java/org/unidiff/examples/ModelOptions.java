@@ -20,8 +20,8 @@ public final class ModelOptions {
 
     @Option(names = "--bundle", paramLabel = "DIR",
             description = "Model bundle directory (holds unidiff.json). Default: -D" + DefaultBundle.PROPERTY
-                    + ", $" + DefaultBundle.ENV + ", or " + DefaultBundle.REPO_PATH
-                    + " in the working directory or a parent.")
+                    + ", $" + DefaultBundle.ENV + ", " + DefaultBundle.REPO_PATH
+                    + " in the working directory or a parent, or the unidiff-default-model jar.")
     Path bundle;
 
     @Option(names = "--cuda", description = "Run on an NVIDIA GPU through ONNX Runtime's CUDA provider "

@@ -26,8 +26,16 @@ final class SampleImagesCommand extends ModelCommand {
     @Mixin
     OutputFolder output;
 
+    @Override
+    OutputFolder outputFolder() {
+        return output;
+    }
+
     /** The image-only request. */
     ImageOnlyRequest request() {
+        if (!viaText) {
+            sampling.refuseGuidance("sample-images draws without guidance unless --via-text is given");
+        }
         return new ImageOnlyRequest(sampling.toOptions(), viaText ? MarginalRoute.VIA_TEXT : MarginalRoute.DIRECT);
     }
 
@@ -38,8 +46,8 @@ final class SampleImagesCommand extends ModelCommand {
             ImageResult result = withProgress("sample-images", control -> unidiff.imageOnly(request, control));
             List<ContactSheet.Cell> cells = new ArrayList<>();
             for (int i = 0; i < result.images().size(); i++) {
-                Path file = output.save(result.images().get(i), "image-s" + result.parameters().seed() + "-" + i
-                        + ".png", OutputFolder.with(result.parameters().asText(), "output", Integer.toString(i)));
+                Path file = output.save(result.images().get(i), "image-s" + result.parameters().seed() + "-"
+                        + OutputFolder.tag(result.parameters().asText()) + "-" + i + ".png", OutputFolder.with(result.parameters().asText(), "output", Integer.toString(i)));
                 out().println(file);
                 cells.add(new ContactSheet.Cell(result.images().get(i), null));
             }

@@ -15,6 +15,7 @@ final class SampleTextsCommand extends ModelCommand {
 
     /** The text-only request. */
     TextOnlyRequest request() {
+        sampling.refuseGuidance("sample-texts draws unconditional texts, without guidance");
         return new TextOnlyRequest(sampling.toOptions());
     }
 

@@ -3,10 +3,19 @@ package org.unidiff.examples;
 import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.sampling.solver.SamplerKind;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The sampling options every generating subcommand takes; unset ones take the bundle's defaults. */
 public final class SamplingArgs {
+
+    /** The largest {@code --guidance} accepted: far past any useful value, below where outputs are pure noise. */
+    public static final double MAX_GUIDANCE = 50.0;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of output 0; output i uses noise derived from (seed, i). Default: ${DEFAULT-VALUE}.")
@@ -21,8 +30,8 @@ public final class SamplingArgs {
     String sampler;
 
     @Option(names = "--guidance", paramLabel = "S",
-            description = "Classifier-free guidance scale s in eps = c + s (c - u); 0 turns guidance off. "
-                    + "Default: the bundle's.")
+            description = "Classifier-free guidance scale s in eps = c + s (c - u), 0 to " + MAX_GUIDANCE
+                    + "; 0 turns guidance off. Default: the bundle's.")
     Double guidance;
 
     @Option(names = {"-n", "--outputs"}, paramLabel = "N", defaultValue = "1",
@@ -37,8 +46,13 @@ public final class SamplingArgs {
      * The library's options for these flags, checked as far as possible without a model.
      *
      * @throws InvalidRequestException naming the flag's field when a value is out of range
+     * @throws ParameterException      naming the flag for a --guidance out of its range
      */
     public SamplingOptions toOptions() {
+        if (guidance != null && !(guidance >= 0 && guidance <= MAX_GUIDANCE)) {
+            throw new ParameterException(spec.commandLine(), "--guidance must be a number from 0 to " + MAX_GUIDANCE
+                    + " (0 turns guidance off; useful values are about 1 to 10), got " + guidance);
+        }
         if (sampler != null) {
             try {
                 SamplerKind.parse(sampler);
@@ -47,5 +61,17 @@ public final class SamplingArgs {
             }
         }
         return new SamplingOptions(seed, steps, sampler, guidance, outputs, dataType);
+    }
+
+    /**
+     * Refuses {@code --guidance} for a command that would ignore it, rather than accept a value
+     * that changes nothing.
+     *
+     * @param why why the command ignores it, for the message
+     */
+    void refuseGuidance(String why) {
+        if (guidance != null) {
+            throw new ParameterException(spec.commandLine(), "--guidance does not apply here: " + why);
+        }
     }
 }

@@ -2,9 +2,11 @@ package org.unidiff.examples;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.GenerationCancelledException;
 import org.unidiff.api.InvalidRequestException;
+import org.unidiff.runtime.ort.ExecutionProviderException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -20,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>Exit codes: {@value #OK} success; {@value #BAD_REQUEST} bad usage or a request the library
  * refuses (the message says which argument and what was expected, without a stack trace);
- * {@value #FAILED} any other failure; {@value #CANCELLED} cancelled.
+ * {@value #FAILED} any other failure (also an output file that exists without {@code --overwrite});
+ * {@value #CANCELLED} cancelled by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the shell's 128 + signal).
  */
 @Command(name = "unidiff", mixinStandardHelpOptions = true, versionProvider = UnidiffCli.Version.class,
         description = "Unified multimodal diffusion on ONNX Runtime: one model for text to image, captioning, "
@@ -106,12 +109,27 @@ public final class UnidiffCli implements Runnable {
         String prefix = command.getCommandSpec().qualifiedName() + ": ";
         InvalidRequestException invalid = find(e, InvalidRequestException.class);
         if (invalid != null) {
-            err.println(command.getColorScheme().errorText(prefix + invalid.getMessage()));
+            err.println(command.getColorScheme().errorText(prefix + withFlagNames(invalid)));
             return BAD_REQUEST;
         }
         if (find(e, GenerationCancelledException.class) != null) {
             err.println(prefix + "cancelled: " + e.getMessage());
-            return CANCELLED;
+            return SignalCancels.status(CANCELLED);
+        }
+        ExecutionProviderException provider = find(e, ExecutionProviderException.class);
+        if (provider != null) {
+            // The library's own message already carries ONNX Runtime's words once; its causes repeat them.
+            err.println(command.getColorScheme().errorText(prefix + "error: " + provider.getMessage()
+                    .replace("; allow CPU fallback to run on the CPU instead", "")
+                    + ". Add --cpu-fallback to run on the CPU instead; --cuda also needs the CUDA build of "
+                    + "ONNX Runtime (build with mvn -Pcuda, see README)"));
+            return FAILED;
+        }
+        NoClobberWrite.OutputExistsException exists = find(e, NoClobberWrite.OutputExistsException.class);
+        if (exists != null) {
+            err.println(command.getColorScheme().errorText(prefix + "error: " + exists.getFile() + " "
+                    + exists.getReason()));
+            return FAILED;
         }
         err.println(command.getColorScheme().errorText(prefix + "error: " + describe(e)));
         if (verbose) {
@@ -121,6 +139,18 @@ public final class UnidiffCli implements Runnable {
         }
         LoggerFactory.getLogger(UnidiffCli.class).debug("{} failed", command.getCommandName(), e);
         return FAILED;
+    }
+
+    /** The library names request fields; on the command line the user typed flags. */
+    private static final Map<String, String> FLAGS = Map.of("guidanceScale", "--guidance", "steps", "--steps",
+            "outputs", "--outputs", "dataType", "--data-type", "sampler", "--sampler", "seed", "--seed");
+
+    static String withFlagNames(InvalidRequestException e) {
+        String flag = FLAGS.get(e.field());
+        String message = e.getMessage();
+        String lead = "invalid request: " + e.field() + " ";
+        return flag != null && message.startsWith(lead)
+                ? "invalid request: " + flag + " " + message.substring(lead.length()) : message;
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {

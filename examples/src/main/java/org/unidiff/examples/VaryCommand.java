@@ -26,6 +26,11 @@ final class VaryCommand extends ModelCommand {
     @Mixin
     OutputFolder output;
 
+    @Override
+    OutputFolder outputFolder() {
+        return output;
+    }
+
     private BufferedImage source;
 
     /** The variation request, reading the source image now. */
@@ -41,8 +46,11 @@ final class VaryCommand extends ModelCommand {
             ImageResult result = withProgress("vary", control -> unidiff.imageVariation(request, control));
             Map<String, String> text = OutputFolder.with(result.parameters().asText(),
                     "source", image.getFileName().toString());
+            // The source's full path, not only its name, tells runs apart.
+            String tag = OutputFolder.tag(OutputFolder.with(text, "source_path",
+                    image.toAbsolutePath().normalize().toString()));
             String stem = OutputFolder.slug(stripExtension(image.getFileName().toString()))
-                    + "-variation-s" + result.parameters().seed();
+                    + "-variation-s" + result.parameters().seed() + "-" + tag;
             List<ContactSheet.Cell> cells = new ArrayList<>();
             BufferedImage first = result.image();
             cells.add(new ContactSheet.Cell(ContactSheet.thumbnail(source, first.getWidth(), first.getHeight()),
@@ -54,7 +62,7 @@ final class VaryCommand extends ModelCommand {
                 cells.add(new ContactSheet.Cell(result.images().get(i), "variation " + i));
             }
             if (result.images().size() > 1) {
-                out().println(output.saveSheet(cells, cells.size(), text));
+                out().println(output.saveSheet(cells, cells.size(), text, tag));
             }
         };
     }

@@ -17,6 +17,14 @@ final class VaryTextCommand extends ModelCommand {
     @Mixin
     SamplingArgs sampling;
 
+    @Mixin
+    VocabularyCheck vocabulary;
+
+    @Override
+    VocabularyCheck.Prompts prompts() {
+        return new VocabularyCheck.Prompts(vocabulary, "text", java.util.List.of(text));
+    }
+
     /** The text variation request. */
     TextVariationRequest request() {
         return new TextVariationRequest(text, sampling.toOptions());

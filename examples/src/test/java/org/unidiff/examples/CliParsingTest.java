@@ -151,18 +151,20 @@ class CliParsingTest {
     @Test
     void jointAndUnconditionalCommandsMapTheSamplingFlags() {
         JointCommand joint = parse(concat(new String[] {"joint"}, ALL_SAMPLING));
-        SampleImagesCommand images = parse(concat(new String[] {"sample-images"}, ALL_SAMPLING));
-        SampleTextsCommand texts = parse(concat(new String[] {"sample-texts"}, ALL_SAMPLING));
+        // Guidance applies to sample-images only with --via-text, and never to sample-texts.
+        SampleImagesCommand images = parse(concat(new String[] {"sample-images", "--via-text"}, ALL_SAMPLING));
+        SampleTextsCommand texts = parse("sample-texts", "--seed", "7", "--steps", "25", "--sampler", "ddim", "-n", "4",
+                "--data-type", "1");
         VaryTextCommand varyText = parse(concat(concat(new String[] {"vary-text"}, ALL_SAMPLING),
                 "a red circle"));
 
         assertEquals(ALL_SAMPLING_OPTIONS, joint.request().options());
         assertEquals(ALL_SAMPLING_OPTIONS, images.request().options());
         assertSame(MarginalRoute.DIRECT, joint.request().route());
-        assertSame(MarginalRoute.DIRECT, images.request().route());
+        assertSame(MarginalRoute.DIRECT, ((SampleImagesCommand) parse("sample-images")).request().route());
         assertSame(MarginalRoute.VIA_TEXT, ((JointCommand) parse("joint", "--via-text")).request().route());
-        assertSame(MarginalRoute.VIA_TEXT, ((SampleImagesCommand) parse("sample-images", "--via-text")).request().route());
-        assertEquals(ALL_SAMPLING_OPTIONS, texts.request().options());
+        assertSame(MarginalRoute.VIA_TEXT, images.request().route());
+        assertEquals(new SamplingOptions(7L, 25, "ddim", null, 4, 1), texts.request().options());
         assertEquals(ALL_SAMPLING_OPTIONS, varyText.request().options());
         assertEquals("a red circle", varyText.request().prompt());
     }
@@ -202,7 +204,7 @@ class CliParsingTest {
     void everyOptionAndParameterOfEveryCommandHasHelpText() {
         CommandLine cli = UnidiffCli.commandLine();
         assertEquals(List.of("generate", "caption", "vary", "group", "joint", "sample-images", "sample-texts",
-                "vary-text", "help"), List.copyOf(cli.getSubcommands().keySet()));
+                "vary-text", "in-context", "help"), List.copyOf(cli.getSubcommands().keySet()));
         for (CommandLine sub : cli.getSubcommands().values()) {
             String name = sub.getCommandName();
             assertTrue(sub.getCommandSpec().usageMessage().description().length > 0, name + " has a description");

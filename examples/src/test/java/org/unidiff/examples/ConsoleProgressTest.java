@@ -33,6 +33,20 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aLongTitleLeavesTheBarItsRoom() {
+        String name = "caption " + "a-very-long-file-name-".repeat(10) + "end.png";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ConsoleProgress progress = new ConsoleProgress(name, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+            progress.onProgress(new Progress("image-to-text", 5, 10, 0, 1));
+        }
+        String shown = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(shown.contains("end.png"), shown);
+        assertTrue(java.util.regex.Pattern.compile("\\[[=> ]{10,}\\]").matcher(shown).find(),
+                "a bar at least 10 wide: " + shown);
+        assertEquals(ConsoleProgress.MAX_TITLE, ConsoleProgress.title(name).length());
+    }
+
+    @Test
     void aCallThatFailsBeforeSamplingDrawsNothing() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ConsoleProgress progress = new ConsoleProgress("generate", new PrintStream(bytes, true,

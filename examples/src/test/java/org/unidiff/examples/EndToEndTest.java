@@ -49,6 +49,16 @@ class EndToEndTest {
         return new Outcome(code, lines, err.toString());
     }
 
+    /** The short parameter hash in output names. */
+    private static final String TAG = "[0-9a-f]{8}";
+
+    private void assertName(String regex, String printed) {
+        Path path = Path.of(printed);
+        assertEquals(dir, path.getParent(), printed);
+        assertTrue(path.getFileName().toString().matches(regex), printed + " does not match " + regex);
+        assertTrue(Files.isRegularFile(path), printed);
+    }
+
     private static BufferedImage image(String path) throws IOException {
         return ImageIO.read(Path.of(path).toFile());
     }
@@ -60,9 +70,9 @@ class EndToEndTest {
 
         assertEquals(UnidiffCli.OK, o.code(), o.err());
         assertEquals(5, o.lines().size(), o.lines().toString());
-        assertEquals(dir.resolve("p0-a-large-red-circle-s5-0.png").toString(), o.lines().get(0));
-        assertEquals(dir.resolve("p1-a-small-blue-square-s5-1.png").toString(), o.lines().get(3));
-        assertEquals(dir.resolve(OutputFolder.SHEET_NAME).toString(), o.lines().get(4));
+        assertName("p0-a-large-red-circle-s5-" + TAG + "-0\\.png", o.lines().get(0));
+        assertName("p1-a-small-blue-square-s5-" + TAG + "-1\\.png", o.lines().get(3));
+        assertName(OutputFolder.SHEET_PREFIX + TAG + "\\.png", o.lines().get(4));
 
         Map<String, String> text = PngText.read(Path.of(o.lines().get(3)));
         assertEquals("text-to-image", text.get("task"));
@@ -73,7 +83,7 @@ class EndToEndTest {
         assertEquals("2", text.get("outputs"));
         assertEquals("1", text.get("output"));
 
-        Map<String, String> sheetText = PngText.read(dir.resolve(OutputFolder.SHEET_NAME));
+        Map<String, String> sheetText = PngText.read(Path.of(o.lines().get(4)));
         assertEquals("a large red circle", sheetText.get("prompt.0"));
         assertEquals("a small blue square", sheetText.get("prompt.1"));
         assertFalse(sheetText.containsKey("prompt"));
@@ -95,12 +105,15 @@ class EndToEndTest {
     }
 
     @Test
-    void oneOutputMakesNoSheet() {
+    void oneOutputMakesNoSheet() throws IOException {
         Outcome o = run("generate", "-q", "--out", dir.toString(), "a red circle");
 
         assertEquals(UnidiffCli.OK, o.code(), o.err());
-        assertEquals(List.of(dir.resolve("a-red-circle-s0-0.png").toString()), o.lines());
-        assertFalse(Files.exists(dir.resolve(OutputFolder.SHEET_NAME)));
+        assertEquals(1, o.lines().size(), o.lines().toString());
+        assertName("a-red-circle-s0-" + TAG + "-0\\.png", o.lines().get(0));
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(OutputFolder.SHEET_PREFIX)));
+        }
     }
 
     @Test
@@ -141,9 +154,11 @@ class EndToEndTest {
                 "a red circle", "a blue square");
 
         assertEquals(UnidiffCli.OK, o.code(), o.err());
-        assertEquals(List.of(dir.resolve("group-s0-0-slot1.png").toString(),
-                dir.resolve("group-s0-1-slot1.png").toString(), dir.resolve(OutputFolder.SHEET_NAME).toString()),
-                o.lines());
+        assertEquals(3, o.lines().size(), o.lines().toString());
+        assertName("group-s0-" + TAG + "-0-slot1\\.png", o.lines().get(0));
+        assertName("group-s0-" + TAG + "-1-slot1\\.png", o.lines().get(1));
+        assertName(OutputFolder.SHEET_PREFIX + TAG + "\\.png", o.lines().get(2));
+        assertEquals("ref.png", PngText.read(Path.of(o.lines().get(1))).get("reference.0"));
         Map<String, String> text = PngText.read(Path.of(o.lines().get(1)));
         assertEquals("group", text.get("task"));
         assertEquals("renoise", text.get("reference_mode"));
@@ -176,6 +191,35 @@ class EndToEndTest {
         Outcome varyText = run("vary-text", "-q", "-n", "2", "a red circle");
         assertEquals(UnidiffCli.OK, varyText.code(), varyText.err());
         assertEquals(2, varyText.lines().size());
+    }
+
+    @Test
+    void unknownWordsAreAWarningOrWithStrictAnError() {
+        // The tiny bundle's vocabulary: a, red, blue, circle, square, small.
+        Outcome warned = run("generate", "-q", "--out", dir.toString(), "a red cat");
+        assertEquals(UnidiffCli.OK, warned.code(), warned.err());
+        assertTrue(warned.err().contains("warning: prompt 'a red cat': the model does not know cat"), warned.err());
+        assertEquals(1, warned.lines().size());
+
+        Outcome strict = run("generate", "-q", "--strict", "--out", dir.resolve("strict").toString(), "a red cat");
+        assertEquals(UnidiffCli.BAD_REQUEST, strict.code(), strict.err());
+        assertTrue(strict.err().contains("prompt 'a red cat': the model does not know cat"), strict.err());
+        assertEquals(List.of(), strict.lines());
+
+        Outcome known = run("vary-text", "-q", "--strict", "a red circle");
+        assertEquals(UnidiffCli.OK, known.code(), known.err());
+        assertFalse(known.err().contains("warning"), known.err());
+    }
+
+    @Test
+    void cudaWithoutItsProviderSaysSoOnceAndNamesTheFallbackFlag() {
+        Outcome o = run("generate", "-q", "--cuda", "--out", dir.toString(), "a red circle");
+        assumeTrue(o.code() != UnidiffCli.OK, "CUDA is available here");
+
+        assertEquals(UnidiffCli.FAILED, o.code(), o.err());
+        assertTrue(o.err().contains("--cpu-fallback"), o.err());
+        assertEquals(o.err().indexOf("cannot be loaded"), o.err().lastIndexOf("cannot be loaded"), o.err());
+        assertFalse(o.err().contains("caused by"), "ONNX Runtime's words once: " + o.err());
     }
 
     @Test

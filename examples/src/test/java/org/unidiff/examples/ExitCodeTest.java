@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,17 +62,70 @@ class ExitCodeTest {
 
     @Test
     void invalidRequestsPrintTheLibraryMessage() {
+        // Messages name the flags the user typed, not the library's field names.
         assertUsageError(run("generate", "--steps", "0", "x"),
-                "unidiff generate: invalid request: steps must be an integer from 1 to 1000, found 0");
+                "unidiff generate: invalid request: --steps must be an integer from 1 to 1000, found 0");
         assertUsageError(run("generate", "-n", "65", "x"),
-                "invalid request: outputs must be an integer from 1 to 64, found 65");
+                "invalid request: --outputs must be an integer from 1 to 64, found 65");
         assertUsageError(run("generate", "--guidance", "-1", "x"),
-                "invalid request: guidanceScale must be a finite number >= 0, found -1.0");
+                "--guidance must be a number from 0 to 50.0 (0 turns guidance off; useful values are about 1 to 10), "
+                        + "got -1.0");
         assertUsageError(run("joint", "--data-type", "-2"),
-                "invalid request: dataType must be a non-negative data_type index, found -2");
+                "invalid request: --data-type must be a non-negative data_type index, found -2");
         assertUsageError(run("generate", "   "), "invalid request: prompt must be a non-empty prompt, found '   '");
         assertUsageError(run("sample-images", "--sampler", "heun"),
-                "invalid request: sampler must be one of dpm-solver, dpm-solver++, ddim, euler, found 'heun'");
+                "invalid request: --sampler must be one of dpm-solver, dpm-solver++, ddim, euler, found 'heun'");
+    }
+
+    @Test
+    void absurdGuidanceIsRefusedWithItsRange() {
+        assertUsageError(run("generate", "--guidance", "1e9", "x"), "--guidance must be a number from 0 to 50.0");
+        assertUsageError(run("joint", "--guidance", "NaN"), "--guidance must be a number from 0 to 50.0");
+    }
+
+    @Test
+    void guidanceIsRefusedWhereItWouldBeIgnored() {
+        assertUsageError(run("sample-texts", "--guidance", "3"),
+                "--guidance does not apply here: sample-texts draws unconditional texts, without guidance");
+        assertUsageError(run("sample-images", "--guidance", "3"),
+                "--guidance does not apply here: sample-images draws without guidance unless --via-text is given");
+    }
+
+    @Test
+    void anImageBombIsRefusedFromItsHeaderBeforeTheModelLoads() throws IOException {
+        Path bomb = dir.resolve("bomb.png");
+        PngHeaders.write(bomb, 26000, 26000);
+        for (String[] args : List.of(new String[] {"caption", bomb.toString()}, new String[] {"vary", bomb.toString()},
+                new String[] {"group", "-r", bomb.toString(), "x", "y"})) {
+            long start = System.nanoTime();
+            Outcome o = run(args);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertUsageError(o, "bomb.png: 26000 x 26000 pixels (676000000) is more than the 134217728 accepted");
+            assertTrue(millis < 1000, args[0] + " took " + millis + " ms");
+        }
+    }
+
+    @Test
+    void badOutputFoldersAreRefusedBeforeTheModelLoads() throws IOException {
+        // The bundle is broken: a run that got as far as loading it would fail with another message.
+        Path bundle = Files.createDirectories(dir.resolve("broken"));
+        Files.writeString(bundle.resolve("unidiff.json"), "{\"format\": \"something-else\"}");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+
+        assertUsageError(run("generate", "--bundle", bundle.toString(), "--out", file.toString(), "x"),
+                "--out " + file + ": is a file, not a folder");
+        assertUsageError(run("joint", "--bundle", bundle.toString(), "--out", file.resolve("sub").toString()),
+                "--out " + file.resolve("sub") + ": cannot be created");
+        if (!"root".equals(System.getProperty("user.name"))) {
+            Path locked = Files.createDirectories(dir.resolve("locked"));
+            assertTrue(locked.toFile().setWritable(false, false));
+            try {
+                assertUsageError(run("sample-images", "--bundle", bundle.toString(), "--out", locked.toString()),
+                        "--out " + locked + ": files cannot be created in it (permission denied");
+            } finally {
+                locked.toFile().setWritable(true, false);
+            }
+        }
     }
 
     @Test

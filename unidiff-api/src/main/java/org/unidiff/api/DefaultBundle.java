@@ -5,13 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.unidiff.runtime.BundleResources;
 
 /**
  * Finds the bundled default model (the shapes-world model trained by this project).
  *
  * <p>Looked up in this order: the system property {@value #PROPERTY}, the environment variable
  * {@value #ENV}, then {@value #REPO_PATH} in the working directory or any parent of it (so the
- * examples and tests run from a checkout without a download).
+ * examples and tests run from a checkout without a download), then the classpath resources
+ * {@value #RESOURCE_ROOT} of the {@code unidiff-default-model} artifact (a dependency of this
+ * module), copied once to a per-user cache folder (see {@link BundleResources}).
  */
 public final class DefaultBundle {
 
@@ -21,6 +25,8 @@ public final class DefaultBundle {
     public static final String ENV = "UNIDIFF_BUNDLE";
     /** Where the default bundle lives in the repository. */
     public static final String REPO_PATH = "models/default/bundle";
+    /** Where the {@code unidiff-default-model} jar keeps the default bundle. */
+    public static final String RESOURCE_ROOT = "unidiff/default-bundle";
 
     private DefaultBundle() {
     }
@@ -51,6 +57,11 @@ public final class DefaultBundle {
             tried.add(candidate.toString());
             dir = dir.getParent();
         }
+        Optional<Path> packaged = BundleResources.directory(RESOURCE_ROOT, DefaultBundle.class.getClassLoader());
+        if (packaged.isPresent()) {
+            return packaged.get();
+        }
+        tried.add("classpath resource " + RESOURCE_ROOT + " (no unidiff-default-model jar)");
         throw new IllegalStateException("no default bundle found; looked at: " + String.join(", ", tried)
                 + ". Set -D" + PROPERTY + "=<bundle dir> or " + ENV + ".");
     }

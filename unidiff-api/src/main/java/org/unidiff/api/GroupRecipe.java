@@ -123,6 +123,6 @@ final class GroupRecipe implements Recipe<GroupRequest, GroupResult> {
             }
             groups.add(group);
         }
-        return new GroupResult(groups, options.parameters(task(), context.modelName(), captions));
+        return new GroupResult(groups, context.parameters(options, task(), captions, null));
     }
 }

@@ -43,7 +43,7 @@ final class ImageOnlyRecipe implements Recipe<ImageOnlyRequest, ImageResult> {
         List<ImageResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new ImageResult(context.decodeImages(images.get(r), 0),
-                    batch.options(r).parameters(task(), context.modelName(), List.of(), batch.request(r).route())));
+                    context.parameters(batch.options(r), task(), List.of(), batch.request(r).route())));
         }
         return results;
     }

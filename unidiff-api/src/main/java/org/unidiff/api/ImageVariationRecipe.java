@@ -44,7 +44,7 @@ final class ImageVariationRecipe implements Recipe<ImageVariationRequest, ImageR
         List<ImageResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new ImageResult(context.decodeImages(images.get(r), 0),
-                    batch.options(r).parameters(task(), context.modelName(), List.of())));
+                    context.parameters(batch.options(r), task(), List.of(), null)));
         }
         return results;
     }

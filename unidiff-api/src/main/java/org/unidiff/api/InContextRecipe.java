@@ -68,7 +68,7 @@ final class InContextRecipe implements Recipe<InContextRequest, ImageResult> {
         List<ImageResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new ImageResult(context.decodeImages(out.get(r), frames - 1),
-                    batch.options(r).parameters(task(), context.modelName(), List.of())));
+                    context.parameters(batch.options(r), task(), List.of(), null)));
         }
         return results;
     }

@@ -47,7 +47,7 @@ final class JointRecipe implements Recipe<JointRequest, JointResult> {
         List<JointResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new JointResult(context.decodeImages(images.get(r), 0), context.decodeTexts(texts.get(r)),
-                    batch.options(r).parameters(task(), context.modelName(), List.of(), batch.request(r).route())));
+                    context.parameters(batch.options(r), task(), List.of(), batch.request(r).route())));
         }
         return results;
     }

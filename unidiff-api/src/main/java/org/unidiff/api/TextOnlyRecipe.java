@@ -34,7 +34,7 @@ final class TextOnlyRecipe implements Recipe<TextOnlyRequest, TextResult> {
         List<TextResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new TextResult(context.decodeTexts(out.get(r)),
-                    batch.options(r).parameters(task(), context.modelName(), List.of())));
+                    context.parameters(batch.options(r), task(), List.of(), null)));
         }
         return results;
     }

@@ -39,8 +39,8 @@ final class TextToImageRecipe implements Recipe<TextToImageRequest, ImageResult>
                 SamplingStage.only("text-to-image"));
         List<ImageResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
-            results.add(new ImageResult(context.decodeImages(out.get(r), 0), batch.options(r).parameters(task(),
-                    context.modelName(), List.of(batch.request(r).prompt()))));
+            results.add(new ImageResult(context.decodeImages(out.get(r), 0), context.parameters(batch.options(r),
+                    task(), List.of(batch.request(r).prompt()), null)));
         }
         return results;
     }

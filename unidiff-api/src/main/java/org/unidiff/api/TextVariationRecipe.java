@@ -48,7 +48,7 @@ final class TextVariationRecipe implements Recipe<TextVariationRequest, TextResu
         List<TextResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new TextResult(context.decodeTexts(texts.get(r)),
-                    batch.options(r).parameters(task(), context.modelName(), List.of(batch.request(r).prompt()))));
+                    context.parameters(batch.options(r), task(), List.of(batch.request(r).prompt()), null)));
         }
         return results;
     }

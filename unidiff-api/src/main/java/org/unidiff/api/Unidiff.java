@@ -169,4 +169,14 @@ public final class Unidiff implements AutoCloseable {
     public void close() {
         engine.close();
     }
+
+    /**
+     * The words of {@code text} that the model's tokenizer does not know (mapped to its unknown
+     * token, or dropped entirely, like emoji for a letters-only vocabulary), in order, each once;
+     * empty when the model understands every word. A prompt with unknown words still runs, but
+     * the model sees those words as nothing or as one generic token.
+     */
+    public List<String> unknownWords(String text) {
+        return engine.unknownWords(text);
+    }
 }

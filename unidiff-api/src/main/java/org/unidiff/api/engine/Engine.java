@@ -202,6 +202,22 @@ public final class Engine implements AutoCloseable {
         return new ResolvedOptions(o.seed(), steps, sampler, guidance, o.outputs(), dataType);
     }
 
+    /**
+     * The words of {@code text} the model's tokenizer does not know, in order, each once; empty for
+     * image-only families, which take no text.
+     */
+    public List<String> unknownWords(String text) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this engine is closed");
+            }
+            return manifest.bundleFamily().hasText() ? bundle.textEncoder().unknownWords(text) : List.of();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** Releases the bundle's sessions, after running calls finish. Idempotent. */
     @Override
     public void close() {

@@ -45,6 +45,26 @@ public final class RecipeContext {
         this.batchSize = batchSize;
     }
 
+    /**
+     * The parameters record of one result, with the words of its prompts the model does not know.
+     *
+     * @param route the route of image-only and joint, null for other tasks
+     */
+    public org.unidiff.api.GenerationParameters parameters(ResolvedOptions options, org.unidiff.api.Task task,
+                                                          List<String> prompts, org.unidiff.api.MarginalRoute route) {
+        List<String> unknown = new ArrayList<>();
+        if (!prompts.isEmpty() && bundle.manifest().bundleFamily().hasText()) {
+            for (String p : prompts) {
+                for (String w : bundle.textEncoder().unknownWords(p)) {
+                    if (!unknown.contains(w)) {
+                        unknown.add(w);
+                    }
+                }
+            }
+        }
+        return options.parameters(task, modelName(), prompts, route).withUnknownWords(unknown);
+    }
+
     /** The model's manifest. */
     public BundleManifest manifest() {
         return bundle.manifest();

@@ -36,6 +36,11 @@ public final class TextEncoder {
         return tokenizer.ids(prompt).length;
     }
 
+    /** The prompt's words the tokenizer does not know (see {@link BundleTokenizer#unknownWords(String)}). */
+    public List<String> unknownWords(String prompt) {
+        return tokenizer.unknownWords(prompt);
+    }
+
     /** Encodes prompts, [B, L, Dt]. */
     public float[] encode(List<String> prompts) {
         int l = manifest.text().tokens();

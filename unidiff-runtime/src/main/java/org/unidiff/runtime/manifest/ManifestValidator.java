@@ -36,14 +36,15 @@ final class ManifestValidator {
         present("license", m.license());
 
         present("image", m.image());
-        positive("image.height", m.image().height());
-        positive("image.width", m.image().width());
+        inRange("image.height", m.image().height(), 1, ManifestLimits.MAX_IMAGE_SIDE);
+        inRange("image.width", m.image().width(), 1, ManifestLimits.MAX_IMAGE_SIDE);
 
         present("latent", m.latent());
-        positive("latent.channels", m.latent().channels());
-        positive("latent.height", m.latent().height());
-        positive("latent.width", m.latent().width());
+        inRange("latent.channels", m.latent().channels(), 1, ManifestLimits.MAX_LATENT_CHANNELS);
+        inRange("latent.height", m.latent().height(), 1, ManifestLimits.MAX_LATENT_SIDE);
+        inRange("latent.width", m.latent().width(), 1, ManifestLimits.MAX_LATENT_SIDE);
         positiveFinite("latent.scaling_factor", m.latent().scalingFactor());
+        atMost("latent.scaling_factor", m.latent().scalingFactor(), ManifestLimits.MAX_SCALING_FACTOR);
 
         BundleFamily family = validateFamily(m);
         if (family.hasText()) {
@@ -54,10 +55,10 @@ final class ManifestValidator {
         validateSchedule(m.schedule());
 
         if (m.dataType() != null) {
-            nonNegative("data_type.default", m.dataType().defaultValue());
+            idInRange("data_type.default", m.dataType().defaultValue(), ManifestLimits.MAX_DATA_TYPE);
         }
         present("group", m.group());
-        positive("group.max_size", m.group().maxSize());
+        inRange("group.max_size", m.group().maxSize(), 1, ManifestLimits.MAX_GROUP_SIZE);
 
         validateDefaults(m.defaults(), m.schedule());
         validateComponents(m.components(), family);
@@ -141,10 +142,10 @@ final class ManifestValidator {
 
     private void validateClip(ClipImageSpec clip) {
         present("clip_image", clip);
-        positive("clip_image.dim", clip.dim());
+        inRange("clip_image.dim", clip.dim(), 1, ManifestLimits.MAX_EMBEDDING_DIM);
         ClipPreprocessSpec pre = clip.preprocess();
         present("clip_image.preprocess", pre);
-        positive("clip_image.preprocess.size", pre.size());
+        inRange("clip_image.preprocess.size", pre.size(), 1, ManifestLimits.MAX_IMAGE_SIDE);
         oneOf("clip_image.preprocess.resample", pre.resample(), CLIP_RESAMPLES);
         triple("clip_image.preprocess.mean", pre.mean(), false);
         triple("clip_image.preprocess.std", pre.std(), true);
@@ -152,8 +153,8 @@ final class ManifestValidator {
 
     private void validateText(TextSpec text) {
         present("text", text);
-        positive("text.tokens", text.tokens());
-        positive("text.dim", text.dim());
+        inRange("text.tokens", text.tokens(), 1, ManifestLimits.MAX_TEXT_TOKENS);
+        inRange("text.dim", text.dim(), 1, ManifestLimits.MAX_EMBEDDING_DIM);
         TokenizerSpec tok = text.tokenizer();
         present("text.tokenizer", tok);
         positive("text.tokenizer.max_length", tok.maxLength());
@@ -162,12 +163,12 @@ final class ManifestValidator {
             throw fail("text.tokenizer.max_length", "equal to text.tokens (" + text.tokens() + ")",
                     String.valueOf(tok.maxLength()));
         }
-        nonNegative("text.tokenizer.pad_id", tok.padId());
+        idInRange("text.tokenizer.pad_id", tok.padId(), ManifestLimits.MAX_TOKEN_ID);
         if (tok.bosId() != null) {
-            nonNegative("text.tokenizer.bos_id", tok.bosId());
+            idInRange("text.tokenizer.bos_id", tok.bosId(), ManifestLimits.MAX_TOKEN_ID);
         }
         if (tok.eosId() != null) {
-            nonNegative("text.tokenizer.eos_id", tok.eosId());
+            idInRange("text.tokenizer.eos_id", tok.eosId(), ManifestLimits.MAX_TOKEN_ID);
         }
         int specials = (tok.bosId() != null ? 1 : 0) + (tok.eosId() != null ? 1 : 0);
         if (tok.maxLength() <= specials) {
@@ -178,16 +179,19 @@ final class ManifestValidator {
 
     private void validateCaption(CaptionSpec caption) {
         present("caption", caption);
-        nonNegative("caption.eos_id", caption.eosId());
-        positive("caption.max_new_tokens", caption.maxNewTokens());
-        positive("caption.beam_size", caption.beamSize());
+        idInRange("caption.eos_id", caption.eosId(), ManifestLimits.MAX_TOKEN_ID);
+        // Beam search keeps beam_size hypotheses of up to max_new_tokens ids and runs the decoder
+        // beam_size x max_new_tokens times: both are bounded so a hostile bundle cannot exhaust memory.
+        inRange("caption.max_new_tokens", caption.maxNewTokens(), 1, ManifestLimits.MAX_NEW_TOKENS);
+        inRange("caption.beam_size", caption.beamSize(), 1, ManifestLimits.MAX_BEAM_SIZE);
     }
 
     private void validateSchedule(ScheduleSpec s) {
         present("schedule", s);
         present("schedule.type", s.type());
         oneOf("schedule.prediction", s.prediction(), PREDICTIONS);
-        positive("schedule.train_steps", s.trainSteps());
+        // The discrete schedule holds arrays of train_steps values.
+        inRange("schedule.train_steps", s.trainSteps(), 1, ManifestLimits.MAX_TRAIN_STEPS);
         if (ScheduleSpec.VP_DISCRETE.equals(s.type())) {
             oneOf("schedule.beta_schedule", s.betaSchedule(), BETA_SCHEDULES);
             positiveFinite("schedule.beta_start", s.betaStart());
@@ -209,7 +213,7 @@ final class ManifestValidator {
     private void validateDefaults(DefaultsSpec d, ScheduleSpec schedule) {
         present("defaults", d);
         oneOf("defaults.sampler", d.sampler(), ManifestReader.KNOWN_SAMPLERS);
-        positive("defaults.steps", d.steps());
+        inRange("defaults.steps", d.steps(), 1, ManifestLimits.MAX_STEPS);
         // Discrete schedules cannot take more steps than training steps; for flow, train_steps is a time scale.
         if (ScheduleSpec.VP_DISCRETE.equals(schedule.type()) && d.steps() > schedule.trainSteps()) {
             throw fail("defaults.steps", "at most schedule.train_steps (" + schedule.trainSteps() + ")",
@@ -225,6 +229,7 @@ final class ManifestValidator {
         if (!(d.guidanceScale() >= 0) || Double.isInfinite(d.guidanceScale())) {
             throw fail("defaults.guidance_scale", "a finite number >= 0", String.valueOf(d.guidanceScale()));
         }
+        atMost("defaults.guidance_scale", d.guidanceScale(), ManifestLimits.MAX_GUIDANCE);
     }
 
     private void validateComponents(Map<String, ComponentSpec> components, BundleFamily family) {
@@ -255,9 +260,10 @@ final class ManifestValidator {
         }
         for (int i = 0; i < 3; i++) {
             Double v = values.get(i);
-            if (v == null || !Double.isFinite(v) || (positive && v <= 0)) {
-                throw fail(field + "[" + i + "]", positive ? "a finite number > 0" : "a finite number",
-                        String.valueOf(v));
+            if (v == null || !Double.isFinite(v) || (positive && v <= 0)
+                    || Math.abs(v) > ManifestLimits.MAX_NORMALIZATION) {
+                throw fail(field + "[" + i + "]", (positive ? "a finite number > 0" : "a finite number")
+                        + " of magnitude at most " + ManifestLimits.MAX_NORMALIZATION, String.valueOf(v));
             }
         }
     }
@@ -277,10 +283,27 @@ final class ManifestValidator {
         }
     }
 
-    private void nonNegative(String field, Long value) {
+    private void inRange(String field, Integer value, int min, int max) {
+        present(field, value);
+        if (value < min || value > max) {
+            throw fail(field, min == 1 && max == Integer.MAX_VALUE ? "a positive integer"
+                    : "an integer from " + min + " to " + max, String.valueOf(value));
+        }
+    }
+
+    private void idInRange(String field, Long value, long max) {
         present(field, value);
         if (value < 0) {
             throw fail(field, "an integer >= 0", String.valueOf(value));
+        }
+        if (value > max) {
+            throw fail(field, "an integer from 0 to " + max, String.valueOf(value));
+        }
+    }
+
+    private void atMost(String field, double value, double max) {
+        if (value > max) {
+            throw fail(field, "at most " + max, String.valueOf(value));
         }
     }
 

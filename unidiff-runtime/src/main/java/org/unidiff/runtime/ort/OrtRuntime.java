@@ -59,6 +59,7 @@ public final class OrtRuntime {
                     + "each session gets its own pool of {} intra-op threads", requested.intraOpThreads());
         }
         threads = requested;
+        OrtTempFolder.removeAtExit();
         return environment;
     }
 

@@ -5,6 +5,10 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.unidiff.runtime.manifest.TokenizerSpec;
 
 /**
@@ -18,8 +22,15 @@ import org.unidiff.runtime.manifest.TokenizerSpec;
 public final class BundleTokenizer implements AutoCloseable {
 
     private static final String RUST_FLAVOR = "RUST_FLAVOR";
+    /** DJL's switch for its usage reporting, read from the environment or a system property. */
+    static final String OPT_OUT_TRACKING = "OPT_OUT_TRACKING";
 
     static {
+        // DJL reports usage (and probes the cloud metadata address to do so) unless told not to;
+        // a library should not phone home for its users. Whoever set the switch either way wins.
+        if (System.getenv(OPT_OUT_TRACKING) == null && System.getProperty(OPT_OUT_TRACKING) == null) {
+            System.setProperty(OPT_OUT_TRACKING, "true");
+        }
         // DJL picks a CUDA build of its native tokenizer library when it sees a GPU and downloads it
         // from its own CDN; only the CPU build ships inside the Maven jar, and tokenizing needs no GPU.
         if (System.getenv(RUST_FLAVOR) == null && System.getProperty(RUST_FLAVOR) == null) {
@@ -29,10 +40,12 @@ public final class BundleTokenizer implements AutoCloseable {
 
     private final Path file;
     private final HuggingFaceTokenizer tokenizer;
+    private final OptionalLong unknownId;
 
-    private BundleTokenizer(Path file, HuggingFaceTokenizer tokenizer) {
+    private BundleTokenizer(Path file, HuggingFaceTokenizer tokenizer, OptionalLong unknownId) {
         this.file = file;
         this.tokenizer = tokenizer;
+        this.unknownId = unknownId;
     }
 
     /**
@@ -48,7 +61,7 @@ public final class BundleTokenizer implements AutoCloseable {
                     .optPadding(false)
                     .optTruncation(false)
                     .build();
-            return new BundleTokenizer(tokenizerJson, tokenizer);
+            return new BundleTokenizer(tokenizerJson, tokenizer, UnknownToken.id(tokenizerJson));
         } catch (RuntimeException e) {
             // The native side reports parse errors as runtime exceptions.
             throw new IOException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
@@ -64,6 +77,31 @@ public final class BundleTokenizer implements AutoCloseable {
     public long[] ids(String text) {
         Encoding encoding = tokenizer.encode(text, false, false);
         return encoding.getIds();
+    }
+
+    /**
+     * The words of {@code text} (split at white space) that this tokenizer does not know, in order,
+     * each once: a word is unknown when it maps to the unknown token, or when it has letters,
+     * digits or non-ASCII characters (accents, emoji) and maps to no token at all (the normalizer
+     * dropped it). Punctuation alone is not reported. Empty when every word is known, or when the
+     * tokenizer has no unknown token (byte-level tokenizers know every string).
+     */
+    public List<String> unknownWords(String text) {
+        Set<String> unknown = new LinkedHashSet<>();
+        for (String word : text.strip().split("\\s+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            long[] wordIds = ids(word);
+            boolean hasUnknown = unknownId.isPresent()
+                    && Arrays.stream(wordIds).anyMatch(id -> id == unknownId.getAsLong());
+            boolean dropped = wordIds.length == 0 && word.codePoints()
+                    .anyMatch(c -> Character.isLetterOrDigit(c) || c > 0x7f);
+            if (hasUnknown || (dropped && unknownId.isPresent())) {
+                unknown.add(word);
+            }
+        }
+        return List.copyOf(unknown);
     }
 
     /**

@@ -111,6 +111,23 @@ class ManifestReaderTest {
         "/defaults/guidance_scale         | -1                   | defaults.guidance_scale         | -1.0",
         "/components/vae_encoder          | REMOVE               | components.vae_encoder          | none (missing or null)",
         "/components/text_encoder/path    | '\"\"'               | components.text_encoder.path    | an empty string",
+        // Hostile numbers: each would size a buffer or a search before any model runs.
+        "/caption/beam_size               | 1000000              | caption.beam_size               | 1000000",
+        "/caption/max_new_tokens          | 1000000000           | caption.max_new_tokens          | 1000000000",
+        "/schedule/train_steps            | 2000000000           | schedule.train_steps            | 2000000000",
+        "/group/max_size                  | 100000               | group.max_size                  | 100000",
+        "/image/height                    | 1000000              | image.height                    | 1000000",
+        "/latent/width                    | 65536                | latent.width                    | 65536",
+        "/latent/channels                 | 100000               | latent.channels                 | 100000",
+        "/latent/scaling_factor           | 1e300                | latent.scaling_factor           | 1.0E300",
+        "/clip_image/dim                  | 1000000              | clip_image.dim                  | 1000000",
+        "/clip_image/preprocess/size      | 1000000              | clip_image.preprocess.size      | 1000000",
+        "/clip_image/preprocess/mean      | '[0.5, 1e300, 0.5]'  | clip_image.preprocess.mean[1]   | 1.0E300",
+        "/text/dim                        | 1000000              | text.dim                        | 1000000",
+        "/text/tokenizer/bos_id           | 10000000000          | text.tokenizer.bos_id           | 10000000000",
+        "/caption/eos_id                  | 10000000000          | caption.eos_id                  | 10000000000",
+        "/data_type/default               | 10000000000          | data_type.default               | 10000000000",
+        "/defaults/guidance_scale         | 1e9                  | defaults.guidance_scale         | 1.0E9",
     })
     void invalidFieldsAreRefusedByName(String pointer, String value, String field, String found) {
         BundleException e = assertThrows(BundleException.class,
@@ -118,6 +135,15 @@ class ManifestReaderTest {
         assertEquals("manifest", e.component());
         assertEquals(field, e.field(), e.getMessage());
         assertEquals(found, e.found(), e.getMessage());
+    }
+
+    @Test
+    void aHostileValueIsRefusedWithTheBundleTheFieldTheRangeAndTheValue() {
+        BundleException e = assertThrows(BundleException.class,
+                () -> ManifestReader.parse(Fixtures.toJson(mutate("/caption/beam_size", "1000000")), "evil", f -> { }));
+        assertEquals("an integer from 1 to " + ManifestLimits.MAX_BEAM_SIZE, e.expected());
+        assertTrue(e.getMessage().contains("evil") && e.getMessage().contains("caption.beam_size")
+                && e.getMessage().contains("1000000"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0} = {1}")

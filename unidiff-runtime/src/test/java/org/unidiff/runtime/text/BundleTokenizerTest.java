@@ -36,6 +36,24 @@ class BundleTokenizerTest {
     }
 
     @Test
+    void unknownWordsAreReportedAsWrittenOnceEach() {
+        assertEquals(java.util.List.of(), tokenizer.unknownWords("  A red circle a BLUE square "));
+        assertEquals(java.util.List.of("cat", "green"), tokenizer.unknownWords("a cat  green cat square"));
+    }
+
+    @Test
+    void accentsAndEmojiThatTheNormalizerWouldDropAreUnknown() {
+        // The fixture's normalizer may map "r\u00e9d" to unknown pieces or to nothing at all: reported either way.
+        assertEquals(java.util.List.of("r\u00e9d", "\ud83d\udc31"), tokenizer.unknownWords("a r\u00e9d \ud83d\udc31 circle"));
+    }
+
+    @Test
+    void djlUsageReportingIsOffUnlessTheUserChose() {
+        String chosen = System.getenv(BundleTokenizer.OPT_OUT_TRACKING);
+        assertEquals(chosen == null ? "true" : null, System.getProperty(BundleTokenizer.OPT_OUT_TRACKING));
+    }
+
+    @Test
     void fixedFramingAddsBosEosAndPads() {
         TokenizerSpec spec = new TokenizerSpec(6, 0L, 1L, 2L);
         assertArrayEquals(new long[] {1, 4, 5, 7, 2, 0}, tokenizer.encodeFixed("a red circle", spec));

@@ -1,0 +1,99 @@
+package org.unidiff.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * SIGTERM and SIGHUP in the middle of a generation, sent to a real {@code unidiff} process: it
+ * stops within one model evaluation, closes the model and exits with 128 + the signal number,
+ * printing nothing on standard output and leaving no JVM crash file ({@code hs_err_pid*.log}).
+ */
+@DisabledOnOs(OS.WINDOWS)
+class SignalExitTest {
+
+    private static final Path TINY = Path.of("..", "unidiff-api", "src", "test", "resources", "random-tiny-bundle")
+            .toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsTheTinyBundle() {
+        assumeTrue(Files.isRegularFile(TINY.resolve("unidiff.json")), "tiny bundle not found at " + TINY);
+    }
+
+    @ParameterizedTest(name = "SIG{0} exits {1}")
+    @CsvSource({"TERM, 143", "HUP, 129"})
+    void aSignalMidRunCancelsClosesAndExitsWithItsStatus(String signal, int status) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // Many long outputs, so the run is still going when the signal comes.
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.awt.headless=true", "-cp", classpath, UnidiffCli.class.getName(), "generate",
+                "--bundle", TINY.toString(), "--steps", "1000", "-n", "64", "--out", dir.resolve("out").toString(),
+                "a red circle")
+                .directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .start();
+        StringBuffer err = new StringBuffer();
+        Thread reader = drain(child.getErrorStream(), err);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!err.toString().contains("%") && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(child.isAlive() && err.toString().contains("%"),
+                    "the run should be reporting progress: " + err);
+
+            long sent = System.nanoTime();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "exits within 30 s of SIG" + signal + ": " + err);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            reader.join(5000);
+
+            assertEquals(status, child.exitValue(), err.toString());
+            assertEquals("", Files.readString(dir.resolve("stdout.txt")), "nothing on standard output");
+            assertTrue(err.toString().contains("cancelled"), err.toString());
+            assertTrue(millis < 15_000, "exited " + millis + " ms after the signal");
+            try (Stream<Path> files = Files.list(dir)) {
+                List<String> crashes = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err"))
+                        .toList();
+                assertEquals(List.of(), crashes, "JVM crash files");
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static Thread drain(InputStream in, StringBuffer into) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    into.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // The process ended.
+            }
+        }, "stderr-drain");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
