@@ -82,6 +82,38 @@ public final class Renderer {
         }
     }
 
+    /**
+     * Renders the scene's foreground mask: the object white on black, each pixel {@code round(255 * coverage)}
+     * in all three channels, with exactly the coverage {@link #renderInto} blends with. Colours and background
+     * of the scene play no part. In-context training uses it as a dense-prediction target.
+     */
+    public static byte[] renderMaskBytes(Scene scene) {
+        Objects.requireNonNull(scene, "scene");
+        byte[] image = new byte[IMAGE_BYTES];
+        double cx = scene.centerX();
+        double cy = scene.centerY();
+        double half = scene.size().extent() / 2.0;
+        Shape shape = scene.shape();
+        int x0 = Math.max(0, (int) Math.floor(cx - half - 1));
+        int x1 = Math.min(IMAGE_SIZE - 1, (int) Math.ceil(cx + half + 1));
+        int y0 = Math.max(0, (int) Math.floor(cy - half - 1));
+        int y1 = Math.min(IMAGE_SIZE - 1, (int) Math.ceil(cy + half + 1));
+        for (int y = y0; y <= y1; y++) {
+            double dy = y + 0.5 - cy;
+            for (int x = x0; x <= x1; x++) {
+                double coverage = pixelCoverage(shape, x + 0.5 - cx, dy, half);
+                if (coverage > 0) {
+                    byte v = (byte) blend(0, 255, coverage);
+                    int p = 3 * (y * IMAGE_SIZE + x);
+                    image[p] = v;
+                    image[p + 1] = v;
+                    image[p + 2] = v;
+                }
+            }
+        }
+        return image;
+    }
+
     /** Converts an H x W x RGB byte image of size 64 x 64 to a {@link BufferedImage}. */
     public static BufferedImage toBufferedImage(byte[] rgb) {
         checkImageBytes(rgb);

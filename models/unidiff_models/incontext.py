@@ -1,0 +1,146 @@
+"""The in-context transformer: a small DiT over frames ``[in_1, out_1, ..., in_k, out_k, query, target]``.
+
+Every frame is a VAE latent (C x h x w, the default model's latent space) cut into p x p patches.
+All tokens of all frames attend to each other (full attention). A frame's tokens carry
+
+- a learned patch-position vector (started from a 2-D sine-cosine table),
+- and, through adaptive LayerNorm scale, shift and gate, the frame's conditioning vector:
+  timestep embedding of the frame's own network time + a learned **role** vector (example input,
+  example output, query, target) + a learned **slot** vector (frame index 0..max_frames-1).
+
+Roles follow from the layout alone (G = 2k + 2 frames): frames 0..G-3 alternate example input /
+example output, frame G-2 is the query, G-1 the target; so the ONNX graph needs no role input and
+G stays dynamic.
+
+Flow matching in the library's convention (``FlowMatchingSchedule``): ``x_t = (1 - t) x_0 + t n``,
+t = 0 clean, t = 1 noise, network time ``time_scale * t``; the network predicts the velocity
+``dx_t/dt = n - x_0`` for every frame (only the target's is used and trained).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .uvit import sincos_2d, timestep_embedding
+
+ROLE_EXAMPLE_INPUT, ROLE_EXAMPLE_OUTPUT, ROLE_QUERY, ROLE_TARGET = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class InContextConfig:
+    """Sizes of the in-context transformer."""
+
+    latent_channels: int = 4
+    latent_size: int = 16
+    patch: int = 4
+    dim: int = 128
+    depth: int = 6
+    heads: int = 4
+    mlp_ratio: float = 4.0
+    max_frames: int = 10
+    time_scale: float = 1000.0
+
+    @property
+    def patches(self) -> int:
+        """Patch tokens per frame."""
+        return (self.latent_size // self.patch) ** 2
+
+    def to_dict(self) -> dict:
+        """Plain JSON values."""
+        return asdict(self)
+
+
+def frame_roles(g: Tensor) -> Tensor:
+    """Role ids [G] for a sequence of ``g`` frames (g may be a traced size, so G stays dynamic)."""
+    idx = torch.arange(g)
+    roles = idx % 2
+    roles = torch.where(idx == g - 2, torch.full_like(idx, ROLE_QUERY), roles)
+    return torch.where(idx == g - 1, torch.full_like(idx, ROLE_TARGET), roles)
+
+
+class Block(nn.Module):
+    """Pre-LN transformer block with adaptive LayerNorm (shift, scale, gate) from the frame vector."""
+
+    def __init__(self, dim: int, heads: int, mlp_ratio: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(dim, elementwise_affine=False, eps=1e-6)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim, elementwise_affine=False, eps=1e-6)
+        hidden = int(dim * mlp_ratio)
+        self.fc1 = nn.Linear(dim, hidden)
+        self.fc2 = nn.Linear(hidden, dim)
+        self.ada = nn.Linear(dim, 6 * dim)
+        # adaLN-Zero: every block starts as the identity, which keeps a deep stack stable early on.
+        nn.init.zeros_(self.ada.weight)
+        nn.init.zeros_(self.ada.bias)
+
+    def forward(self, x: Tensor, cond: Tensor) -> Tensor:
+        """``x`` [B, G, P, D], ``cond`` [B, G, D]."""
+        b, g, p, d = x.shape
+        mods = self.ada(F.silu(cond)).unsqueeze(2).chunk(6, dim=-1)
+        shift1, scale1, gate1, shift2, scale2, gate2 = mods
+        h = self.norm1(x) * (1 + scale1) + shift1
+        qkv = self.qkv(h.reshape(b, g * p, d)).reshape(b, g * p, 3, self.heads, d // self.heads)
+        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
+        a = F.scaled_dot_product_attention(q, k, v)
+        a = self.proj(a.transpose(1, 2).reshape(b, g, p, d))
+        x = x + gate1 * a
+        h = self.norm2(x) * (1 + scale2) + shift2
+        return x + gate2 * self.fc2(F.gelu(self.fc1(h), approximate="tanh"))
+
+
+class InContextTransformer(nn.Module):
+    """``(img [B, G, C, h, w], t_img [B, G]) -> velocity [B, G, C, h, w]``."""
+
+    def __init__(self, config: InContextConfig) -> None:
+        super().__init__()
+        c = config
+        if c.latent_size % c.patch != 0 or c.dim % c.heads != 0 or c.dim % 4 != 0:
+            raise ValueError(f"inconsistent sizes: {c}")
+        self.config = c
+        patch_dim = c.latent_channels * c.patch * c.patch
+        self.patch_in = nn.Linear(patch_dim, c.dim)
+        side = c.latent_size // c.patch
+        self.pos = nn.Parameter(sincos_2d(side, side, c.dim).clone())
+        self.role = nn.Embedding(4, c.dim)
+        self.slot = nn.Embedding(c.max_frames, c.dim)
+        nn.init.normal_(self.role.weight, std=0.02)
+        nn.init.normal_(self.slot.weight, std=0.02)
+        self.time_mlp = nn.Sequential(nn.Linear(c.dim, c.dim), nn.SiLU(), nn.Linear(c.dim, c.dim))
+        self.blocks = nn.ModuleList(Block(c.dim, c.heads, c.mlp_ratio) for _ in range(c.depth))
+        self.norm_out = nn.LayerNorm(c.dim, elementwise_affine=False, eps=1e-6)
+        self.ada_out = nn.Linear(c.dim, 2 * c.dim)
+        self.patch_out = nn.Linear(c.dim, patch_dim)
+        for layer in (self.ada_out, self.patch_out):
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, img: Tensor, t_img: Tensor) -> Tensor:
+        """Velocity for every frame; ``t_img`` is the network time (``time_scale * t``) per frame."""
+        c = self.config
+        b, g = img.shape[0], img.shape[1]
+        p, s = c.patch, c.latent_size // c.patch
+        x = img.reshape(b, g, c.latent_channels, s, p, s, p).permute(0, 1, 3, 5, 2, 4, 6)
+        x = self.patch_in(x.reshape(b, g, s * s, c.latent_channels * p * p)) + self.pos
+        # Network time 0..time_scale is mapped to 0..1000 for the sinusoid, whose frequencies were
+        # chosen for integer timesteps in the U-ViT.
+        temb = timestep_embedding(t_img.reshape(-1) * (1000.0 / c.time_scale), c.dim)
+        cond = self.time_mlp(temb).reshape(b, g, c.dim)
+        cond = cond + self.role(frame_roles(g)) + self.slot(torch.arange(g))
+        for block in self.blocks:
+            x = block(x, cond)
+        shift, scale = self.ada_out(F.silu(cond)).unsqueeze(2).chunk(2, dim=-1)
+        x = self.patch_out(self.norm_out(x) * (1 + scale) + shift)
+        x = x.reshape(b, g, s, s, c.latent_channels, p, p).permute(0, 1, 4, 2, 5, 3, 6)
+        return x.reshape(b, g, c.latent_channels, c.latent_size, c.latent_size)
+
+
+def parameter_count(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
