@@ -9,13 +9,13 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Writes result tables to the {@code --out} file: CSV for a {@code .csv} name, markdown otherwise. */
-final class TableOutput {
+public final class TableOutput {
 
     private TableOutput() {
     }
 
     /** Writes the tables, CSV ones separated by a blank line, creating parent folders. */
-    static void write(Path file, List<ResultTable> tables) throws IOException {
+    public static void write(Path file, List<ResultTable> tables) throws IOException {
         boolean csv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
         String text = tables.stream().map(t -> csv ? t.toCsv() : t.toMarkdown()).collect(Collectors.joining("\n"));
         Path parent = file.toAbsolutePath().getParent();
