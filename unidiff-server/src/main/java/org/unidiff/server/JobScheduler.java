@@ -382,6 +382,7 @@ public final class JobScheduler implements AutoCloseable {
         List<ObjectNode> out = new ArrayList<>(results.size());
         for (R r : results) {
             ObjectNode n = mapper.createObjectNode();
+            TaskAdapters.putParameters(n, adapter.parameters(r));
             adapter.write(r, n);
             out.add(n);
         }

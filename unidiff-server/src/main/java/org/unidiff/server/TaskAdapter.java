@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.unidiff.api.GenerationParameters;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.engine.Recipe;
 
@@ -35,6 +36,9 @@ public interface TaskAdapter<Q, R> {
     /** Writes the result's outputs into {@code out} (the parameters are written by the caller). */
     void write(R result, ObjectNode out);
 
+    /** What made the result (every result record carries them). */
+    GenerationParameters parameters(R result);
+
     /**
      * What must be equal for two requests of this task to be batched together: the sampling
      * settings that are shared by a solve and the recipe's own batch key. Seeds and output counts
@@ -54,11 +58,13 @@ public interface TaskAdapter<Q, R> {
 
     /** An adapter from its parts. */
     static <Q, R> TaskAdapter<Q, R> of(String name, Recipe<Q, R> recipe, Function<RequestReader, Q> reader,
+                                       Function<R, GenerationParameters> parameters,
                                        BiConsumer<R, ObjectNode> writer) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(recipe, "recipe");
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(parameters, "parameters");
         return new TaskAdapter<>() {
             @Override
             public String name() {
@@ -78,6 +84,11 @@ public interface TaskAdapter<Q, R> {
             @Override
             public void write(R result, ObjectNode out) {
                 writer.accept(result, out);
+            }
+
+            @Override
+            public GenerationParameters parameters(R result) {
+                return parameters.apply(result);
             }
         };
     }

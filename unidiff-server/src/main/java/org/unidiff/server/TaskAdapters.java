@@ -34,7 +34,7 @@ import org.unidiff.api.TextVariationRequest;
  *
  * <pre>{@code
  * tasks.add(TaskAdapter.of("my-task", MY_RECIPE,
- *         in -> new MyRequest(in.prompt("prompt"), in.options()),
+ *         in -> new MyRequest(in.prompt("prompt"), in.options()), MyResult::parameters,
  *         (result, out) -> TaskAdapters.putImages(out, "images", result.images())));
  * }</pre>
  *
@@ -54,27 +54,28 @@ public final class TaskAdapters {
     public static TaskAdapters builtIn() {
         TaskAdapters t = new TaskAdapters();
         t.add(TaskAdapter.of("text-to-image", Recipes.TEXT_TO_IMAGE,
-                in -> new TextToImageRequest(in.prompt("prompt"), in.options()),
+                in -> new TextToImageRequest(in.prompt("prompt"), in.options()), ImageResult::parameters,
                 (r, out) -> putImages(out, "images", r.images())));
         t.add(TaskAdapter.of("image-to-text", Recipes.IMAGE_TO_TEXT,
-                in -> new ImageToTextRequest(in.image("image"), in.options()),
+                in -> new ImageToTextRequest(in.image("image"), in.options()), TextResult::parameters,
                 (r, out) -> putTexts(out, r.texts())));
         t.add(TaskAdapter.of("joint", Recipes.JOINT,
-                in -> new JointRequest(in.options(), in.optionalEnum("route", MarginalRoute.class)),
+                in -> new JointRequest(in.options(), in.optionalEnum("route", MarginalRoute.class)), JointResult::parameters,
                 TaskAdapters::putJoint));
         t.add(TaskAdapter.of("image-only", Recipes.IMAGE_ONLY,
-                in -> new ImageOnlyRequest(in.options(), in.optionalEnum("route", MarginalRoute.class)),
-                (ImageResult r, ObjectNode out) -> putImages(out, "images", r.images())));
+                in -> new ImageOnlyRequest(in.options(), in.optionalEnum("route", MarginalRoute.class)), ImageResult::parameters,
+                (r, out) -> putImages(out, "images", r.images())));
         t.add(TaskAdapter.of("text-only", Recipes.TEXT_ONLY,
-                in -> new TextOnlyRequest(in.options()),
-                (TextResult r, ObjectNode out) -> putTexts(out, r.texts())));
+                in -> new TextOnlyRequest(in.options()), TextResult::parameters,
+                (r, out) -> putTexts(out, r.texts())));
         t.add(TaskAdapter.of("image-variation", Recipes.IMAGE_VARIATION,
-                in -> new ImageVariationRequest(in.image("image"), in.options()),
+                in -> new ImageVariationRequest(in.image("image"), in.options()), ImageResult::parameters,
                 (r, out) -> putImages(out, "images", r.images())));
         t.add(TaskAdapter.of("text-variation", Recipes.TEXT_VARIATION,
-                in -> new TextVariationRequest(in.prompt("prompt"), in.options()),
+                in -> new TextVariationRequest(in.prompt("prompt"), in.options()), TextResult::parameters,
                 (r, out) -> putTexts(out, r.texts())));
-        t.add(TaskAdapter.of("group", Recipes.GROUP, TaskAdapters::readGroup, TaskAdapters::putGroup));
+        t.add(TaskAdapter.of("group", Recipes.GROUP, TaskAdapters::readGroup, GroupResult::parameters,
+                TaskAdapters::putGroup));
         return t;
     }
 
