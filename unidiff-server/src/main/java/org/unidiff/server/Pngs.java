@@ -67,8 +67,8 @@ public final class Pngs {
             if (e instanceof Problem p) {
                 throw p;
             }
-            throw Problem.invalid(field, field + " must be a readable PNG image, found a broken one ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw Problem.invalid(field, field + " must be a readable PNG image, found a broken or truncated one"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         } finally {
             reader.dispose();
         }
