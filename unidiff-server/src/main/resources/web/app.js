@@ -171,7 +171,6 @@ function handleEvent(event, job) {
 
 function imageElement(b64, alt, name) {
   const wrap = document.createElement('figure');
-  wrap.style.margin = '0';
   const img = document.createElement('img');
   img.src = 'data:image/png;base64,' + b64;
   img.alt = alt;
@@ -191,7 +190,6 @@ function showResult(job) {
   card.dataset.job = job.id;
   const title = document.createElement('h3');
   title.textContent = job.task;
-  title.style.margin = '0';
   card.append(title);
   const alt = p.prompts.length ? p.prompts.join(' | ') : job.task;
   const images = document.createElement('div');
@@ -203,6 +201,7 @@ function showResult(job) {
     images.append(imageElement(b64, 'group ' + i + ' slot ' + j, 'group-seed' + p.seed + '-' + i + '-' + j + '.png'));
   }));
   card.append(images);
+  if (images.children.length > 2) card.classList.add('wide');
   (res.texts || []).forEach((t) => {
     const q = document.createElement('p');
     q.className = 'text';
@@ -211,6 +210,7 @@ function showResult(job) {
   });
   const dl = document.createElement('dl');
   for (const [k, v] of Object.entries(p)) {
+    if (Array.isArray(v) && v.length === 0) continue;
     const dt = document.createElement('dt');
     dt.textContent = k;
     const dd = document.createElement('dd');
