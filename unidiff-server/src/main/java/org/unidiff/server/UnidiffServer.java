@@ -425,4 +425,9 @@ public final class UnidiffServer implements AutoCloseable {
             default -> Problem.internal("HTTP " + status);
         };
     }
+
+    /** Jobs waiting in the queue now. */
+    public int queueLength() {
+        return scheduler.queueLength();
+    }
 }
