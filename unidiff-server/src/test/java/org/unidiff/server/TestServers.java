@@ -82,7 +82,11 @@ final class TestServers {
         }
 
         Client(UnidiffServer server, String token) {
-            this.base = "http://127.0.0.1:" + server.port();
+            this(server.port(), token);
+        }
+
+        Client(int port, String token) {
+            this.base = "http://127.0.0.1:" + port;
             this.token = token;
         }
 
