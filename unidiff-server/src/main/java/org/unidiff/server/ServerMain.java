@@ -62,7 +62,7 @@ public final class ServerMain implements Callable<Integer> {
         this.err = err;
     }
 
-    /** Starts the service; returns only on a usage error or a failed start. */
+    /** Starts the service; exits 0 after a graceful stop on SIGTERM or Ctrl-C. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
@@ -90,26 +90,56 @@ public final class ServerMain implements Callable<Integer> {
             err.println("unidiff serve: " + e.getMessage());
             return 2;
         }
-        Path dir = bundle != null ? bundle : DefaultBundle.locate();
-        Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(dir));
-        UnidiffServer server = UnidiffServer.start(unidiff, dir, config, TaskAdapters.builtIn());
+        Path dir;
+        Unidiff unidiff;
+        try {
+            dir = bundle != null ? bundle : DefaultBundle.locate();
+            unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(dir));
+        } catch (RuntimeException e) {
+            err.println("unidiff serve: cannot open the model: " + messages(e));
+            return 1;
+        }
+        UnidiffServer server;
+        try {
+            server = UnidiffServer.start(unidiff, dir, config, TaskAdapters.builtIn());
+        } catch (RuntimeException e) {
+            unidiff.close();
+            err.println("unidiff serve: cannot listen on " + config.host() + ":" + config.port() + ": " + messages(e));
+            return 1;
+        }
         String shown = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         out.println("unidiff serve: model " + unidiff.manifest().name() + " on http://" + shown + ":" + server.port()
                 + "/" + (config.tokenRequired() ? " (API token required)" : "") + "; SIGTERM or Ctrl-C stops it");
-        CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM and Ctrl-C run shutdown hooks: stop gracefully there, then halt with 0 so that a
-        // requested stop is a success (the JVM would otherwise exit 143).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("unidiff serve: stopping (no new jobs; running jobs have " + shutdownSeconds + " s)");
-            int cancelled = server.shutdown();
-            unidiff.close();
-            out.println("unidiff serve: stopped; " + server.metrics().done() + " jobs done, " + cancelled
-                    + " cancelled at shutdown");
-            out.flush();
-            stopped.countDown();
-            Runtime.getRuntime().halt(0);
-        }, "unidiff-shutdown"));
-        stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        // A stop asked by SIGTERM or Ctrl-C is handled here, not in a shutdown hook: the native
+        // libraries loaded with the model may replace the JVM's handlers (the process then dies by
+        // the signal and no hook runs), so the handlers are installed again after the model is open.
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException e) {
+                err.println("unidiff serve: cannot handle SIG" + name + " (" + e.getMessage() + ")");
+            }
+        }
+        stop.await();
+        out.println("unidiff serve: stopping (no new jobs; running jobs have " + shutdownSeconds + " s)");
+        int cancelled = server.shutdown();
+        unidiff.close();
+        out.println("unidiff serve: stopped; " + server.metrics().done() + " jobs done, " + cancelled
+                + " cancelled at shutdown");
+        out.flush();
         return 0;
+    }
+
+    /** The message of an error and of each cause, so the root cause (port in use) is shown. */
+    private static String messages(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return sb.toString();
     }
 }

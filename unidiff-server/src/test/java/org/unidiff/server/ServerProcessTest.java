@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.unidiff.server.TestServers.Reply;
 
 /**
@@ -26,16 +24,22 @@ class ServerProcessTest {
     private static final Pattern LISTENING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/");
 
     @Test
-    void sigtermFinishesWhatItCanCancelsTheRestAndExitsZero() throws Exception {
+    void sigtermFinishesWhatItCanCancelsTheRestAndExitsZero(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("serve.out");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "-Djava.awt.headless=true", "-cp", classpath,
                 ServerMain.class.getName(), "--port", "0", "--shutdown-seconds", "4", "--batch-size", "1")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(log.toFile()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            assertTrue(first != null, "the server printed nothing");
+            // Process.destroy() closes the pipes, so the output goes to a file read at the end.
+            long started = System.nanoTime() + 60_000_000_000L;
+            while (Files.readAllLines(log).isEmpty()) {
+                assertTrue(p.isAlive() && System.nanoTime() < started, "the server did not start");
+                Thread.sleep(20);
+            }
+            List<String> lines = Files.readAllLines(log);
+            String first = lines.get(0);
             Matcher m = LISTENING.matcher(first);
             assertTrue(m.find(), first);
             int port = Integer.parseInt(m.group(1));
@@ -50,10 +54,7 @@ class ServerProcessTest {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server did not stop within 30 s of SIGTERM");
             assertEquals(0, p.exitValue());
-            List<String> lines = new ArrayList<>();
-            for (String line; (line = out.readLine()) != null; ) {
-                lines.add(line);
-            }
+            lines = Files.readAllLines(log);
             String all = String.join("\n", lines);
             assertTrue(all.contains("stopped; 1 jobs done, 1 cancelled at shutdown"), all);
             assertTrue(longJob.length() > 0);
