@@ -28,6 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "unidiff", mixinStandardHelpOptions = true, versionProvider = UnidiffCli.Version.class,
         description = "Unified multimodal diffusion on ONNX Runtime: one model for text to image, captioning, "
                 + "variations, joint and grouped generation.",
+        footer = {"", "./unidiff serve starts the HTTP service and web page (module unidiff-server; "
+                + "./unidiff serve --help lists its options)."},
         subcommands = {GenerateCommand.class, CaptionCommand.class, VaryCommand.class, GroupCommand.class,
             JointCommand.class, SampleImagesCommand.class, SampleTextsCommand.class, VaryTextCommand.class,
             InContextCommand.class,

@@ -1,0 +1,172 @@
+package org.unidiff.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Objects;
+import org.unidiff.api.CancellationToken;
+import org.unidiff.api.Progress;
+
+/**
+ * One submitted request and what became of it: queued, running, then exactly one of done, failed
+ * or cancelled. Readers wait for a change with {@link #awaitChange}; every change bumps a version,
+ * so a slow reader gets the latest state instead of a backlog (progress events coalesce; memory
+ * stays bounded whatever the reader does).
+ */
+public final class Job {
+
+    /** Where a job is. */
+    public enum State {
+        /** Waiting in the queue. */
+        QUEUED,
+        /** In a running batch. */
+        RUNNING,
+        /** Finished with a result. */
+        DONE,
+        /** Finished with an error. */
+        FAILED,
+        /** Cancelled by a client, a disconnect or shutdown. */
+        CANCELLED;
+
+        /** Whether the job is over. */
+        public boolean finished() {
+            return this == DONE || this == FAILED || this == CANCELLED;
+        }
+    }
+
+    private final String id;
+    private final Submission<?> submission;
+    private final Instant submittedAt;
+    private final CancellationToken token = new CancellationToken();
+    private State state = State.QUEUED;
+    private long version;
+    private Progress progress;
+    private int batchSize;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private long startNanos;
+    private double runSeconds;
+    private ObjectNode result;
+    private Problem error;
+
+    Job(String id, Submission<?> submission, Instant submittedAt) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.submission = Objects.requireNonNull(submission, "submission");
+        this.submittedAt = submittedAt;
+    }
+
+    /** The job id. */
+    public String id() {
+        return id;
+    }
+
+    /** What was asked. */
+    public Submission<?> submission() {
+        return submission;
+    }
+
+    /** The token that stops this job's run (shared by nobody else). */
+    CancellationToken token() {
+        return token;
+    }
+
+    /** A consistent copy of the job's state. */
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(id, submission.adapter().name(), state, version, progress, batchSize, submittedAt,
+                startedAt, finishedAt, runSeconds, result, error);
+    }
+
+    /**
+     * Waits until the version differs from {@code seen} or the timeout passes.
+     *
+     * @return the state then (possibly unchanged after a timeout)
+     */
+    public synchronized Snapshot awaitChange(long seen, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (version == seen) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
+        return snapshot();
+    }
+
+    synchronized boolean start(int size) {
+        if (state != State.QUEUED) {
+            return false;
+        }
+        state = State.RUNNING;
+        batchSize = size;
+        startedAt = Instant.now();
+        startNanos = System.nanoTime();
+        changed();
+        return true;
+    }
+
+    synchronized void progress(Progress p) {
+        if (state == State.RUNNING) {
+            progress = p;
+            changed();
+        }
+    }
+
+    /** Finishes with a result; false if the job was already over (cancelled meanwhile). */
+    synchronized boolean complete(ObjectNode json) {
+        return finish(State.DONE, json, null);
+    }
+
+    /** Finishes with an error; false if the job was already over. */
+    synchronized boolean fail(Problem problem) {
+        return finish(State.FAILED, null, problem);
+    }
+
+    /** Finishes as cancelled and stops its run; false if the job was already over. */
+    synchronized boolean cancel(String why) {
+        token.cancel();
+        return finish(State.CANCELLED, null, Problem.cancelled(why));
+    }
+
+    synchronized boolean isFinished() {
+        return state.finished();
+    }
+
+    private boolean finish(State end, ObjectNode json, Problem problem) {
+        if (state.finished()) {
+            return false;
+        }
+        state = end;
+        result = json;
+        error = problem;
+        finishedAt = Instant.now();
+        runSeconds = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1e9;
+        changed();
+        return true;
+    }
+
+    private void changed() {
+        version++;
+        notifyAll();
+    }
+
+    /**
+     * The job at one moment.
+     *
+     * @param id          job id
+     * @param task        task name
+     * @param state       where it is
+     * @param version     bumped on every change
+     * @param progress    the latest progress, or null before the first model evaluation
+     * @param batchSize   jobs in the batch it ran in (0 before it starts)
+     * @param submittedAt when it was queued
+     * @param startedAt   when its batch started, or null
+     * @param finishedAt  when it finished, or null
+     * @param runSeconds  seconds from start to finish (0 if it never started)
+     * @param result      the result JSON when done
+     * @param error       the problem when failed or cancelled
+     */
+    public record Snapshot(String id, String task, State state, long version, Progress progress, int batchSize,
+                           Instant submittedAt, Instant startedAt, Instant finishedAt, double runSeconds,
+                           ObjectNode result, Problem error) {
+    }
+}

@@ -1,0 +1,441 @@
+package org.unidiff.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unidiff.api.CancellationToken;
+import org.unidiff.api.GenerationCancelledException;
+import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.RunControl;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.engine.Engine;
+
+/**
+ * The bounded job queue and the workers that run it in batches.
+ *
+ * <p>A worker takes the oldest queued job, then gathers queued jobs with the same
+ * {@link Submission#batchKey() batch key} for at most {@link ServerConfig#batchWait()} (or until
+ * {@link ServerConfig#maxBatchSize()} jobs or {@link Engine#MAX_OUTPUTS_PER_SOLVE} outputs), and
+ * runs them in one {@link Unidiff#runAll} call: each result is the one its request gets alone.
+ * Jobs with other keys stay queued in order. If the engine refuses a batch because one request
+ * in it is bad, each job of the batch is run alone so that only the bad one fails.
+ *
+ * <p>Cancelling a queued job removes it; cancelling a running job finishes it at once and stops
+ * its batch within one model evaluation when no other job of the batch still wants a result.
+ * Finished jobs are kept for {@link ServerConfig#resultTtl()}, at most
+ * {@link ServerConfig#maxFinishedJobs()}.
+ */
+public final class JobScheduler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
+
+    private final Unidiff unidiff;
+    private final ServerConfig config;
+    private final Metrics metrics;
+    private final ObjectMapper mapper;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private final Map<String, Job> jobs = new HashMap<>();
+    private final ArrayDeque<Job> finishedOrder = new ArrayDeque<>();
+    private final Map<Job, RunningBatch> batchOf = new HashMap<>();
+    private final Set<RunningBatch> runningBatches = new HashSet<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private int running;
+    private boolean accepting = true;
+    private boolean stopped;
+
+    /** Starts the workers. */
+    public JobScheduler(Unidiff unidiff, ServerConfig config, Metrics metrics, ObjectMapper mapper) {
+        this.unidiff = unidiff;
+        this.config = config;
+        this.metrics = metrics;
+        this.mapper = mapper;
+        for (int i = 0; i < config.workers(); i++) {
+            Thread t = new Thread(this::work, "unidiff-worker-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    /**
+     * Queues a submission.
+     *
+     * @throws Problem 429 with Retry-After when the queue is full, 503 when shutting down
+     */
+    public Job submit(Submission<?> submission) {
+        lock.lock();
+        try {
+            purge();
+            if (!accepting) {
+                throw Problem.shuttingDown();
+            }
+            if (queue.size() >= config.queueCapacity()) {
+                metrics.reject();
+                throw Problem.queueFull(config.queueCapacity(), retryAfterSeconds());
+            }
+            Job job = new Job(UUID.randomUUID().toString(), submission, Instant.now());
+            queue.addLast(job);
+            jobs.put(job.id(), job);
+            metrics.submitted();
+            changed.signalAll();
+            return job;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The job with that id, if it exists and has not expired. */
+    public Optional<Job> find(String id) {
+        lock.lock();
+        try {
+            purge();
+            return Optional.ofNullable(jobs.get(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Cancels a job: a queued one leaves the queue, a running one finishes now and its batch
+     * stops within one model evaluation unless other jobs of the batch still run.
+     *
+     * @return false if there is no such job
+     */
+    public boolean cancel(String id, String why) {
+        Job job;
+        RunningBatch batch;
+        lock.lock();
+        try {
+            job = jobs.get(id);
+            if (job == null) {
+                return false;
+            }
+            queue.remove(job);
+            batch = batchOf.get(job);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (job.cancel(why)) {
+            recordFinish(job);
+        }
+        if (batch != null) {
+            batch.cancelIfAllFinished();
+        }
+        return true;
+    }
+
+    /** Jobs waiting in the queue. */
+    public int queueLength() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Jobs in running batches. */
+    public int running() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Graceful stop: refuses new jobs, lets queued and running ones finish until
+     * {@code deadline}, then cancels what is left and stops the workers.
+     *
+     * @return the number of jobs cancelled at the deadline
+     */
+    public int shutdown(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        List<Job> leftover = new ArrayList<>();
+        lock.lock();
+        try {
+            accepting = false;
+            changed.signalAll();
+            while ((!queue.isEmpty() || running > 0) && System.nanoTime() < end) {
+                changed.awaitNanos(Math.max(1, end - System.nanoTime()));
+            }
+            leftover.addAll(queue);
+            queue.clear();
+            for (RunningBatch b : runningBatches) {
+                leftover.addAll(b.jobs);
+            }
+            stopped = true;
+            changed.signalAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        int cancelled = 0;
+        for (Job job : leftover) {
+            if (job.cancel("the server is shutting down")) {
+                recordFinish(job);
+                cancelled++;
+            }
+        }
+        lock.lock();
+        try {
+            runningBatches.forEach(RunningBatch::cancelIfAllFinished);
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return cancelled;
+    }
+
+    /** Stops at once: {@link #shutdown} with no time to finish. */
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+
+    private void work() {
+        while (true) {
+            List<Job> batch;
+            try {
+                batch = nextBatch();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == null) {
+                return;
+            }
+            RunningBatch rb = new RunningBatch(batch);
+            lock.lock();
+            try {
+                runningBatches.add(rb);
+                batch.forEach(j -> batchOf.put(j, rb));
+            } finally {
+                lock.unlock();
+            }
+            try {
+                runBatch(rb);
+            } finally {
+                lock.lock();
+                try {
+                    runningBatches.remove(rb);
+                    batch.forEach(batchOf::remove);
+                    running -= batch.size();
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** Waits for a job, then gathers compatible ones for a bounded time; null when stopped. */
+    private List<Job> nextBatch() throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty() && !stopped) {
+                changed.await();
+            }
+            if (queue.isEmpty()) {
+                return null;
+            }
+            Job first = queue.pollFirst();
+            List<Job> batch = new ArrayList<>();
+            batch.add(first);
+            int outputs = first.submission().outputs();
+            long deadline = System.nanoTime() + config.batchWait().toNanos();
+            while (batch.size() < config.maxBatchSize()) {
+                for (Iterator<Job> it = queue.iterator(); it.hasNext() && batch.size() < config.maxBatchSize(); ) {
+                    Job j = it.next();
+                    int n = j.submission().outputs();
+                    if (j.submission().batchKey().equals(first.submission().batchKey())
+                            && outputs + n <= Engine.MAX_OUTPUTS_PER_SOLVE) {
+                        it.remove();
+                        batch.add(j);
+                        outputs += n;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (batch.size() >= config.maxBatchSize() || left <= 0 || !accepting) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+            running += batch.size();
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void runBatch(RunningBatch rb) {
+        List<Job> live = new ArrayList<>();
+        for (Job j : rb.jobs) {
+            if (j.start(rb.jobs.size())) {
+                live.add(j);
+                metrics.queued(Duration.between(j.snapshot().submittedAt(), Instant.now()).toNanos() / 1e9);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        metrics.batch(live.size());
+        RunControl control = new RunControl(p -> live.forEach(j -> j.progress(p)), rb.token);
+        try {
+            List<ObjectNode> results = runTyped(live, control);
+            for (int i = 0; i < live.size(); i++) {
+                if (live.get(i).complete(results.get(i))) {
+                    recordFinish(live.get(i));
+                }
+            }
+        } catch (GenerationCancelledException e) {
+            for (Job j : live) {
+                if (j.cancel("cancelled")) {
+                    recordFinish(j);
+                }
+            }
+        } catch (InvalidRequestException e) {
+            if (live.size() > 1) {
+                // One bad request refuses the whole call before any model work: run each alone so
+                // that only the bad one fails.
+                for (Job j : live) {
+                    runAlone(j);
+                }
+            } else {
+                failAll(live, Problem.invalid(e.field(), e.getMessage()));
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("batch of {} {} jobs failed", live.size(), live.get(0).submission().adapter().name(), e);
+            failAll(live, Problem.internal("generation failed (" + e.getClass().getSimpleName()
+                    + "); the server log has the details"));
+        }
+    }
+
+    private void runAlone(Job job) {
+        CancellationToken token = job.token();
+        RunControl control = new RunControl(job::progress, token);
+        try {
+            ObjectNode result = runTyped(List.of(job), control).get(0);
+            if (job.complete(result)) {
+                recordFinish(job);
+            }
+        } catch (GenerationCancelledException e) {
+            if (job.cancel("cancelled")) {
+                recordFinish(job);
+            }
+        } catch (InvalidRequestException e) {
+            failAll(List.of(job), Problem.invalid(e.field(), e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("job {} failed", job.id(), e);
+            failAll(List.of(job), Problem.internal("generation failed (" + e.getClass().getSimpleName()
+                    + "); the server log has the details"));
+        }
+    }
+
+    private void failAll(List<Job> failed, Problem problem) {
+        for (Job j : failed) {
+            if (j.fail(problem)) {
+                recordFinish(j);
+            }
+        }
+    }
+
+    private List<ObjectNode> runTyped(List<Job> batch, RunControl control) {
+        return runWith(batch.get(0).submission().adapter(), batch, control);
+    }
+
+    private <Q, R> List<ObjectNode> runWith(TaskAdapter<Q, R> adapter, List<Job> batch, RunControl control) {
+        List<Q> requests = new ArrayList<>(batch.size());
+        for (Job j : batch) {
+            @SuppressWarnings("unchecked")
+            Q q = (Q) j.submission().request();
+            requests.add(q);
+        }
+        List<R> results = unidiff.runAll(adapter.recipe(), requests, control);
+        List<ObjectNode> out = new ArrayList<>(results.size());
+        for (R r : results) {
+            ObjectNode n = mapper.createObjectNode();
+            TaskAdapters.putParameters(n, adapter.parameters(r));
+            adapter.write(r, n);
+            out.add(n);
+        }
+        return out;
+    }
+
+    private void recordFinish(Job job) {
+        metrics.finished(job.snapshot());
+        lock.lock();
+        try {
+            finishedOrder.addLast(job);
+            purge();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops finished jobs beyond the count limit or older than the time limit. Under the lock. */
+    private void purge() {
+        Instant oldest = Instant.now().minus(config.resultTtl());
+        while (!finishedOrder.isEmpty()) {
+            Job head = finishedOrder.peekFirst();
+            Instant at = head.snapshot().finishedAt();
+            if (finishedOrder.size() > config.maxFinishedJobs() || at.isBefore(oldest)) {
+                finishedOrder.pollFirst();
+                jobs.remove(head.id());
+            } else {
+                break;
+            }
+        }
+    }
+
+    /** Seconds a refused client should wait: the queue's share of batches at the mean job time. */
+    private int retryAfterSeconds() {
+        double batches = Math.ceil(queue.size() / (double) config.maxBatchSize());
+        double seconds = batches * Math.max(metrics.meanJobSeconds(), 0.1);
+        return (int) Math.max(1, Math.min(60, Math.ceil(seconds)));
+    }
+
+    /** The jobs of one engine call and the token that stops it. */
+    private static final class RunningBatch {
+        private final List<Job> jobs;
+        private final CancellationToken token = new CancellationToken();
+
+        RunningBatch(List<Job> jobs) {
+            this.jobs = List.copyOf(jobs);
+        }
+
+        /** Stops the engine call when no job of it still wants a result. */
+        void cancelIfAllFinished() {
+            if (jobs.stream().allMatch(Job::isFinished)) {
+                token.cancel();
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.unidiff.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unidiff.runtime.manifest.BundleManifest;
+import org.unidiff.sampling.solver.SamplerKind;
+
+/**
+ * The document of {@code GET /api/model}: the model's name, family, served tasks, sizes,
+ * defaults, group limit, a vocabulary hint, and the server's limits and batching settings.
+ */
+final class ModelInfo {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelInfo.class);
+
+    /** A word-level vocabulary at most this large is listed in full as the hint. */
+    private static final int MAX_LISTED_WORDS = 1000;
+
+    private ModelInfo() {
+    }
+
+    static ObjectNode of(ObjectMapper mapper, BundleManifest m, Path bundleDir, List<String> tasks,
+                         ServerConfig config) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("name", m.name());
+        n.put("family", "unidiffuser");
+        n.put("schedule", m.schedule().type());
+        n.put("prediction", m.schedule().prediction());
+        n.put("license", m.license());
+        ArrayNode t = n.putArray("tasks");
+        tasks.forEach(t::add);
+        ObjectNode image = n.putObject("image");
+        image.put("width", m.image().width());
+        image.put("height", m.image().height());
+        n.putObject("text").put("tokens", m.text().tokens());
+        ObjectNode defaults = n.putObject("defaults");
+        defaults.put("sampler", m.defaults().sampler());
+        defaults.put("steps", m.defaults().steps());
+        defaults.put("guidanceScale", m.defaults().guidanceScale());
+        m.dataTypeDefault().ifPresent(d -> defaults.put("dataType", d));
+        n.put("groupMaxSize", config.limits().maxGroupSize());
+        ArrayNode samplers = n.putArray("samplers");
+        for (SamplerKind k : SamplerKind.values()) {
+            samplers.add(k.id());
+        }
+        n.set("vocabulary", vocabulary(mapper, bundleDir));
+        ObjectNode limits = n.putObject("limits");
+        Limits l = config.limits();
+        limits.put("maxBodyBytes", l.maxBodyBytes());
+        limits.put("maxImagePixels", l.maxImagePixels());
+        limits.put("maxPromptChars", l.maxPromptChars());
+        limits.put("maxSteps", l.maxSteps());
+        limits.put("maxOutputs", l.maxOutputs());
+        limits.put("maxGroupSize", l.maxGroupSize());
+        limits.put("queueCapacity", config.queueCapacity());
+        ObjectNode batching = n.putObject("batching");
+        batching.put("maxBatchSize", config.maxBatchSize());
+        batching.put("waitMillis", config.batchWait().toMillis());
+        n.put("tokenRequired", config.tokenRequired());
+        return n;
+    }
+
+    /**
+     * The words a word-level tokenizer knows (the default model's prompts can only use those), or
+     * just the vocabulary size of a subword tokenizer.
+     */
+    private static ObjectNode vocabulary(ObjectMapper mapper, Path bundleDir) {
+        ObjectNode v = mapper.createObjectNode();
+        if (bundleDir == null) {
+            v.put("hint", "unknown");
+            return v;
+        }
+        Path file = bundleDir.resolve("text_encoder").resolve("tokenizer.json");
+        try {
+            if (!Files.isRegularFile(file)) {
+                v.put("hint", "no tokenizer.json");
+                return v;
+            }
+            JsonNode model = mapper.readTree(file.toFile()).path("model");
+            JsonNode vocab = model.path("vocab");
+            v.put("kind", model.path("type").asText("unknown"));
+            v.put("size", vocab.size());
+            if ("WordLevel".equals(model.path("type").asText()) && vocab.size() <= MAX_LISTED_WORDS) {
+                List<String> words = new ArrayList<>();
+                for (Iterator<String> it = vocab.fieldNames(); it.hasNext(); ) {
+                    String w = it.next();
+                    if (!(w.startsWith("[") && w.endsWith("]"))) {
+                        words.add(w);
+                    }
+                }
+                ArrayNode a = v.putArray("words");
+                words.forEach(a::add);
+                v.put("hint", "prompts use these words only");
+            } else {
+                v.put("hint", "free text");
+            }
+        } catch (IOException e) {
+            LOG.warn("could not read the vocabulary from {}", file, e);
+            v.put("hint", "unreadable tokenizer");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,145 @@
+package org.unidiff.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./unidiff serve}: starts the HTTP service on a bundle (the bundled default model unless
+ * {@code --bundle} names another) and runs until SIGTERM or Ctrl-C, which stop it gracefully:
+ * no new jobs, running and queued jobs get {@code --shutdown-seconds} to finish, the rest are
+ * cancelled, and the process exits 0.
+ */
+@Command(name = "unidiff serve", mixinStandardHelpOptions = true,
+        description = "Serve every task of a model over HTTP: a JSON API and a web page.")
+public final class ServerMain implements Callable<Integer> {
+
+    /** Environment variable holding the API token. */
+    public static final String TOKEN_ENV = "UNIDIFF_TOKEN";
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle directory (default: the bundled model).")
+    Path bundle;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--host", defaultValue = ServerConfig.LOOPBACK,
+            description = "Address to bind (default: ${DEFAULT-VALUE}); any other address needs a token.")
+    String host;
+
+    @Option(names = "--token", paramLabel = "T",
+            description = "API token clients send as 'Authorization: Bearer T' (default: $" + TOKEN_ENV + ").")
+    String token;
+
+    @Option(names = "--queue", defaultValue = "64", description = "Most waiting jobs before 429 (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--batch-size", defaultValue = "16",
+            description = "Most jobs run in one batched call; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-wait-ms", defaultValue = "20",
+            description = "How long a job waits for compatible ones (default: ${DEFAULT-VALUE}).")
+    long batchWaitMs;
+
+    @Option(names = "--shutdown-seconds", defaultValue = "20",
+            description = "On SIGTERM, time given to running jobs before they are cancelled (default: ${DEFAULT-VALUE}).")
+    long shutdownSeconds;
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    ServerMain(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Starts the service; exits 0 after a graceful stop on SIGTERM or Ctrl-C. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        CommandLine cli = new CommandLine(new ServerMain(out, err));
+        cli.setOut(out);
+        cli.setErr(err);
+        System.exit(cli.execute(args));
+    }
+
+    /** The configuration the options describe. */
+    ServerConfig config() {
+        String t = token != null ? token : System.getenv(TOKEN_ENV);
+        ServerConfig d = ServerConfig.defaults();
+        return d.withAddress(host, port).withToken(t).withQueueCapacity(queue)
+                .withBatching(batchSize, Duration.ofMillis(batchWaitMs))
+                .withTimings(d.syncCommitDelay(), d.heartbeat(), Duration.ofSeconds(shutdownSeconds));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            err.println("unidiff serve: " + e.getMessage());
+            return 2;
+        }
+        Path dir;
+        Unidiff unidiff;
+        try {
+            dir = bundle != null ? bundle : DefaultBundle.locate();
+            unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(dir));
+        } catch (RuntimeException e) {
+            err.println("unidiff serve: cannot open the model: " + messages(e));
+            return 1;
+        }
+        UnidiffServer server;
+        try {
+            server = UnidiffServer.start(unidiff, dir, config, TaskAdapters.builtIn());
+        } catch (RuntimeException e) {
+            unidiff.close();
+            err.println("unidiff serve: cannot listen on " + config.host() + ":" + config.port() + ": " + messages(e));
+            return 1;
+        }
+        String shown = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        out.println("unidiff serve: model " + unidiff.manifest().name() + " on http://" + shown + ":" + server.port()
+                + "/" + (config.tokenRequired() ? " (API token required)" : "") + "; SIGTERM or Ctrl-C stops it");
+        CountDownLatch stop = new CountDownLatch(1);
+        // A stop asked by SIGTERM or Ctrl-C is handled here, not in a shutdown hook: the native
+        // libraries loaded with the model may replace the JVM's handlers (the process then dies by
+        // the signal and no hook runs), so the handlers are installed again after the model is open.
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException e) {
+                err.println("unidiff serve: cannot handle SIG" + name + " (" + e.getMessage() + ")");
+            }
+        }
+        stop.await();
+        out.println("unidiff serve: stopping (no new jobs; running jobs have " + shutdownSeconds + " s)");
+        int cancelled = server.shutdown();
+        unidiff.close();
+        out.println("unidiff serve: stopped; " + server.metrics().done() + " jobs done, " + cancelled
+                + " cancelled at shutdown");
+        out.flush();
+        return 0;
+    }
+
+    /** The message of an error and of each cause, so the root cause (port in use) is shown. */
+    private static String messages(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return sb.toString();
+    }
+}

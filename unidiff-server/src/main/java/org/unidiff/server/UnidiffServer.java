@@ -1,0 +1,433 @@
+package org.unidiff.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import jakarta.servlet.ServletOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.Progress;
+import org.unidiff.api.Unidiff;
+
+/**
+ * The HTTP service: the JSON API, the event streams, {@code /metrics} and the static page, on
+ * one {@link Unidiff} instance. See {@code unidiff-server/README.md} for the API.
+ *
+ * <p>Every error is an RFC 9457 problem document; requests are checked (size, type of every
+ * field, limits, image header) before they are queued; no request field names a file on the
+ * server (images travel inside the JSON).
+ */
+public final class UnidiffServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnidiffServer.class);
+    private static final String JSON = "application/json";
+
+    private final Unidiff unidiff;
+    private final ServerConfig config;
+    private final TaskAdapters tasks;
+    private final ObjectMapper mapper;
+    private final Metrics metrics = new Metrics();
+    private final JobScheduler scheduler;
+    private final Semaphore streams;
+    private final String modelJson;
+    private final byte[] token;
+    private final Javalin app;
+    private volatile boolean stopping;
+
+    private UnidiffServer(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks) {
+        this.unidiff = unidiff;
+        Integer bundleMax = unidiff.manifest().group().maxSize();
+        Limits l = config.limits();
+        // The bundle's own group limit is the tighter one when it is smaller.
+        if (bundleMax != null && bundleMax < l.maxGroupSize()) {
+            l = new Limits(l.maxBodyBytes(), l.maxImagePixels(), l.maxPromptChars(), l.maxSteps(), l.maxOutputs(),
+                    bundleMax);
+        }
+        this.config = config.withLimits(l);
+        this.tasks = tasks;
+        this.mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.scheduler = new JobScheduler(unidiff, this.config, metrics, mapper);
+        this.streams = new Semaphore(this.config.maxStreams());
+        this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
+        try {
+            this.modelJson = mapper.writeValueAsString(ModelInfo.of(mapper, unidiff.manifest(), bundleDir,
+                    tasks.names(), this.config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write the model document", e);
+        }
+        this.app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.startupWatcherEnabled = false;
+            c.http.disableCompression();
+            c.http.maxRequestSize = this.config.limits().maxBodyBytes();
+            c.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/web";
+                sf.location = Location.CLASSPATH;
+                sf.headers = Map.of("Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'",
+                        "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+            });
+        });
+        routes();
+    }
+
+    /**
+     * Starts a server on an open {@link Unidiff}; the caller keeps ownership of it.
+     *
+     * @param bundleDir the bundle's directory (for the vocabulary hint), or null
+     */
+    public static UnidiffServer start(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks) {
+        UnidiffServer s = new UnidiffServer(unidiff, bundleDir, config, tasks);
+        s.app.start(config.host(), config.port());
+        LOG.info("unidiff server on http://{}:{}/ serving {} tasks of model {}", config.host(), s.port(),
+                tasks.names().size(), unidiff.manifest().name());
+        return s;
+    }
+
+    /** The port listened on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The metrics. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The effective configuration (limits narrowed to the bundle's). */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful stop: refuse new jobs (503), let queued and running jobs finish until the
+     * configured deadline, cancel the rest, then close the listener. Does not close the
+     * {@link Unidiff}.
+     *
+     * @return jobs cancelled at the deadline
+     */
+    public int shutdown() {
+        stopping = true;
+        int cancelled = scheduler.shutdown(config.shutdownDeadline());
+        app.stop();
+        return cancelled;
+    }
+
+    /** Stops at once, cancelling every job. */
+    @Override
+    public void close() {
+        stopping = true;
+        scheduler.close();
+        app.stop();
+    }
+
+    private void routes() {
+        app.before(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            String path = ctx.path();
+            if (token != null && (path.startsWith("/api/") || path.equals("/metrics"))) {
+                checkToken(ctx);
+            }
+        });
+        app.get("/api/model", ctx -> ctx.contentType(JSON).result(modelJson));
+        app.get("/api/health", ctx -> json(ctx, 200, mapper.createObjectNode()
+                .put("status", stopping ? "shutting-down" : "ok")));
+        app.post("/api/jobs", this::submitJob);
+        app.get("/api/jobs/{id}", ctx -> json(ctx, 200, jobJson(job(ctx).snapshot(), true)));
+        app.delete("/api/jobs/{id}", this::cancelJob);
+        app.get("/api/jobs/{id}/events", this::events);
+        app.post("/api/run", this::runSync);
+        app.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE)
+                .result(metrics.render(scheduler.queueLength(), scheduler.running())));
+        app.exception(Problem.class, (p, ctx) -> problem(ctx, p));
+        app.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromHttp(e.getStatus(), ctx)));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+            problem(ctx, Problem.internal("the request failed (" + e.getClass().getSimpleName()
+                    + "); the server log has the details"));
+        });
+        app.error(404, ctx -> {
+            if (!isProblem(ctx)) {
+                problem(ctx, Problem.notFound(ctx.path()));
+            }
+        });
+        app.error(405, ctx -> {
+            if (!isProblem(ctx)) {
+                problem(ctx, Problem.methodNotAllowed(ctx.method().name(), ctx.path()));
+            }
+        });
+    }
+
+    private void checkToken(Context ctx) {
+        String header = ctx.header("Authorization");
+        String prefix = "Bearer ";
+        if (header == null || !header.startsWith(prefix)
+                || !MessageDigest.isEqual(token, header.substring(prefix.length()).strip()
+                .getBytes(StandardCharsets.UTF_8))) {
+            throw Problem.unauthorized();
+        }
+    }
+
+    private void submitJob(Context ctx) {
+        Job job = scheduler.submit(parse(ctx));
+        ctx.header("Location", "/api/jobs/" + job.id());
+        json(ctx, 202, jobJson(job.snapshot(), true));
+    }
+
+    private void cancelJob(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!scheduler.cancel(id, "cancelled by DELETE")) {
+            throw Problem.noSuchJob(id);
+        }
+        json(ctx, 200, jobJson(job(ctx).snapshot(), true));
+    }
+
+    private Job job(Context ctx) {
+        String id = ctx.pathParam("id");
+        return scheduler.find(id).orElseThrow(() -> Problem.noSuchJob(id));
+    }
+
+    /**
+     * Server-sent events: {@code progress} on each change (coalesced to the latest when the
+     * reader is slow), then one of {@code done}, {@code failed}, {@code cancelled} with the full
+     * job, then the stream ends. Comments keep the connection alive.
+     */
+    private void events(Context ctx) throws IOException, InterruptedException {
+        Job job = job(ctx);
+        if (!streams.tryAcquire()) {
+            throw Problem.tooManyStreams(config.maxStreams());
+        }
+        try {
+            ctx.status(200);
+            ctx.res().setContentType("text/event-stream;charset=utf-8");
+            ctx.res().setHeader("Cache-Control", "no-cache");
+            ServletOutputStream out = ctx.res().getOutputStream();
+            long seen = -1;
+            long keepAlive = Math.max(1000, config.heartbeat().toMillis() * 20);
+            while (true) {
+                Job.Snapshot s = job.awaitChange(seen, keepAlive);
+                if (s.version() == seen) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    continue;
+                }
+                seen = s.version();
+                boolean end = s.state().finished();
+                String name = end ? s.state().name().toLowerCase(java.util.Locale.ROOT) : "progress";
+                String data = mapper.writeValueAsString(jobJson(s, end));
+                out.write(("id: " + s.version() + "\nevent: " + name + "\ndata: " + data + "\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (end) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // The reader went away; the job goes on (DELETE cancels it).
+            LOG.debug("event stream of job {} closed by the client", job.id());
+        } finally {
+            streams.release();
+        }
+    }
+
+    /**
+     * A synchronous call: answers the finished job. A call still running after
+     * {@link ServerConfig#syncCommitDelay()} is answered 200 at once and kept alive with spaces
+     * (JSON allows leading whitespace) so that a client that disconnects is noticed, and its job
+     * cancelled, within a keep-alive interval and one model evaluation.
+     */
+    private void runSync(Context ctx) throws IOException, InterruptedException {
+        Submission<?> submission = parse(ctx);
+        if (!streams.tryAcquire()) {
+            throw Problem.tooManyStreams(config.maxStreams());
+        }
+        try {
+            Job job = scheduler.submit(submission);
+            long deadline = System.nanoTime() + config.syncCommitDelay().toNanos();
+            Job.Snapshot s = job.snapshot();
+            while (!s.state().finished() && System.nanoTime() < deadline) {
+                s = job.awaitChange(s.version(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+            if (s.state().finished()) {
+                if (s.state() == Job.State.DONE) {
+                    json(ctx, 200, jobJson(s, true));
+                } else {
+                    problem(ctx, s.error());
+                }
+                return;
+            }
+            ctx.status(200);
+            ctx.res().setContentType(JSON);
+            ServletOutputStream out = ctx.res().getOutputStream();
+            try {
+                while (!s.state().finished()) {
+                    out.write(' ');
+                    out.flush();
+                    s = job.awaitChange(s.version(), config.heartbeat().toMillis());
+                }
+                ObjectNode body = s.state() == Job.State.DONE ? jobJson(s, true) : s.error().toJson(mapper, ctx.path());
+                out.write(mapper.writeValueAsBytes(body));
+                out.flush();
+            } catch (IOException e) {
+                scheduler.cancel(job.id(), "the client of the synchronous call disconnected");
+                LOG.debug("synchronous call of job {}: client gone, job cancelled", job.id());
+            }
+        } finally {
+            streams.release();
+        }
+    }
+
+    /** Reads, checks and converts a request body into a submission. */
+    private Submission<?> parse(Context ctx) {
+        String type = ctx.contentType();
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
+            throw Problem.unsupportedMedia(type);
+        }
+        byte[] body = readBody(ctx);
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw Problem.malformed("the body is not valid JSON" + where + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw Problem.malformed("the body could not be read as JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw Problem.invalid(null, "the body must be a JSON object with a \"task\" field, found "
+                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        JsonNode taskNode = root.get("task");
+        if (taskNode == null || !taskNode.isTextual()) {
+            throw Problem.invalid("task", "task must be a string naming the task, one of "
+                    + String.join(", ", tasks.names()) + ", found " + (taskNode == null ? "nothing" : taskNode));
+        }
+        TaskAdapter<?, ?> adapter = tasks.find(taskNode.textValue())
+                .orElseThrow(() -> Problem.unknownTask(taskNode.textValue(), tasks.names()));
+        RequestReader reader = new RequestReader((ObjectNode) root, config.limits(), "");
+        reader.accept("task");
+        try {
+            return read(adapter, reader);
+        } catch (InvalidRequestException e) {
+            throw Problem.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    private static <Q> Submission<Q> read(TaskAdapter<Q, ?> adapter, RequestReader reader) {
+        Q request = adapter.read(reader);
+        reader.finish();
+        return Submission.of(adapter, request);
+    }
+
+    /** The body, refused with 413 beyond the limit (by its declared length, or while reading). */
+    private byte[] readBody(Context ctx) {
+        int max = config.limits().maxBodyBytes();
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw Problem.tooLarge("the body has " + declared + " bytes; at most " + max + " are accepted");
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) {
+                throw Problem.tooLarge("the body has more than " + max + " bytes; at most " + max + " are accepted");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw Problem.malformed("the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private ObjectNode jobJson(Job.Snapshot s, boolean withResult) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("id", s.id());
+        n.put("task", s.task());
+        n.put("status", s.state().name().toLowerCase(java.util.Locale.ROOT));
+        Progress p = s.progress();
+        ObjectNode progress = n.putObject("progress");
+        double fraction = s.state() == Job.State.DONE ? 1.0 : p == null ? 0.0 : p.fraction();
+        progress.put("fraction", fraction);
+        if (p != null) {
+            progress.put("stage", p.stage());
+            progress.put("evaluation", p.evaluation());
+            progress.put("totalEvaluations", p.totalEvaluations());
+            progress.put("stageIndex", p.stageIndex());
+            progress.put("stageCount", p.stageCount());
+        }
+        if (s.batchSize() > 0) {
+            n.put("batchSize", s.batchSize());
+        }
+        n.put("submittedAt", s.submittedAt().toString());
+        if (s.startedAt() != null) {
+            n.put("startedAt", s.startedAt().toString());
+        }
+        if (s.finishedAt() != null) {
+            n.put("finishedAt", s.finishedAt().toString());
+            n.put("seconds", s.runSeconds());
+        }
+        if (withResult && s.result() != null) {
+            n.set("result", s.result());
+        }
+        if (s.error() != null) {
+            n.set("error", s.error().toJson(mapper, "/api/jobs/" + s.id()));
+        }
+        ObjectNode links = n.putObject("links");
+        links.put("self", "/api/jobs/" + s.id());
+        links.put("events", "/api/jobs/" + s.id() + "/events");
+        return n;
+    }
+
+    private void json(Context ctx, int status, ObjectNode body) {
+        try {
+            ctx.status(status).contentType(JSON).result(mapper.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write JSON", e);
+        }
+    }
+
+    private void problem(Context ctx, Problem p) {
+        p.headers().forEach(ctx::header);
+        try {
+            ctx.status(p.status()).contentType(Problem.MEDIA_TYPE)
+                    .result(mapper.writeValueAsString(p.toJson(mapper, ctx.path())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write a problem document", e);
+        }
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith(Problem.MEDIA_TYPE);
+    }
+
+    private Problem fromHttp(int status, Context ctx) {
+        return switch (status) {
+            case 404 -> Problem.notFound(ctx.path());
+            case 405 -> Problem.methodNotAllowed(ctx.method().name(), ctx.path());
+            case 413 -> Problem.tooLarge("the body is larger than " + config.limits().maxBodyBytes() + " bytes");
+            default -> Problem.internal("HTTP " + status);
+        };
+    }
+
+    /** Jobs waiting in the queue now. */
+    public int queueLength() {
+        return scheduler.queueLength();
+    }
+}

@@ -1,0 +1,202 @@
+package org.unidiff.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The page in a real browser: headless Chromium and chromedriver from the Debian packages
+ * ({@code chromium}, {@code chromium-driver}; {@code scripts/test-all.sh} installs them). Selenium
+ * is given the driver's path, so nothing is downloaded. Skipped, with the reason, only where
+ * Chromium is not installed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static UnidiffServer server;
+    private static ChromeDriver driver;
+    private static WebDriverWait wait;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium or chromedriver is not installed at " + CHROMIUM + " / " + CHROMEDRIVER
+                        + " (apt-get install chromium chromium-driver; scripts/test-all.sh does it)");
+        server = TestServers.start(TestServers.config());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1000,1900", "--hide-scrollbars");
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(20));
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        wait.until(d -> d.findElement(By.id("model")).getText().startsWith("Model "));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private static void set(String id, String value) {
+        WebElement e = driver.findElement(By.id(id));
+        e.clear();
+        e.sendKeys(value);
+    }
+
+    private static int cards() {
+        return driver.findElements(By.cssSelector("#results .card")).size();
+    }
+
+    @Test
+    @Order(1)
+    void everyControlHasALabelAndThePageShowsTheModel() {
+        Long unlabeled = (Long) js("return [...document.querySelectorAll('input, textarea, progress')]"
+                + ".filter(e => e.labels === null || e.labels.length === 0).length;");
+        assertEquals(0L, unlabeled, "controls without a label");
+        assertTrue(driver.findElement(By.id("vocabulary")).getText().contains("circle"));
+        assertTrue(driver.findElement(By.id("cancel")).getAttribute("disabled") != null, "cancel enabled while idle");
+    }
+
+    @Test
+    @Order(2)
+    void generateWithTheKeyboardShowsProgressMovingThenTheImage() {
+        set("steps", "150");
+        set("count", "1");
+        js("window.progressLog = []; new MutationObserver(() => window.progressLog.push("
+                + "document.getElementById('progress').value)).observe(document.getElementById('progress'),"
+                + " {attributes: true});");
+        int before = cards();
+        WebElement prompt = driver.findElement(By.id("prompt"));
+        prompt.clear();
+        prompt.sendKeys("a large red circle in the center on a black background");
+        prompt.sendKeys(Keys.TAB);
+        WebElement focused = driver.switchTo().activeElement();
+        assertEquals("generate", focused.getAttribute("id"), "Tab from the prompt reaches Generate");
+        focused.sendKeys(Keys.ENTER);
+        wait.until(d -> cards() > before);
+        @SuppressWarnings("unchecked")
+        List<Number> log = (List<Number>) js("return window.progressLog;");
+        long between = log.stream().mapToDouble(Number::doubleValue).filter(v -> v > 0 && v < 1).distinct().count();
+        assertTrue(between >= 3, "the progress bar did not move through the run: " + log);
+        Long width = (Long) js("return document.querySelector('#results .card img').naturalWidth;");
+        assertEquals(64L, width);
+        String text = driver.findElement(By.cssSelector("#results .card")).getText();
+        assertTrue(text.contains("seed") && text.contains("150"), "parameters shown: " + text);
+        String href = driver.findElement(By.cssSelector("#results .card a[download]")).getAttribute("href");
+        assertTrue(href.startsWith("data:image/png;base64,"), href);
+        assertTrue(driver.findElement(By.id("status")).getText().startsWith("Done"));
+    }
+
+    @Test
+    @Order(3)
+    void captionAnUploadedImage() throws IOException {
+        Path png = dir.resolve("red-circle.png");
+        Files.write(png, Base64.getDecoder().decode(TestServers.redCirclePng()));
+        set("steps", "20");
+        driver.findElement(By.id("image")).sendKeys(png.toAbsolutePath().toString());
+        int before = cards();
+        driver.findElement(By.id("caption")).click();
+        wait.until(d -> cards() > before);
+        WebElement card = driver.findElement(By.cssSelector("#results .card"));
+        assertEquals("image-to-text", card.findElement(By.tagName("h3")).getText());
+        String caption = card.findElement(By.cssSelector(".text")).getText();
+        assertFalse(caption.isBlank());
+        assertTrue(caption.contains("circle") || caption.contains("red"), "caption of a red circle: " + caption);
+    }
+
+    @Test
+    @Order(4)
+    void cancelALongJob() {
+        set("steps", "1000");
+        int before = cards();
+        driver.findElement(By.id("generate")).click();
+        wait.until(d -> ((Number) js("return document.getElementById('progress').value;")).doubleValue() > 0.01);
+        long start = System.nanoTime();
+        driver.findElement(By.id("cancel")).click();
+        wait.until(d -> d.findElement(By.id("status")).getText().equals("Cancelled"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 5, "cancel took " + seconds + " s");
+        assertEquals(before, cards(), "a cancelled job showed a result");
+        assertTrue(driver.findElement(By.id("generate")).isEnabled());
+        wait.until(d -> server.metrics().cancelled() == 1);
+    }
+
+    @Test
+    @Order(5)
+    void theServersErrorMessageIsShown() {
+        set("steps", "20");
+        set("count", "99");
+        driver.findElement(By.id("generate")).click();
+        WebElement error = driver.findElement(By.id("error"));
+        wait.until(d -> error.isDisplayed());
+        assertTrue(error.getText().contains("outputs must be an integer from 1 to 16, found 99"), error.getText());
+        assertEquals("alert", error.getAttribute("role"));
+        set("count", "1");
+    }
+
+    @Test
+    @Order(6)
+    void aGroupFromTheBuilderAndAScreenshotOfThePage() throws IOException {
+        set("steps", "50");
+        set("count", "1");
+        int before = cards();
+        driver.findElement(By.id("generate-group")).click();
+        wait.until(d -> cards() > before);
+        assertEquals(2, driver.findElements(By.cssSelector("#results .card:first-child img")).size());
+        set("count", "4");
+        set("prompt", "a small blue square at the top left on a white background");
+        driver.findElement(By.id("generate")).click();
+        wait.until(d -> cards() > before + 1);
+        js("window.scrollTo(0, 0);");
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Path out = Path.of("target", "screenshots", "server-page.png");
+        Files.createDirectories(out.getParent());
+        Files.copy(shot.toPath(), out, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.size(out) > 10_000, "screenshot too small");
+    }
+}
