@@ -183,8 +183,10 @@ public final class GenerateJob {
 
         /** The row's options: its own steps, guidance and outputs where set, else the job's. */
         private SamplingOptions sampling(Row row, long seed) {
-            Integer steps = row.isNullAt(3) ? options.steps() : parseInt("steps", row.getString(3));
-            Double guidance = row.isNullAt(4) ? options.guidance() : parseDouble("guidance", row.getString(4));
+            // Boxed on both sides: a mixed conditional would unbox the job's null default.
+            Integer steps = row.isNullAt(3) ? options.steps() : Integer.valueOf(parseInt("steps", row.getString(3)));
+            Double guidance = row.isNullAt(4) ? options.guidance()
+                    : Double.valueOf(parseDouble("guidance", row.getString(4)));
             int outputs = row.isNullAt(5) ? 1 : parseInt("outputs", row.getString(5));
             return new SamplingOptions(seed, steps, null, guidance, outputs, null);
         }
