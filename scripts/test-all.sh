@@ -13,6 +13,7 @@ if ! "$PY" -c 'import torch, onnx, numpy, pytest' 2>/dev/null; then
     python3-torch python3-onnx python3-numpy python3-pytest libopenblas0-pthread >/dev/null
 fi
 
+# Includes unidiff-spark's tests: one local[2] Spark session, about a minute on 2 cores.
 mvn -B -ntp verify
 if [ -d models/tests ]; then
   "$PY" -m pytest -q models/tests
