@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -108,9 +109,10 @@ public final class GenerateJob {
             // casts either fail the job (ANSI mode) or silently give null.
             columns.add((Columns.has(keyed, c) ? col(c).cast("string") : lit(null).cast("string")).as(c));
         }
-        String folder = OutputFiles.prepareFolder(imageFolder);
+        SparkSession spark = keyed.sparkSession();
+        String folder = OutputFiles.prepareFolder(spark.sparkContext().hadoopConfiguration(), imageFolder);
         return keyed.select(columns.toArray(Column[]::new))
-                .mapPartitions(new Partition(folder, options), Encoders.row(SCHEMA));
+                .mapPartitions(new Partition(folder, options, HadoopSettings.of(spark)), Encoders.row(SCHEMA));
     }
 
     /**
@@ -126,7 +128,7 @@ public final class GenerateJob {
         String images = output + "/images";
         String index = output + "/index";
         generate(keyed, images, options).write().mode(SaveMode.Overwrite).parquet(index);
-        OutputFiles.removeTemporaries(images);
+        OutputFiles.removeTemporaries(spark.sparkContext().hadoopConfiguration(), images);
         return JobSummary.of(spark.read().parquet(index), index);
     }
 
@@ -137,14 +139,19 @@ public final class GenerateJob {
 
         private final String folder;
         private final SparkJobOptions options;
+        private final HadoopSettings hadoop;
+        // Built once per task from the settings: Configuration itself is not serializable.
+        private transient Configuration conf;
 
-        Partition(String folder, SparkJobOptions options) {
+        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
             this.folder = folder;
             this.options = options;
+            this.hadoop = hadoop;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
+            conf = hadoop.configuration();
             return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
         }
 
@@ -172,7 +179,7 @@ public final class GenerateJob {
                             r.error()));
                     continue;
                 }
-                List<String> files = ImageFiles.write(folder, row.getString(0), row.getString(1), r.value());
+                List<String> files = ImageFiles.write(conf, folder, row.getString(0), row.getString(1), r.value());
                 for (int k = 0; k < files.size(); k++) {
                     out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], k, files.get(k),
                             Columns.parameters(r.value().parameters().asText()), null));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.unidiff.api.ImageResult;
 
@@ -20,14 +21,14 @@ final class ImageFiles {
      * @throws UncheckedIOException when the file system refuses: that fails the task (and Spark
      *                              retries it), because it is not the row's fault
      */
-    static List<String> write(String folder, String rowKey, String label, ImageResult result) {
+    static List<String> write(Configuration conf, String folder, String rowKey, String label, ImageResult result) {
         TaskContext task = TaskContext.get();
         long attempt = task == null ? ProcessHandle.current().pid() : task.taskAttemptId();
         List<String> files = new ArrayList<>(result.images().size());
         for (int i = 0; i < result.images().size(); i++) {
             String name = OutputFiles.fileName(rowKey, label, i);
             try {
-                files.add(OutputFiles.writeAtomically(folder, name, OutputFiles.png(result.images().get(i)), attempt));
+                files.add(OutputFiles.writeAtomically(conf, folder, name, OutputFiles.png(result.images().get(i)), attempt));
             } catch (IOException e) {
                 throw new UncheckedIOException("writing " + name + " to " + folder + " failed", e);
             }

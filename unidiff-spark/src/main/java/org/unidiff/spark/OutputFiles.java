@@ -30,11 +30,6 @@ final class OutputFiles {
 
     private static final String TEMP_SUFFIX = ".tmp";
 
-    /** Read once per JVM: building a Hadoop configuration parses its default resources. */
-    private static final class Conf {
-        static final Configuration HADOOP = new Configuration();
-    }
-
     private OutputFiles() {
     }
 
@@ -88,9 +83,10 @@ final class OutputFiles {
      * Writes {@code bytes} to {@code folder/name} atomically and returns the file's full path.
      * The temporary file carries the task attempt id, so concurrent attempts never share one.
      */
-    static String writeAtomically(String folder, String name, byte[] bytes, long attemptId) throws IOException {
+    static String writeAtomically(Configuration conf, String folder, String name, byte[] bytes, long attemptId)
+            throws IOException {
         Path dir = new Path(folder);
-        FileSystem fs = fileSystem(dir);
+        FileSystem fs = fileSystem(conf, dir);
         Path target = new Path(dir, name);
         Path temp = new Path(dir, "." + name + "." + attemptId + TEMP_SUFFIX);
         try (FSDataOutputStream out = fs.create(temp, true)) {
@@ -109,10 +105,10 @@ final class OutputFiles {
     }
 
     /** Creates the folder (and parents) if missing; returns its qualified path. */
-    static String prepareFolder(String folder) {
+    static String prepareFolder(Configuration conf, String folder) {
         try {
             Path dir = new Path(folder);
-            FileSystem fs = fileSystem(dir);
+            FileSystem fs = fileSystem(conf, dir);
             if (!fs.mkdirs(dir)) {
                 throw new IOException("could not create " + dir);
             }
@@ -126,10 +122,10 @@ final class OutputFiles {
      * Deletes temporary files left by killed task attempts; returns how many. Run on the driver
      * after the job, when no attempt is writing any more.
      */
-    static int removeTemporaries(String folder) {
+    static int removeTemporaries(Configuration conf, String folder) {
         try {
             Path dir = new Path(folder);
-            FileSystem fs = fileSystem(dir);
+            FileSystem fs = fileSystem(conf, dir);
             int removed = 0;
             for (FileStatus s : fs.listStatus(dir)) {
                 String n = s.getPath().getName();
@@ -144,8 +140,8 @@ final class OutputFiles {
     }
 
     /** The file system of a path; on the local disk the raw one, which writes no .crc side files. */
-    private static FileSystem fileSystem(Path path) throws IOException {
-        FileSystem fs = path.getFileSystem(Conf.HADOOP);
+    private static FileSystem fileSystem(Configuration conf, Path path) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
         return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
     }
 }

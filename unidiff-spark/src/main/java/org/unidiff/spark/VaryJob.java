@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -45,8 +46,10 @@ public final class VaryJob {
      */
     public static Dataset<Row> vary(Dataset<Row> images, String imageFolder, SparkJobOptions options) {
         Columns.require(images, "a vary job", "path", "content");
-        String folder = OutputFiles.prepareFolder(imageFolder);
-        return images.select("path", "content").mapPartitions(new Partition(folder, options), Encoders.row(SCHEMA));
+        SparkSession spark = images.sparkSession();
+        String folder = OutputFiles.prepareFolder(spark.sparkContext().hadoopConfiguration(), imageFolder);
+        return images.select("path", "content").mapPartitions(new Partition(folder, options, HadoopSettings.of(spark)),
+                Encoders.row(SCHEMA));
     }
 
     /**
@@ -62,7 +65,7 @@ public final class VaryJob {
         String folder = output + "/images";
         String index = output + "/index";
         vary(images, folder, options).write().mode(SaveMode.Overwrite).parquet(index);
-        OutputFiles.removeTemporaries(folder);
+        OutputFiles.removeTemporaries(spark.sparkContext().hadoopConfiguration(), folder);
         return JobSummary.of(spark.read().parquet(index), index);
     }
 
@@ -73,14 +76,19 @@ public final class VaryJob {
 
         private final String folder;
         private final SparkJobOptions options;
+        private final HadoopSettings hadoop;
+        // Built once per task from the settings: Configuration itself is not serializable.
+        private transient Configuration conf;
 
-        Partition(String folder, SparkJobOptions options) {
+        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
             this.folder = folder;
             this.options = options;
+            this.hadoop = hadoop;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
+            conf = hadoop.configuration();
             return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
         }
 
@@ -107,7 +115,7 @@ public final class VaryJob {
                     out.add(RowFactory.create(path, seeds[i], null, null, null, r.error()));
                     continue;
                 }
-                List<String> files = ImageFiles.write(folder, path, sourceName(path), r.value());
+                List<String> files = ImageFiles.write(conf, folder, path, sourceName(path), r.value());
                 for (int k = 0; k < files.size(); k++) {
                     out.add(RowFactory.create(path, seeds[i], k, files.get(k),
                             Columns.parameters(r.value().parameters().asText()), null));
