@@ -23,6 +23,7 @@ fi
 
 # install, not verify: InstalledArtifactsTest (examples) builds a project outside the checkout
 # against the installed artifacts, which the modules before it install in this same run.
+# Includes unidiff-spark's tests: one local[2] Spark session, about a minute on 2 cores.
 mvn -B -ntp install
 if [ -d models/tests ]; then
   "$PY" -m pytest -q models/tests

@@ -1,0 +1,186 @@
+package org.unidiff.spark;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.unidiff.api.ImageToTextRequest;
+import org.unidiff.api.Recipes;
+import org.unidiff.api.TextResult;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.engine.SeedRules;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code unidiff spark benchmark}: images per second of a caption job on {@code local[1]} and
+ * {@code local[2]} against the plain API in one process (one by one, and in batches through
+ * {@code runAll}), on the same images in one run; prints a markdown table. Every setup is timed
+ * after a warm-up that opens the model, so the table compares steady throughput including Spark's
+ * own work (listing, reading, scheduling, writing Parquet), not start-up.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Caption throughput: Spark local[1] and local[2] against the plain API; prints a markdown table.")
+final class CaptionBenchmark implements Callable<Integer> {
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "256", description = "Images to caption. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Solver steps. Default: the bundle's.")
+    Integer steps;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "Rows per engine call. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle. Default: the bundled model.")
+    String bundle;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (images < 1 || images > 100_000) {
+            throw new IllegalArgumentException("--images must be from 1 to 100000, got " + images);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path work = Files.createTempDirectory("unidiff-spark-bench");
+        try {
+            Path folder = Files.createDirectories(work.resolve("images"));
+            writeImages(folder, images);
+            SparkJobOptions options = new SparkJobOptions(bundle, 0L, steps, null, batch, TaskHook.NONE);
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            Map<String, String> captions = apiRuns(folder, options, seconds);
+            List<String> checks = new ArrayList<>();
+            for (String master : List.of("local[1]", "local[2]")) {
+                seconds.put("Spark caption job, " + master + ", " + master.charAt(6) + " partition(s)",
+                        sparkRun(master, folder, work, options, captions, checks));
+            }
+            out.println("| setup | images | seconds | images/s |");
+            out.println("|---|---:|---:|---:|");
+            for (Map.Entry<String, Double> e : seconds.entrySet()) {
+                out.printf("| %s | %d | %.2f | %.1f |%n", e.getKey(), images, e.getValue(), images / e.getValue());
+            }
+            out.println();
+            out.println("Captions of every Spark run equal the API's: " + (checks.isEmpty() ? "yes" : "NO " + checks));
+            out.println("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                    + Runtime.version() + "; steps " + (steps == null ? "(bundle default)" : steps) + ", batch " + batch
+                    + ".");
+            return checks.isEmpty() ? 0 : 1;
+        } finally {
+            try (Stream<Path> all = Files.walk(work)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The plain API in this process: one by one, then batched; returns the captions by path. */
+    private Map<String, String> apiRuns(Path folder, SparkJobOptions options, Map<String, Double> seconds)
+            throws IOException {
+        List<String> paths = new ArrayList<>();
+        List<ImageToTextRequest> requests = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path p : files.sorted().toList()) {
+                // The path as Spark's binaryFile source lists it, so the seeds match the job's.
+                String path = p.toUri().toString().replaceFirst("^file:///", "file:/");
+                paths.add(path);
+                requests.add(new ImageToTextRequest(ImageDecoding.decode(path, Files.readAllBytes(p)),
+                        options.sampling(SeedRules.rowSeed(options.jobSeed(), path))));
+            }
+        }
+        UnidiffOptions open = UnidiffOptions.defaults().withBundle(ExecutorModels.locate(options.bundle()));
+        Map<String, String> captions = new LinkedHashMap<>();
+        try (Unidiff unidiff = Unidiff.open(open)) {
+            unidiff.runAll(Recipes.IMAGE_TO_TEXT, requests.subList(0, Math.min(batch, requests.size())));
+            long t0 = System.nanoTime();
+            for (ImageToTextRequest r : requests) {
+                unidiff.imageToText(r);
+            }
+            seconds.put("API, one request at a time", (System.nanoTime() - t0) / 1e9);
+            t0 = System.nanoTime();
+            List<TextResult> results = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i += batch) {
+                results.addAll(unidiff.runAll(Recipes.IMAGE_TO_TEXT, requests.subList(i, Math.min(i + batch,
+                        requests.size()))));
+            }
+            seconds.put("API, runAll in batches of " + batch, (System.nanoTime() - t0) / 1e9);
+            for (int i = 0; i < paths.size(); i++) {
+                captions.put(paths.get(i), results.get(i).text());
+            }
+        }
+        return captions;
+    }
+
+    /** One Spark session on {@code master}: a warm-up job, then the timed job; checks its captions. */
+    private static double sparkRun(String master, Path folder, Path work, SparkJobOptions options,
+                                   Map<String, String> expected, List<String> mismatches) {
+        int partitions = master.equals("local[1]") ? 1 : 2;
+        SparkSession spark = SparkSession.builder().master(master).appName("unidiff caption benchmark")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+        try {
+            String warm = work.resolve("warm-" + partitions).toString();
+            CaptionJob.run(spark, folder.resolve("img-0000*.png").toString(), warm, partitions, options);
+            String output = work.resolve("captions-" + partitions).toString();
+            long t0 = System.nanoTime();
+            CaptionJob.run(spark, folder.toString(), output, partitions, options);
+            double s = (System.nanoTime() - t0) / 1e9;
+            for (Row r : spark.read().parquet(output).select("path", "caption").collectAsList()) {
+                if (!String.valueOf(r.getString(1)).equals(expected.get(r.getString(0)))) {
+                    mismatches.add(master + " " + r.getString(0));
+                }
+            }
+            if (spark.read().parquet(output).count() != expected.size()) {
+                mismatches.add(master + ": row count");
+            }
+            return s;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Simple coloured shapes on plain backgrounds, like the default model's world. */
+    private static void writeImages(Path folder, int count) {
+        SplittableRandom random = new SplittableRandom(17);
+        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW, Color.WHITE, Color.BLACK};
+        for (int i = 0; i < count; i++) {
+            BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setColor(colors[random.nextInt(colors.length)]);
+            g.fillRect(0, 0, 64, 64);
+            g.setColor(colors[random.nextInt(colors.length)]);
+            int size = 12 + random.nextInt(30);
+            int x = random.nextInt(64 - size);
+            int y = random.nextInt(64 - size);
+            if (random.nextBoolean()) {
+                g.fillOval(x, y, size, size);
+            } else {
+                g.fillRect(x, y, size, size);
+            }
+            g.dispose();
+            try {
+                Files.write(folder.resolve(String.format("img-%04d.png", i)), OutputFiles.png(image));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write benchmark image " + i, e);
+            }
+        }
+    }
+}

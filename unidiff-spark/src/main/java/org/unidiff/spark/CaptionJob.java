@@ -1,0 +1,120 @@
+package org.unidiff.spark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.unidiff.api.ImageToTextRequest;
+import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.Recipes;
+import org.unidiff.api.TextResult;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.engine.SeedRules;
+
+/**
+ * Captions a collection of images: {@code path, content} rows (Spark's {@code binaryFile} source)
+ * in, {@link #SCHEMA} rows out, one per image.
+ *
+ * <p>Each image's seed is {@code SeedRules.rowSeed(jobSeed, path)} with the path as Spark lists it
+ * (for example {@code file:/data/cats/1.png}), so the caption of an image does not depend on the
+ * partitioning or on the other images; moving the collection to another path changes the seeds.
+ * An image that cannot be decoded or that the model refuses gets a row with {@code error} set and
+ * no caption. As a Spark application: {@code SparkCli caption INPUT --output DIR}.
+ */
+public final class CaptionJob {
+
+    /** path, seed, caption, parameters ({@code GenerationParameters.asText()}), error. */
+    public static final StructType SCHEMA = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("seed", DataTypes.LongType, false)
+            .add("caption", DataTypes.StringType, true)
+            .add("parameters", Columns.PARAMETERS, true)
+            .add("error", DataTypes.StringType, true);
+
+    private CaptionJob() {
+    }
+
+    /** The images under a folder or glob, as {@code path, content} rows (Spark's binaryFile source). */
+    public static Dataset<Row> readImages(SparkSession spark, String folderOrGlob) {
+        return spark.read().format("binaryFile").load(folderOrGlob).select("path", "content");
+    }
+
+    /**
+     * The captions of {@code images} (columns {@code path} string and {@code content} binary;
+     * others are ignored). Lazy like every Dataset: each action runs the model again, so write
+     * or cache the result once.
+     */
+    public static Dataset<Row> caption(Dataset<Row> images, SparkJobOptions options) {
+        Columns.require(images, "a caption job", "path", "content");
+        return images.select("path", "content").mapPartitions(new Partition(options), Encoders.row(SCHEMA));
+    }
+
+    /**
+     * Reads {@code input}, captions it in {@code partitions} partitions (0 keeps the source's) and
+     * writes the table as Parquet to {@code output}, replacing what is there.
+     */
+    public static JobSummary run(SparkSession spark, String input, String output, int partitions,
+                                 SparkJobOptions options) {
+        Dataset<Row> images = readImages(spark, input);
+        if (partitions > 0) {
+            images = images.repartition(partitions);
+        }
+        caption(images, options).write().mode(SaveMode.Overwrite).parquet(output);
+        return JobSummary.of(spark.read().parquet(output), output);
+    }
+
+    /** Runs in each task: decodes, captions a batch at a time, reports bad rows as errors. */
+    private static final class Partition implements MapPartitionsFunction<Row, Row> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final SparkJobOptions options;
+
+        Partition(SparkJobOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
+        }
+
+        private List<Row> batch(List<Row> batch) {
+            Unidiff unidiff = ExecutorModels.forBundle(options.bundle());
+            List<Outcome<ImageToTextRequest>> requests = new ArrayList<>(batch.size());
+            long[] seeds = new long[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                String path = batch.get(i).getString(0);
+                seeds[i] = SeedRules.rowSeed(options.jobSeed(), path);
+                requests.add(request(path, (byte[]) batch.get(i).get(1), seeds[i]));
+            }
+            List<Outcome<TextResult>> results = BatchRunner.run(unidiff, Recipes.IMAGE_TO_TEXT, requests);
+            List<Row> out = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                Outcome<TextResult> r = results.get(i);
+                out.add(RowFactory.create(batch.get(i).getString(0), seeds[i],
+                        r.isOk() ? r.value().text() : null,
+                        r.isOk() ? Columns.parameters(r.value().parameters().asText()) : null,
+                        r.error()));
+            }
+            return out;
+        }
+
+        private Outcome<ImageToTextRequest> request(String path, byte[] content, long seed) {
+            try {
+                return Outcome.ok(new ImageToTextRequest(ImageDecoding.decode(path, content), options.sampling(seed)));
+            } catch (IOException | InvalidRequestException e) {
+                return Outcome.failed(e.getMessage());
+            }
+        }
+    }
+}

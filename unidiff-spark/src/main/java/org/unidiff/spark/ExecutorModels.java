@@ -1,0 +1,79 @@
+package org.unidiff.spark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
+
+/**
+ * One {@link Unidiff} per bundle per executor JVM, opened by the first task that needs it and
+ * shared by every later task of that JVM ({@code Unidiff} is thread-safe), closed when the JVM
+ * exits. Opening a bundle loads and validates six ONNX sessions, far too slow to repeat per task.
+ */
+final class ExecutorModels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
+
+    private static final Map<Path, Unidiff> OPEN = new ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "unidiff-spark-close"));
+    }
+
+    private ExecutorModels() {
+    }
+
+    /** The shared instance for the bundle named in the job options, opened on first use. */
+    static Unidiff forBundle(String bundle) {
+        Path dir = locate(bundle);
+        return OPEN.computeIfAbsent(dir, d -> {
+            LOG.info("opening model bundle {} in this executor", d);
+            return Unidiff.open(UnidiffOptions.defaults().withBundle(d));
+        });
+    }
+
+    /**
+     * Where the bundle is on this machine: null means the default bundle; a path that exists is
+     * used as it is; otherwise the name of a directory shipped with the job ({@code --archives
+     * bundle.zip#NAME} or {@code --files}), looked up in the task's working directory and in
+     * Spark's file root.
+     */
+    static Path locate(String bundle) {
+        if (bundle == null || bundle.isBlank()) {
+            return DefaultBundle.locate().toAbsolutePath().normalize();
+        }
+        Path given = Path.of(bundle);
+        if (Files.isRegularFile(given.resolve("unidiff.json"))) {
+            return given.toAbsolutePath().normalize();
+        }
+        Path shipped = null;
+        if (!given.isAbsolute()) {
+            try {
+                shipped = Path.of(SparkFiles.get(bundle));
+            } catch (RuntimeException e) {
+                // No SparkContext in this JVM (plain Java use): only the path as given counts.
+                shipped = null;
+            }
+        }
+        if (shipped != null && Files.isRegularFile(shipped.resolve("unidiff.json"))) {
+            return shipped.toAbsolutePath().normalize();
+        }
+        throw new IllegalStateException("model bundle '" + bundle + "' not found on this executor: expected a "
+                + "directory holding unidiff.json at that path" + (shipped == null ? "" : " or at " + shipped
+                + " (files shipped with the job)") + "; give a path every executor sees, or ship the bundle "
+                + "with spark-submit --archives bundle.zip#" + given.getFileName());
+    }
+
+    private static void closeAll() {
+        for (Unidiff u : OPEN.values()) {
+            u.close();
+        }
+        OPEN.clear();
+    }
+}

@@ -1,0 +1,225 @@
+package org.unidiff.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.row_number;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.unidiff.api.ImageResult;
+import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.Recipes;
+import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.TextToImageRequest;
+import org.unidiff.api.engine.SeedRules;
+
+/**
+ * Renders a table of prompts to PNG files plus an index table ({@link #SCHEMA}, one row per image
+ * and one per refused prompt).
+ *
+ * <p>Input columns: {@code prompt} (required) and optional {@code key}, {@code seed}, {@code steps},
+ * {@code guidance}, {@code outputs} (of any type that reads as a number; a value that does not
+ * gives an error row). The <b>row key</b> is the {@code key} value when there is one, otherwise
+ * {@code prompt + "#" + k} where k counts earlier rows with the same prompt text in input order
+ * (0 for the first): see {@link #withRowKeys}. The row's seed is its {@code seed} value if given,
+ * else {@code SeedRules.rowSeed(jobSeed, rowKey)}; output i of the row is written to
+ * {@code <prompt words>-<hash of row key>-<i>.png}. So results and file names depend only on the
+ * input table, never on the partitioning, and a retried task rewrites the same files.
+ */
+public final class GenerateJob {
+
+    /** The column {@link #withRowKeys} adds. */
+    public static final String ROW_KEY = "row_key";
+
+    /** row_key, prompt, seed, output, file, parameters, error. */
+    public static final StructType SCHEMA = new StructType()
+            .add(ROW_KEY, DataTypes.StringType, false)
+            .add("prompt", DataTypes.StringType, true)
+            .add("seed", DataTypes.LongType, true)
+            .add("output", DataTypes.IntegerType, true)
+            .add("file", DataTypes.StringType, true)
+            .add("parameters", Columns.PARAMETERS, true)
+            .add("error", DataTypes.StringType, true);
+
+    private static final String[] OPTIONAL = {"seed", "steps", "guidance", "outputs"};
+
+    private GenerateJob() {
+    }
+
+    /**
+     * Reads a prompt table by its extension: {@code .csv} (with a header row), {@code .json},
+     * {@code .jsonl} or {@code .ndjson} (one JSON object per line), {@code .parquet} or a folder
+     * (Parquet).
+     */
+    public static Dataset<Row> readPrompts(SparkSession spark, String path) {
+        String p = path.toLowerCase(Locale.ROOT);
+        if (p.endsWith(".csv")) {
+            return spark.read().option("header", "true").csv(path);
+        }
+        if (p.endsWith(".json") || p.endsWith(".jsonl") || p.endsWith(".ndjson")) {
+            return spark.read().json(path);
+        }
+        return spark.read().parquet(path);
+    }
+
+    /**
+     * Adds {@value #ROW_KEY}: the {@code key} column's value where set, else {@code prompt#k}.
+     * Must run on the table as read, before any repartitioning: the occurrence index k follows
+     * the input order (file order, then line order).
+     */
+    public static Dataset<Row> withRowKeys(Dataset<Row> prompts) {
+        Columns.require(prompts, "a generate job", "prompt");
+        Column prompt = coalesce(col("prompt").cast("string"), lit(""));
+        Dataset<Row> ordered = prompts.withColumn("_unidiff_order", monotonically_increasing_id());
+        Column occurrence = row_number().over(Window.partitionBy(prompt).orderBy(col("_unidiff_order"))).minus(1);
+        Column derived = concat(prompt, lit("#"), occurrence.cast("string"));
+        Column key = Columns.has(prompts, "key") ? coalesce(col("key").cast("string"), derived) : derived;
+        return ordered.withColumn(ROW_KEY, key).drop("_unidiff_order");
+    }
+
+    /**
+     * Renders each row of {@code keyed} (a table from {@link #withRowKeys}) into {@code imageFolder}
+     * and returns the index. Lazy: the images are written when the index is written or counted,
+     * once per action, so write it once.
+     */
+    public static Dataset<Row> generate(Dataset<Row> keyed, String imageFolder, SparkJobOptions options) {
+        Columns.require(keyed, "a generate job", ROW_KEY, "prompt");
+        List<Column> columns = new ArrayList<>();
+        columns.add(col(ROW_KEY));
+        columns.add(col("prompt").cast("string"));
+        for (String c : OPTIONAL) {
+            // Strings here, parsed per row: a bad value must become an error row, and Spark's own
+            // casts either fail the job (ANSI mode) or silently give null.
+            columns.add((Columns.has(keyed, c) ? col(c).cast("string") : lit(null).cast("string")).as(c));
+        }
+        SparkSession spark = keyed.sparkSession();
+        String folder = OutputFiles.prepareFolder(spark.sparkContext().hadoopConfiguration(), imageFolder);
+        return keyed.select(columns.toArray(Column[]::new))
+                .mapPartitions(new Partition(folder, options, HadoopSettings.of(spark)), Encoders.row(SCHEMA));
+    }
+
+    /**
+     * Reads {@code input}, renders it in {@code partitions} partitions (0 keeps the source's),
+     * writing PNGs to {@code output/images} and the index as Parquet to {@code output/index}.
+     */
+    public static JobSummary run(SparkSession spark, String input, String output, int partitions,
+                                 SparkJobOptions options) {
+        Dataset<Row> keyed = withRowKeys(readPrompts(spark, input));
+        if (partitions > 0) {
+            keyed = keyed.repartition(partitions);
+        }
+        String images = output + "/images";
+        String index = output + "/index";
+        generate(keyed, images, options).write().mode(SaveMode.Overwrite).parquet(index);
+        OutputFiles.removeTemporaries(spark.sparkContext().hadoopConfiguration(), images);
+        return JobSummary.of(spark.read().parquet(index), index);
+    }
+
+    /** Runs in each task: parses a batch of rows, renders the valid ones in one call, writes files. */
+    private static final class Partition implements MapPartitionsFunction<Row, Row> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String folder;
+        private final SparkJobOptions options;
+        private final HadoopSettings hadoop;
+        // Built once per task from the settings: Configuration itself is not serializable.
+        private transient Configuration conf;
+
+        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
+            this.folder = folder;
+            this.options = options;
+            this.hadoop = hadoop;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            conf = hadoop.configuration();
+            return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
+        }
+
+        private List<Row> batch(List<Row> batch) {
+            List<Outcome<TextToImageRequest>> requests = new ArrayList<>(batch.size());
+            Long[] seeds = new Long[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                Row row = batch.get(i);
+                try {
+                    seeds[i] = row.isNullAt(2) ? SeedRules.rowSeed(options.jobSeed(), row.getString(0))
+                            : parseLong("seed", row.getString(2));
+                    requests.add(Outcome.ok(new TextToImageRequest(row.getString(1), sampling(row, seeds[i]))));
+                } catch (InvalidRequestException e) {
+                    requests.add(Outcome.failed(e.getMessage()));
+                }
+            }
+            List<Outcome<ImageResult>> results = BatchRunner.run(
+                    ExecutorModels.forBundle(options.bundle()), Recipes.TEXT_TO_IMAGE, requests);
+            List<Row> out = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Row row = batch.get(i);
+                Outcome<ImageResult> r = results.get(i);
+                if (!r.isOk()) {
+                    out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], null, null, null,
+                            r.error()));
+                    continue;
+                }
+                List<String> files = ImageFiles.write(conf, folder, row.getString(0), row.getString(1), r.value());
+                for (int k = 0; k < files.size(); k++) {
+                    out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], k, files.get(k),
+                            Columns.parameters(r.value().parameters().asText()), null));
+                }
+            }
+            return out;
+        }
+
+        /** The row's options: its own steps, guidance and outputs where set, else the job's. */
+        private SamplingOptions sampling(Row row, long seed) {
+            // Boxed on both sides: a mixed conditional would unbox the job's null default.
+            Integer steps = row.isNullAt(3) ? options.steps() : Integer.valueOf(parseInt("steps", row.getString(3)));
+            Double guidance = row.isNullAt(4) ? options.guidance()
+                    : Double.valueOf(parseDouble("guidance", row.getString(4)));
+            int outputs = row.isNullAt(5) ? 1 : parseInt("outputs", row.getString(5));
+            return new SamplingOptions(seed, steps, null, guidance, outputs, null);
+        }
+    }
+
+    static long parseLong(String column, String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(column, "a whole number", value);
+        }
+    }
+
+    static int parseInt(String column, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(column, "a whole number", value);
+        }
+    }
+
+    static double parseDouble(String column, String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(column, "a number", value);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.unidiff.spark;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The Spark applications: {@code caption}, {@code generate}, {@code vary} (and the caption
+ * throughput {@code benchmark}). Run by {@code ./unidiff spark ...} on {@code local[*]}, or by
+ * {@code spark-submit --class org.unidiff.spark.SparkCli JAR caption ...} on a cluster, where the
+ * master comes from spark-submit.
+ *
+ * <p>Exit codes: 0 success (rows with errors included: they are in the table), 2 bad usage or
+ * settings, 1 a failed job.
+ */
+@Command(name = "unidiff spark", mixinStandardHelpOptions = true,
+        description = "Caption, generate or vary whole collections with Apache Spark.",
+        subcommands = {SparkCli.Caption.class, SparkCli.Generate.class, SparkCli.Vary.class,
+            CaptionBenchmark.class, CommandLine.HelpCommand.class})
+public final class SparkCli implements Runnable {
+
+    private SparkCli() {
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code, without exiting. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new SparkCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println(command.getCommandSpec().qualifiedName() + ": error: " + describe(e));
+            // Settings and columns are checked on the driver and throw IllegalArgumentException
+            // (InvalidRequestException included): the user's input, like bad usage.
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "Missing subcommand: one of caption, generate, vary, benchmark");
+    }
+
+    /** The message of an exception and of its causes. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        int depth = 0;
+        for (Throwable t = e.getCause(); t != null && depth < 8; t = t.getCause(), depth++) {
+            if (t.getMessage() != null && !sb.toString().contains(t.getMessage())) {
+                sb.append(" (caused by: ").append(t.getMessage()).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A session for a command: {@code master} if given, else spark-submit's, else {@code local[*]}.
+     */
+    static SparkSession session(String name, String master) {
+        SparkSession.Builder builder = SparkSession.builder().appName("unidiff " + name);
+        String fromSubmit = new SparkConf().get("spark.master", null);
+        if (master != null) {
+            builder.master(master);
+        } else if (fromSubmit == null) {
+            builder.master("local[*]");
+        }
+        return builder.getOrCreate();
+    }
+
+    /** Options every job takes. */
+    static final class JobArgs {
+        @Option(names = "--output", required = true, paramLabel = "DIR",
+                description = "Where the results go (a path every executor and the driver can write).")
+        String output;
+
+        @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle directory as the executors "
+                + "see it, or the name of a folder shipped with --archives. Default: the bundled model.")
+        String bundle;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+                description = "Job seed; a row's seed is SeedRules.rowSeed(seed, row key). Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--steps", paramLabel = "N", description = "Solver steps. Default: the bundle's.")
+        Integer steps;
+
+        @Option(names = "--guidance", paramLabel = "S", description = "Guidance scale. Default: the bundle's.")
+        Double guidance;
+
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "" + SparkJobOptions.DEFAULT_BATCH,
+                description = "Rows per engine call within a task, 1 to " + SparkJobOptions.MAX_BATCH
+                        + ". Default: ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+                description = "Repartition the input into N partitions (0: keep the source's). Results do not "
+                        + "depend on it.")
+        int partitions;
+
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master. Default: spark-submit's, else local[*].")
+        String master;
+
+        SparkJobOptions options() {
+            return new SparkJobOptions(bundle, seed, steps, guidance, batch, TaskHook.NONE);
+        }
+    }
+
+    /** {@code caption INPUT --output DIR}. */
+    @Command(name = "caption", mixinStandardHelpOptions = true,
+            description = "Images (a folder or glob) to a Parquet table: path, seed, caption, parameters, error.")
+    static final class Caption implements Callable<Integer> {
+        @Parameters(paramLabel = "INPUT", description = "A folder or glob of images, e.g. 'data/*.png'.")
+        String input;
+
+        @Mixin
+        JobArgs job;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            SparkJobOptions options = job.options();
+            try (SparkSession spark = session("caption", job.master)) {
+                report(spec, CaptionJob.run(spark, input, job.output, job.partitions, options));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code generate PROMPTS --output DIR}. */
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = {"Prompts (CSV with header, JSON lines or Parquet; columns prompt and optional key, seed, "
+                    + "steps, guidance, outputs) to PNG files in DIR/images and a Parquet index in DIR/index."})
+    static final class Generate implements Callable<Integer> {
+        @Parameters(paramLabel = "PROMPTS", description = "The prompt table: .csv, .json/.jsonl, .parquet or a "
+                + "Parquet folder.")
+        String input;
+
+        @Mixin
+        JobArgs job;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            SparkJobOptions options = job.options();
+            try (SparkSession spark = session("generate", job.master)) {
+                report(spec, GenerateJob.run(spark, input, job.output, job.partitions, options));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code vary INPUT --output DIR}. */
+    @Command(name = "vary", mixinStandardHelpOptions = true,
+            description = "Images (a folder or glob) to variations in DIR/images and a Parquet index in DIR/index.")
+    static final class Vary implements Callable<Integer> {
+        @Parameters(paramLabel = "INPUT", description = "A folder or glob of images.")
+        String input;
+
+        @Mixin
+        JobArgs job;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            SparkJobOptions options = job.options();
+            try (SparkSession spark = session("vary", job.master)) {
+                report(spec, VaryJob.run(spark, input, job.output, job.partitions, options));
+            }
+            return 0;
+        }
+    }
+
+    private static void report(CommandLine.Model.CommandSpec spec, JobSummary summary) {
+        spec.commandLine().getOut().println(summary.rows() + " rows (" + summary.errors() + " with an error) in "
+                + summary.output());
+    }
+}

@@ -1,0 +1,80 @@
+package org.unidiff.spark;
+
+import java.io.Serializable;
+import org.unidiff.api.SamplingOptions;
+
+/**
+ * The settings of one Spark job, sent with the job's tasks to every executor.
+ *
+ * @param bundle    the model bundle directory as every executor sees it (a shared path, or a
+ *                  relative name of a directory shipped with {@code --archives}); null for the
+ *                  bundled default model found by {@link org.unidiff.api.DefaultBundle}
+ * @param jobSeed   the job seed: each row's seed is {@code SeedRules.rowSeed(jobSeed, rowKey)}
+ * @param steps     solver steps, or null for the bundle default
+ * @param guidance  guidance scale, or null for the bundle default
+ * @param batchSize how many rows of a partition go into one {@code runAll} call, 1 to
+ *                  {@value #MAX_BATCH}
+ * @param hook      called after each batch's outputs are written ({@link TaskHook#NONE} in jobs;
+ *                  tests use it to make a task fail and be retried)
+ */
+public record SparkJobOptions(String bundle, long jobSeed, Integer steps, Double guidance, int batchSize,
+                              TaskHook hook) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The largest batch: bounds the rows (and their decoded images) a task holds at once. */
+    public static final int MAX_BATCH = 256;
+
+    /** The default batch: enough rows to fill the engine's solves without holding many images. */
+    public static final int DEFAULT_BATCH = 16;
+
+    /** Checks the values. */
+    public SparkJobOptions {
+        if (batchSize < 1 || batchSize > MAX_BATCH) {
+            throw new IllegalArgumentException("batchSize must be from 1 to " + MAX_BATCH + ", got " + batchSize);
+        }
+        // Checked here, on the driver, so a bad value fails the job before any task starts.
+        new SamplingOptions(jobSeed, steps, null, guidance, 1, null);
+        hook = hook == null ? TaskHook.NONE : hook;
+    }
+
+    /** The default bundle, job seed 0, bundle defaults for steps and guidance, batches of {@value #DEFAULT_BATCH}. */
+    public static SparkJobOptions defaults() {
+        return new SparkJobOptions(null, 0L, null, null, DEFAULT_BATCH, TaskHook.NONE);
+    }
+
+    /** A copy that opens another bundle directory. */
+    public SparkJobOptions withBundle(String directory) {
+        return new SparkJobOptions(directory, jobSeed, steps, guidance, batchSize, hook);
+    }
+
+    /** A copy with another job seed. */
+    public SparkJobOptions withJobSeed(long seed) {
+        return new SparkJobOptions(bundle, seed, steps, guidance, batchSize, hook);
+    }
+
+    /** A copy with another step count. */
+    public SparkJobOptions withSteps(Integer newSteps) {
+        return new SparkJobOptions(bundle, jobSeed, newSteps, guidance, batchSize, hook);
+    }
+
+    /** A copy with another guidance scale. */
+    public SparkJobOptions withGuidance(Double newGuidance) {
+        return new SparkJobOptions(bundle, jobSeed, steps, newGuidance, batchSize, hook);
+    }
+
+    /** A copy with another batch size. */
+    public SparkJobOptions withBatchSize(int rows) {
+        return new SparkJobOptions(bundle, jobSeed, steps, guidance, rows, hook);
+    }
+
+    /** A copy with another hook. */
+    public SparkJobOptions withHook(TaskHook newHook) {
+        return new SparkJobOptions(bundle, jobSeed, steps, guidance, batchSize, newHook);
+    }
+
+    /** The sampling options of a row with the given seed: this job's steps and guidance, one output. */
+    public SamplingOptions sampling(long rowSeed) {
+        return new SamplingOptions(rowSeed, steps, null, guidance, 1, null);
+    }
+}

@@ -1,0 +1,134 @@
+package org.unidiff.spark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.unidiff.api.ImageResult;
+import org.unidiff.api.ImageVariationRequest;
+import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.Recipes;
+import org.unidiff.api.engine.SeedRules;
+
+/**
+ * Makes a variation of each image of a collection: {@code path, content} rows in, PNG files plus
+ * an index ({@link #SCHEMA}) out. The row key is the path as Spark lists it: the seed is
+ * {@code SeedRules.rowSeed(jobSeed, path)} and the file {@code <source name>-<hash of path>-0.png},
+ * so results and names do not depend on the partitioning. Unreadable images give error rows.
+ */
+public final class VaryJob {
+
+    /** path, seed, output, file, parameters, error. */
+    public static final StructType SCHEMA = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("seed", DataTypes.LongType, false)
+            .add("output", DataTypes.IntegerType, true)
+            .add("file", DataTypes.StringType, true)
+            .add("parameters", Columns.PARAMETERS, true)
+            .add("error", DataTypes.StringType, true);
+
+    private VaryJob() {
+    }
+
+    /**
+     * The variations of {@code images} (columns {@code path}, {@code content}), written to
+     * {@code imageFolder}; returns the index. Lazy: write it once.
+     */
+    public static Dataset<Row> vary(Dataset<Row> images, String imageFolder, SparkJobOptions options) {
+        Columns.require(images, "a vary job", "path", "content");
+        SparkSession spark = images.sparkSession();
+        String folder = OutputFiles.prepareFolder(spark.sparkContext().hadoopConfiguration(), imageFolder);
+        return images.select("path", "content").mapPartitions(new Partition(folder, options, HadoopSettings.of(spark)),
+                Encoders.row(SCHEMA));
+    }
+
+    /**
+     * Reads the images under {@code input}, writes their variations to {@code output/images} and
+     * the index as Parquet to {@code output/index}.
+     */
+    public static JobSummary run(SparkSession spark, String input, String output, int partitions,
+                                 SparkJobOptions options) {
+        Dataset<Row> images = CaptionJob.readImages(spark, input);
+        if (partitions > 0) {
+            images = images.repartition(partitions);
+        }
+        String folder = output + "/images";
+        String index = output + "/index";
+        vary(images, folder, options).write().mode(SaveMode.Overwrite).parquet(index);
+        OutputFiles.removeTemporaries(spark.sparkContext().hadoopConfiguration(), folder);
+        return JobSummary.of(spark.read().parquet(index), index);
+    }
+
+    /** Runs in each task. */
+    private static final class Partition implements MapPartitionsFunction<Row, Row> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String folder;
+        private final SparkJobOptions options;
+        private final HadoopSettings hadoop;
+        // Built once per task from the settings: Configuration itself is not serializable.
+        private transient Configuration conf;
+
+        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
+            this.folder = folder;
+            this.options = options;
+            this.hadoop = hadoop;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            conf = hadoop.configuration();
+            return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
+        }
+
+        private List<Row> batch(List<Row> batch) {
+            List<Outcome<ImageVariationRequest>> requests = new ArrayList<>(batch.size());
+            long[] seeds = new long[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                String path = batch.get(i).getString(0);
+                seeds[i] = SeedRules.rowSeed(options.jobSeed(), path);
+                try {
+                    requests.add(Outcome.ok(new ImageVariationRequest(
+                            ImageDecoding.decode(path, (byte[]) batch.get(i).get(1)), options.sampling(seeds[i]))));
+                } catch (IOException | InvalidRequestException e) {
+                    requests.add(Outcome.failed(e.getMessage()));
+                }
+            }
+            List<Outcome<ImageResult>> results = BatchRunner.run(
+                    ExecutorModels.forBundle(options.bundle()), Recipes.IMAGE_VARIATION, requests);
+            List<Row> out = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                String path = batch.get(i).getString(0);
+                Outcome<ImageResult> r = results.get(i);
+                if (!r.isOk()) {
+                    out.add(RowFactory.create(path, seeds[i], null, null, null, r.error()));
+                    continue;
+                }
+                List<String> files = ImageFiles.write(conf, folder, path, sourceName(path), r.value());
+                for (int k = 0; k < files.size(); k++) {
+                    out.add(RowFactory.create(path, seeds[i], k, files.get(k),
+                            Columns.parameters(r.value().parameters().asText()), null));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The file name without folder and extension, for a readable output name. */
+    static String sourceName(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}
