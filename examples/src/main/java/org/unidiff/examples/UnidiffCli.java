@@ -27,7 +27,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + "variations, joint and grouped generation.",
         subcommands = {GenerateCommand.class, CaptionCommand.class, VaryCommand.class, GroupCommand.class,
             JointCommand.class, SampleImagesCommand.class, SampleTextsCommand.class, VaryTextCommand.class,
-            CommandLine.HelpCommand.class})
+            CommandLine.HelpCommand.class},
+        footer = {"", "Whole collections on Apache Spark (module unidiff-spark): ./unidiff spark caption|generate|vary "
+                + "(./unidiff spark --help)."})
 public final class UnidiffCli implements Runnable {
 
     /** Success. */
