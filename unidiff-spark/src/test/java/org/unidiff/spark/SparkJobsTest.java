@@ -325,6 +325,10 @@ final class SparkJobsTest {
         IllegalArgumentException column = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> GenerateJob.withRowKeys(noPrompt));
         assertTrue(column.getMessage().contains("needs a column 'prompt'"), column.getMessage());
+        IllegalStateException bundle = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ExecutorModels.locate("no-such-bundle"));
+        assertTrue(bundle.getMessage().contains("model bundle 'no-such-bundle' not found on this executor")
+                && bundle.getMessage().contains("--archives bundle.zip#no-such-bundle"), bundle.getMessage());
         assertNotEquals(OutputFiles.fileName("a#0", "a", 0), OutputFiles.fileName("a#1", "a", 0));
         assertFalse(OutputFiles.fileName("x", "A Red / Circle!", 0).contains("/"));
     }
