@@ -29,7 +29,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Unified multimodal diffusion on ONNX Runtime: one model for text to image, captioning, "
                 + "variations, joint and grouped generation.",
         footer = {"", "./unidiff serve starts the HTTP service and web page (module unidiff-server; "
-                + "./unidiff serve --help lists its options)."},
+                + "./unidiff serve --help lists its options).",
+            "Whole collections on Apache Spark (module unidiff-spark): ./unidiff spark caption|generate|vary "
+                + "(./unidiff spark --help)."},
         subcommands = {GenerateCommand.class, CaptionCommand.class, VaryCommand.class, GroupCommand.class,
             JointCommand.class, SampleImagesCommand.class, SampleTextsCommand.class, VaryTextCommand.class,
             InContextCommand.class,

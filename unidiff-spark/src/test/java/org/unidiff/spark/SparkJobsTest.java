@@ -236,10 +236,13 @@ final class SparkJobsTest {
     }
 
     @Test
-    void generateGivesTheSameFilesInOneAndFourPartitions(@TempDir Path dir) throws IOException {
+    void generateGivesTheSameFilesInOneAndFourPartitionsFromCsvOrParquet(@TempDir Path dir) throws IOException {
         Path csv = prompts(dir);
+        // The same table as Parquet (row order kept: one file), so the formats are checked to agree too.
+        String parquet = dir.resolve("prompts.parquet").toString();
+        GenerateJob.readPrompts(spark, csv.toString()).coalesce(1).write().parquet(parquet);
         GenerateJob.run(spark, csv.toString(), dir.resolve("one").toString(), 1, options());
-        GenerateJob.run(spark, csv.toString(), dir.resolve("four").toString(), 4, options().withBatchSize(1));
+        GenerateJob.run(spark, parquet, dir.resolve("four").toString(), 4, options().withBatchSize(1));
         Map<String, Row> one = byKey(spark.read().parquet(dir.resolve("one/index").toString())
                 .drop("file"), "row_key", "output");
         Map<String, Row> four = byKey(spark.read().parquet(dir.resolve("four/index").toString())
@@ -325,6 +328,10 @@ final class SparkJobsTest {
         IllegalArgumentException column = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> GenerateJob.withRowKeys(noPrompt));
         assertTrue(column.getMessage().contains("needs a column 'prompt'"), column.getMessage());
+        IllegalStateException bundle = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ExecutorModels.locate("no-such-bundle"));
+        assertTrue(bundle.getMessage().contains("model bundle 'no-such-bundle' not found on this executor")
+                && bundle.getMessage().contains("--archives bundle.zip#no-such-bundle"), bundle.getMessage());
         assertNotEquals(OutputFiles.fileName("a#0", "a", 0), OutputFiles.fileName("a#1", "a", 0));
         assertFalse(OutputFiles.fileName("x", "A Red / Circle!", 0).contains("/"));
     }
