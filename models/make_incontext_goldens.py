@@ -160,6 +160,7 @@ def main(argv=None) -> int:
     ap.add_argument("--bundle", type=Path, required=True)
     ap.add_argument("--bundle-ref", required=True, help="repo:<path> or resource:<dir>, for the Java test")
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--cases", default=None, help="comma-separated case names (default: all)")
     args = ap.parse_args(argv)
     import torch
     from unidiff_models.incontext_training import load_ema
@@ -201,7 +202,8 @@ def main(argv=None) -> int:
                        "img_out": gold.put(f"transformer.g{g}.img_out", net(img, t_img), "<f4")}
     doc["components"]["transformer"] = tr
     doc["cases"] = []
-    for case in cases():
+    chosen = cases() if args.cases is None else [c for c in cases() if c["name"] in args.cases.split(",")]
+    for case in chosen:
         doc["cases"].append(run_case(net, vae, latents.astype(np.float64), case, grid, gold))
         print(f"{case['name']}: latent atol {doc['cases'][-1]['latent']['atol']:.2g}, "
               f"image levels {doc['cases'][-1]['image_levels']}", flush=True)
