@@ -238,3 +238,33 @@ def test_flow_schedule_matches_java():
     s = FlowSchedule()
     assert (s.alpha(0.25), s.sigma(0.25), s.network_time(0.25), s.network_time_noise) == (0.75, 0.25, 250.0,
                                                                                            1000.0)
+
+
+def test_goldens_replay_on_the_onnx_transformer_within_their_tolerances(tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("PIL")
+    import make_incontext_goldens as mg
+    from unidiff_models.incontext_export import export_bundle
+    from unidiff_models.incontext_training import InContextRecipe
+    from unidiff_models.reference.incontext import onnx_net
+    m = tiny_model()
+    recipe = InContextRecipe(model=m.config)
+    torch.save({"recipe": recipe.to_dict(), "ema": m.state_dict()}, tmp_path / "incontext.pt")
+    export_bundle(m, MODELS / "default" / "bundle", tmp_path / "bundle")
+    out = tmp_path / "goldens"
+    mg.main(["--work", str(tmp_path), "--bundle", str(tmp_path / "bundle"), "--bundle-ref", "repo:x",
+             "--out", str(out), "--cases", "mask_k1_renoised,recolor_k3_unguided"])
+    doc = json.loads((out / "goldens.json").read_text(encoding="utf-8"))
+    arrays = np.load(out / "goldens.npz")
+    net = onnx_net(tmp_path / "bundle" / "transformer" / "model.onnx")
+    g10 = doc["components"]["transformer"]["g10"]
+    np.testing.assert_allclose(net(arrays[g10["img"]], arrays[g10["t_img"]]), arrays[g10["img_out"]], atol=1e-4)
+    latents = arrays[doc["components"]["vae_encoder"]["latent_mean"]].astype(np.float64)
+    assert [c["name"] for c in doc["cases"]] == ["recolor_k3_unguided", "mask_k1_renoised"]
+    for case in doc["cases"]:
+        role = Role.RENOISE if case["reference_mode"] == "renoised" else Role.CONDITION
+        streams = [ReplayStream(arrays[name]) for name in case["noise"]]
+        got = sample_in_context(net, [(latents[a], latents[b]) for a, b in case["pairs"]], latents[case["query"]],
+                                streams, doc["grid"], case["guidance"], role)
+        assert all(s.remaining == 0 for s in streams), case["name"]
+        np.testing.assert_allclose(got, arrays[case["latent"]["array"]], atol=case["latent"]["atol"])

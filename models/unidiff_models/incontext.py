@@ -4,6 +4,8 @@ Every frame is a VAE latent (C x h x w, the default model's latent space) cut in
 All tokens of all frames attend to each other (full attention). A frame's tokens carry
 
 - a learned patch-position vector (started from a 2-D sine-cosine table),
+- for output frames (example outputs and the target), the same patch of their input frame
+  (example input, query) through its own linear map (the pair skip),
 - and, through adaptive LayerNorm scale, shift and gate, the frame's conditioning vector:
   timestep embedding of the frame's own network time + a learned **role** vector (example input,
   example output, query, target) + a learned **slot** vector (frame index 0..max_frames-1).
@@ -106,6 +108,14 @@ class InContextTransformer(nn.Module):
         self.config = c
         patch_dim = c.latent_channels * c.patch * c.patch
         self.patch_in = nn.Linear(patch_dim, c.dim)
+        # Pair skip: every output frame (example output, target) also gets its own input frame
+        # (example input, query) at the same patch position. Most tasks keep most of the input,
+        # and routing "same patch of the previous frame" through attention alone took the first
+        # run hundreds of steps before outputs even had one object. Starts as a copy of patch_in.
+        self.pair_in = nn.Linear(patch_dim, c.dim)
+        with torch.no_grad():
+            self.pair_in.weight.copy_(self.patch_in.weight)
+            self.pair_in.bias.zero_()
         side = c.latent_size // c.patch
         self.pos = nn.Parameter(sincos_2d(side, side, c.dim).clone())
         self.role = nn.Embedding(4, c.dim)
@@ -127,7 +137,11 @@ class InContextTransformer(nn.Module):
         b, g = img.shape[0], img.shape[1]
         p, s = c.patch, c.latent_size // c.patch
         x = img.reshape(b, g, c.latent_channels, s, p, s, p).permute(0, 1, 3, 5, 2, 4, 6)
-        x = self.patch_in(x.reshape(b, g, s * s, c.latent_channels * p * p)) + self.pos
+        patches = x.reshape(b, g, s * s, c.latent_channels * p * p)
+        x = self.patch_in(patches) + self.pos
+        pairs = patches.reshape(b, -1, 2, s * s, c.latent_channels * p * p)
+        skip = self.pair_in(pairs[:, :, 0])
+        x = x + torch.stack([torch.zeros_like(skip), skip], dim=2).reshape(b, g, s * s, c.dim)
         # Network time 0..time_scale is mapped to 0..1000 for the sinusoid, whose frequencies were
         # chosen for integer timesteps in the U-ViT.
         temb = timestep_embedding(t_img.reshape(-1) * (1000.0 / c.time_scale), c.dim)
