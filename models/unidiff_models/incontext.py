@@ -32,6 +32,16 @@ from .uvit import sincos_2d, timestep_embedding
 ROLE_EXAMPLE_INPUT, ROLE_EXAMPLE_OUTPUT, ROLE_QUERY, ROLE_TARGET = 0, 1, 2, 3
 
 
+def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """softmax(q k^T / sqrt(d)) v over the last two axes.
+
+    Written out rather than ``F.scaled_dot_product_attention`` because the Debian torch the tests
+    and CI run (1.13) lacks that function; the result is the same attention.
+    """
+    scores = torch.matmul(q, k.transpose(-2, -1)) * (q.shape[-1] ** -0.5)
+    return torch.matmul(scores.softmax(dim=-1), v)
+
+
 @dataclass(frozen=True)
 class InContextConfig:
     """Sizes of the in-context transformer."""
@@ -90,7 +100,7 @@ class Block(nn.Module):
         h = self.norm1(x) * (1 + scale1) + shift1
         qkv = self.qkv(h.reshape(b, g * p, d)).reshape(b, g * p, 3, self.heads, d // self.heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
-        a = F.scaled_dot_product_attention(q, k, v)
+        a = attention(q, k, v)
         a = self.proj(a.transpose(1, 2).reshape(b, g, p, d))
         x = x + gate1 * a
         h = self.norm2(x) * (1 + scale2) + shift2
