@@ -9,7 +9,8 @@ import java.awt.image.BufferedImage;
  * image's latent (DDIM inversion on the grid the request's sampler uses).
  *
  * <p>The options' steps and guidance apply to all stages; the sampler picks the grid and
- * regenerates; the seed draws the VAE sample, the caption and any marginalized noise. Outputs is
+ * regenerates; the seed draws the caption and any marginalized noise (the image's latent is the
+ * VAE mean). Outputs is
  * always 1.
  *
  * @param image       the image to invert

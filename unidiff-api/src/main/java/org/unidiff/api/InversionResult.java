@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param noise        the image latent at the noisy end of the grid (C*h*w, row-major)
  * @param clipNoise    the CLIP token at the noisy end (Dc): the solved state holds it too
  * @param textLatent   the caption latent the inversion was conditioned on (L*Dt, row-major)
- * @param imageLatent  the encoded input latent the inversion started from (C*h*w)
+ * @param imageLatent  the encoded input latent (VAE mean) the inversion started from (C*h*w)
  * @param regenerated  the image drawn back from the noise, when the request asked for it
  * @param latentError  relative RMS error of the regenerated latent against {@code imageLatent}
  *                     ({@code ||regen - start|| / ||start||}); NaN when not regenerated

@@ -17,8 +17,9 @@ import org.unidiff.sampling.plan.TaskPlan;
  * The two stages that invert images, shared by the inversion and interpolation recipes: stage 0
  * captions every input image into a text latent (one solve over all images of the batch), stage 1
  * runs the text-to-image ODE backwards from each image's latent and CLIP token conditioned on its
- * own caption latent (one solve). Input image i of a request is sample i of both stages and draws
- * its VAE sample from {@code SeedRules.imageEncodingSeed(seed, i)}.
+ * own caption latent (one solve). Input image i of a request is sample i of both stages; its
+ * latent is the VAE mean (a VAE sample would add noise the regeneration cannot recover: on the
+ * default model the sample's round trip loses more shapes than the mean's).
  *
  * @param texts per request, per input image, the caption latent (slot 0 TEXT)
  * @param clean per request, per input image, the encoded image as a text-to-image state
@@ -50,7 +51,7 @@ record InversionStages(List<List<SampleLatents>> texts, List<List<SampleLatents>
             List<double[]> encoded = new ArrayList<>(mine.size());
             List<SampleLatents> states = new ArrayList<>(mine.size());
             for (int i = 0; i < mine.size(); i++) {
-                EncodedImage e = context.encodeImage(mine.get(i), batch.options(r).seed(), i);
+                EncodedImage e = context.encodeImageMean(mine.get(i));
                 SlotLatents slot = new SlotLatents(e.latent(), e.clip(), null);
                 encoded.add(slot.streamValue(Stream.IMAGE));
                 states.add(new SampleLatents(i, List.of(slot)));

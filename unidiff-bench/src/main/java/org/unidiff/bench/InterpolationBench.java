@@ -32,7 +32,7 @@ final class InterpolationBench {
     /** Frames of every scored interpolation, as the CLI's example uses. */
     static final int FRAMES = 8;
     /** Renders the latent error against steps is measured on (a subset: every step count is a run). */
-    static final int ERROR_CURVE_ITEMS = 16;
+    static final int ERROR_CURVE_ITEMS = 8;
     /** The step counts of the latent error curve. */
     static final int[] ERROR_CURVE_STEPS = {10, 25, 50, 100};
     /** The largest move, in pixels, against the overall direction that still counts as monotone (analyzer noise). */

@@ -326,6 +326,14 @@ public final class QualityRunner {
         // One render per item (not --batch outputs per item): an inversion has one output.
         List<EvalPrompt> sources = PromptSets.evaluation(metricSeed(QualityMetric.INVERSION), settings.samples(), PromptSets.Pairs.ANY);
         List<MetricRow> rows = new ArrayList<>(interpolationBench().inversion(sources));
+        if (vaeBundle != null) {
+            // The VAE's round trip of the same renders: the ceiling of any regeneration.
+            try (Bundle bundle = vaeBundle.get()) {
+                rows.add(1, MetricRow.fraction("inversion", "  ceiling: VAE round trip of the same renders keeps all five",
+                        VaeRoundTrip.score(bundle, sources.stream().map(EvalPrompt::scene).toList()).allStated(),
+                        Target.none()));
+            }
+        }
         rows.addAll(interpolationBench().errorCurve(sources));
         return rows;
     }

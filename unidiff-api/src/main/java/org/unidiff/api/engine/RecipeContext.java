@@ -111,6 +111,18 @@ public final class RecipeContext {
     }
 
     /**
+     * An input image as its VAE latent mean (no sample noise) and CLIP embedding: what an inversion
+     * starts from, since the noise of a VAE sample is detail the regenerated image cannot know.
+     */
+    public EncodedImage encodeImageMean(BufferedImage image) {
+        long t0 = System.nanoTime();
+        float[] latent = bundle.vaeEncoder().encodeMean(image);
+        float[] clip = bundle.imageEncoder().embed(image);
+        hooks.timed(Phase.IMAGE_ENCODERS, System.nanoTime() - t0);
+        return new EncodedImage(toDouble(latent), toDouble(clip));
+    }
+
+    /**
      * An input image as VAE latent only (image-only families have no CLIP encoder), sampled with
      * the noise of {@link SeedRules#imageEncodingSeed(long, int)}; its CLIP part is empty.
      */
