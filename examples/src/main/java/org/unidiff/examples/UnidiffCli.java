@@ -27,6 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + "variations, joint and grouped generation.",
         subcommands = {GenerateCommand.class, CaptionCommand.class, VaryCommand.class, GroupCommand.class,
             JointCommand.class, SampleImagesCommand.class, SampleTextsCommand.class, VaryTextCommand.class,
+            InterpolateCommand.class,
             CommandLine.HelpCommand.class})
 public final class UnidiffCli implements Runnable {
 
