@@ -37,6 +37,11 @@ final class InterpolationBench {
     static final int[] ERROR_CURVE_STEPS = {10, 25, 50, 100};
     /** The largest move, in pixels, against the overall direction that still counts as monotone (analyzer noise). */
     static final double MONOTONE_SLACK = 1.5;
+    /**
+     * A looser slack: the world's own jitter ({@link Scene#MAX_JITTER}), within which two centres are the
+     * same grid position by construction.
+     */
+    static final double JITTER_SLACK = Scene.MAX_JITTER;
 
     /** The kind of difference of an interpolation pair. */
     enum Change {
@@ -111,6 +116,8 @@ final class InterpolationBench {
         Rate endpoints = new Rate();
         Rate middleValid = new Rate();
         Rate monotone = new Rate();
+        Rate monotoneJitter = new Rate();
+        Rate cellMonotone = new Rate();
         Rate[] endpointsBy = {new Rate(), new Rate(), new Rate()};
         SplittableRandom random = new SplittableRandom(seed);
         List<InterpolationRequest> requests = new ArrayList<>();
@@ -144,7 +151,9 @@ final class InterpolationBench {
                     middleValid.add(a.isValid());
                 }
                 if (changes.get(i) == Change.POSITION) {
-                    monotone.add(monotone(analyses));
+                    monotone.add(monotone(analyses, MONOTONE_SLACK));
+                    monotoneJitter.add(monotone(analyses, JITTER_SLACK));
+                    cellMonotone.add(cellMonotone(analyses));
                 }
             }
         }
@@ -157,6 +166,9 @@ final class InterpolationBench {
         }
         rows.add(MetricRow.fraction(task, "middle frames show one object", middleValid, Target.atLeast(0.80)));
         rows.add(MetricRow.fraction(task, "position pairs: centre moves monotonically", monotone, Target.atLeast(0.80)));
+        rows.add(MetricRow.fraction(task, "  the same, back-steps up to the world's jitter (3 px) allowed",
+                monotoneJitter, Target.none()));
+        rows.add(MetricRow.fraction(task, "  grid cell row and column never step back", cellMonotone, Target.none()));
         return rows;
     }
 
@@ -168,7 +180,7 @@ final class InterpolationBench {
      * Whether the object's centre moves monotonically along both axes over the frames where the
      * analyzer finds one object (at least both endpoints and half the frames must be found).
      */
-    static boolean monotone(List<Analysis> analyses) {
+    static boolean monotone(List<Analysis> analyses, double slack) {
         List<double[]> centres = new ArrayList<>();
         for (Analysis a : analyses) {
             if (a instanceof Analysis.Found f) {
@@ -184,12 +196,31 @@ final class InterpolationBench {
             for (int k = 1; k < centres.size(); k++) {
                 double step = centres.get(k)[axis] - centres.get(k - 1)[axis];
                 double against = direction == 0 ? Math.abs(step) : -direction * step;
-                if (against > MONOTONE_SLACK) {
+                if (against > slack) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the grid cell of the object (row and column of the nearest cell centre) moves
+     * monotonically over the frames where one object is found, with the same coverage rule as
+     * {@link #monotone}: the shapes world knows only nine positions, so this is its coarse form.
+     */
+    static boolean cellMonotone(List<Analysis> analyses) {
+        List<Analysis> asCells = new ArrayList<>(analyses.size());
+        for (Analysis a : analyses) {
+            if (a instanceof Analysis.Found f) {
+                Position p = f.scene().position();
+                // Cell centres 16 px apart: a step back of a whole cell is a step back; slack 0 on cell centres.
+                asCells.add(new Analysis.Found(f.scene(), p.centerX(), p.centerY(), f.features()));
+            } else {
+                asCells.add(a);
+            }
+        }
+        return monotone(asCells, 0);
     }
 
     /** {@code a} with one attribute changed to another value (position: a new cell, with the same jitter draw). */

@@ -53,11 +53,26 @@ class InterpolationBenchTest {
     }
 
     @Test
+    void aWobbleWithinTheJitterPassesOnlyTheLooseSlack() {
+        List<Analysis> wobble = new ArrayList<>();
+        for (double[] c : new double[][] {{16, 32}, {16, 34.5}, {48, 32}}) {
+            Position p = Position.nearest(c[0], c[1]);
+            wobble.add(Analyzer.analyze(Renderer.renderImage(new Scene(Background.BLACK, Color.RED, Shape.values()[0],
+                    Size.SMALL, p, c[0], c[1]))));
+        }
+        assertFalse(InterpolationBench.monotone(wobble, InterpolationBench.MONOTONE_SLACK));
+        assertTrue(InterpolationBench.monotone(wobble, InterpolationBench.JITTER_SLACK));
+        assertTrue(InterpolationBench.cellMonotone(wobble));
+    }
+
+    @Test
     void monotoneAcceptsAStraightPathAndRefusesAReturn() {
-        assertTrue(InterpolationBench.monotone(path(Position.LEFT, Position.LEFT, Position.CENTER, Position.RIGHT)));
-        assertTrue(InterpolationBench.monotone(path(Position.TOP_LEFT, Position.CENTER, Position.BOTTOM_RIGHT)));
-        assertFalse(InterpolationBench.monotone(path(Position.LEFT, Position.RIGHT, Position.CENTER, Position.RIGHT)));
-        assertFalse(InterpolationBench.monotone(path(Position.LEFT, Position.BOTTOM, Position.RIGHT)),
+        assertTrue(InterpolationBench.monotone(path(Position.LEFT, Position.LEFT, Position.CENTER, Position.RIGHT), 1.5));
+        assertTrue(InterpolationBench.monotone(path(Position.TOP_LEFT, Position.CENTER, Position.BOTTOM_RIGHT), 1.5));
+        assertFalse(InterpolationBench.monotone(path(Position.LEFT, Position.RIGHT, Position.CENTER, Position.RIGHT), 1.5));
+        assertFalse(InterpolationBench.monotone(path(Position.LEFT, Position.BOTTOM, Position.RIGHT), 1.5),
                 "a detour on the other axis is not monotone");
+        assertTrue(InterpolationBench.cellMonotone(path(Position.LEFT, Position.CENTER, Position.CENTER, Position.RIGHT)));
+        assertFalse(InterpolationBench.cellMonotone(path(Position.LEFT, Position.RIGHT, Position.CENTER)));
     }
 }
