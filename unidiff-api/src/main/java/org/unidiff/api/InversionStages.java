@@ -18,8 +18,8 @@ import org.unidiff.sampling.plan.TaskPlan;
  * captions every input image into a text latent (one solve over all images of the batch), stage 1
  * runs the text-to-image ODE backwards from each image's latent and CLIP token conditioned on its
  * own caption latent (one solve). Input image i of a request is sample i of both stages; its
- * latent is the VAE mean (a VAE sample would add noise the regeneration cannot recover: on the
- * default model the sample's round trip loses more shapes than the mean's).
+ * latent is the VAE mean: a VAE sample would add noise that is no part of the image, and the
+ * inversion would carry it into the noise (the seed still draws the caption and marginalized noise).
  *
  * @param texts per request, per input image, the caption latent (slot 0 TEXT)
  * @param clean per request, per input image, the encoded image as a text-to-image state
