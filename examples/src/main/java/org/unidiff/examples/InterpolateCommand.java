@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "interpolate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Interpolation between two images: each is inverted to its noise and caption latent,",
             "the noises are blended spherically and the captions linearly, and every frame is drawn from its blend.",
-            "Writes the frames as PNGs, a contact sheet and an animated GIF; prints each path."})
+            "Writes the frames as PNGs, a contact sheet and an animated GIF; prints each path.",
+            "For endpoints that reproduce the inputs most faithfully use --sampler ddim --guidance 0",
+            "(the inversion is then exact; docs/quality-interpolation.md)."})
 final class InterpolateCommand extends ModelCommand {
 
     /** File name of the animation. */

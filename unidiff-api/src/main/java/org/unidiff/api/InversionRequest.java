@@ -11,7 +11,9 @@ import java.awt.image.BufferedImage;
  * <p>The options' steps and guidance apply to all stages; the sampler picks the grid and
  * regenerates; the seed draws the caption and any marginalized noise (the image's latent is the
  * VAE mean). Outputs is
- * always 1.
+ * always 1. With {@code ddim} and guidance 0 the ODE draws no noise and the inversion with a few
+ * refinements is exact; with guidance the unconditional pass's marginalized noise differs between
+ * the backward and forward solves (measured in docs/quality-interpolation.md).
  *
  * @param image       the image to invert
  * @param refinements fixed-point iterations per inversion step, 0 to
