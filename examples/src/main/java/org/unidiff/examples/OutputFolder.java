@@ -80,6 +80,18 @@ public final class OutputFolder {
     }
 
     /**
+     * Writes any file through the same no-clobber, atomic path as the images (e.g. an animated GIF).
+     *
+     * @param fileName a file name (no directories)
+     * @param content  writes the whole file to the temporary path it is given
+     */
+    public Path saveFile(String fileName, NoClobberWrite.Content content) throws IOException {
+        Path file = directory.resolve(fileName);
+        NoClobberWrite.write(file, overwrite, content);
+        return file;
+    }
+
+    /**
      * Writes a contact sheet of {@code cells}, {@code columns} to a row, with the run's parameters as
      * text, named {@value #SHEET_PREFIX} and the parameters' {@link #tag}; nothing when there is at most one cell.
      *

@@ -223,6 +223,42 @@ class EndToEndTest {
     }
 
     @Test
+    void interpolateWritesFramesASheetAndALoopingGif() throws IOException {
+        Path a = dir.resolve("a.png");
+        Path b = dir.resolve("b.png");
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", a.toFile());
+        BufferedImage white = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        white.getGraphics().fillRect(10, 10, 30, 30);
+        ImageIO.write(white, "png", b.toFile());
+
+        Outcome o = run("interpolate", "-q", "--frames", "3", "--refinements", "1", "--out", dir.toString(),
+                a.toString(), b.toString());
+        assertEquals(UnidiffCli.OK, o.code(), o.err());
+        assertEquals(5, o.lines().size(), "3 frames, the sheet, the GIF: " + o.lines());
+        Map<String, String> text = PngText.read(Path.of(o.lines().get(0)));
+        assertEquals("interpolation", text.get("task"));
+        assertEquals("0", text.get("frame"));
+        assertEquals("b.png", text.get("last"));
+        assertTrue(o.lines().get(3).contains(OutputFolder.SHEET_PREFIX));
+        Path gif = Path.of(o.lines().get(4));
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+            javax.imageio.ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            assertEquals(3, reader.getNumImages(true));
+            assertEquals(256, reader.read(0).getWidth(), "64 px frames magnified 4 times");
+            javax.imageio.metadata.IIOMetadataNode root = (javax.imageio.metadata.IIOMetadataNode)
+                    reader.getImageMetadata(0).getAsTree("javax_imageio_gif_image_1.0");
+            javax.imageio.metadata.IIOMetadataNode control = (javax.imageio.metadata.IIOMetadataNode)
+                    root.getElementsByTagName("GraphicControlExtension").item(0);
+            assertEquals("25", control.getAttribute("delayTime"));
+            javax.imageio.metadata.IIOMetadataNode app = (javax.imageio.metadata.IIOMetadataNode)
+                    root.getElementsByTagName("ApplicationExtension").item(0);
+            assertEquals("NETSCAPE", app.getAttribute("applicationID"));
+            reader.dispose();
+        }
+    }
+
+    @Test
     void aPromptTooLongForTheModelIsBadUsage() {
         Outcome o = run("generate", "-q", "--out", dir.toString(), "word ".repeat(40));
 

@@ -53,6 +53,21 @@ class ExitCodeTest {
     }
 
     @Test
+    void badInterpolationsAreBadUsage() throws IOException {
+        Path a = dir.resolve("a.png");
+        ImageIO.write(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png", a.toFile());
+        Path junk = dir.resolve("junk.png");
+        Files.writeString(junk, "not a picture");
+        assertUsageError(run("interpolate", a.toString()), "Missing required parameter: 'LAST'");
+        assertUsageError(run("interpolate", a.toString(), junk.toString()),
+                "LAST " + junk + ": not an image format this JDK reads");
+        assertUsageError(run("interpolate", a.toString(), dir.resolve("none.png").toString()), "no such file");
+        assertUsageError(run("interpolate", "--frames", "1", a.toString(), a.toString()),
+                "frames must be an integer from 2 to 64 (endpoints included), found 1");
+        assertUsageError(run("interpolate", "--frames", "100", a.toString(), a.toString()), "found 100");
+    }
+
+    @Test
     void parseErrorsAreBadUsage() {
         assertUsageError(run("generate"), "Missing required parameter: 'PROMPT'");
         assertUsageError(run("generate", "--bogus", "x"), "Unknown option: '--bogus'");

@@ -25,6 +25,11 @@ public final class Recipes {
     /** Grouped generation. */
     public static final Recipe<GroupRequest, GroupResult> GROUP = new GroupRecipe();
 
+    /** Inversion: an image to its noise and caption latent. */
+    public static final Recipe<InversionRequest, InversionResult> INVERSION = new InversionRecipe();
+    /** Interpolation between two images. */
+    public static final Recipe<InterpolationRequest, InterpolationResult> INTERPOLATION = new InterpolationRecipe();
+
     /** In-context (in-context family bundles). */
     public static final Recipe<InContextRequest, ImageResult> IN_CONTEXT = new InContextRecipe();
 

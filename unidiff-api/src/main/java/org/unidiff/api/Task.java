@@ -22,7 +22,11 @@ public enum Task {
     /** Several images generated together, optionally from references. */
     GROUP,
     /** In-context (LaVin-DiT style): k example pairs and a query; the answer is generated. */
-    IN_CONTEXT;
+    IN_CONTEXT,
+    /** Inversion: a real image to the noise (and caption latent) that regenerates it. */
+    INVERSION,
+    /** Interpolation between two real images: both inverted, the frames generated from blends. */
+    INTERPOLATION;
 
     /** Lower-case id with hyphens, as in result parameters and a manifest's {@code tasks}. */
     public String id() {

@@ -164,6 +164,26 @@ public final class Unidiff implements AutoCloseable {
         return engine.run(Recipes.IN_CONTEXT, request, control);
     }
 
+    /** Inversion: an image to the noise and caption latent that regenerate it. */
+    public InversionResult invert(InversionRequest request) {
+        return engine.run(Recipes.INVERSION, request, RunControl.NONE);
+    }
+
+    /** Inversion, with progress and cancellation. */
+    public InversionResult invert(InversionRequest request, RunControl control) {
+        return engine.run(Recipes.INVERSION, request, control);
+    }
+
+    /** Interpolation between two images: frames from the first to the last. */
+    public InterpolationResult interpolate(InterpolationRequest request) {
+        return engine.run(Recipes.INTERPOLATION, request, RunControl.NONE);
+    }
+
+    /** Interpolation between two images, with progress and cancellation. */
+    public InterpolationResult interpolate(InterpolationRequest request, RunControl control) {
+        return engine.run(Recipes.INTERPOLATION, request, control);
+    }
+
     /** Releases the bundle's sessions, after running calls finish. Idempotent. */
     @Override
     public void close() {

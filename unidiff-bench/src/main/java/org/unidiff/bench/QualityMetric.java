@@ -32,7 +32,11 @@ public enum QualityMetric {
     /** Text to image accuracy against the guidance scale. */
     GUIDANCE("guidance", 9),
     /** Clean renders through the VAE alone: the ceiling of every image task. */
-    VAE("vae", 10);
+    VAE("vae", 10),
+    /** Clean renders inverted to noise and regenerated; the latent error against the step count. */
+    INVERSION("inversion", 11),
+    /** Interpolations between renders that differ in one attribute. */
+    INTERPOLATION("interpolation", 12);
 
     private final String id;
     private final int seedSalt;

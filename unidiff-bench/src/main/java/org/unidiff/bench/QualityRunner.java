@@ -101,6 +101,8 @@ public final class QualityRunner {
                 case GROUP_REF -> groupsWithReference();
                 case GUIDANCE -> guidance();
                 case VAE -> vaeRoundTrip();
+                case INVERSION -> inversion();
+                case INTERPOLATION -> interpolation();
             };
             rows.addAll(produced);
             LOG.info("{}: done in {} s ({} rows)", metric.id(),
@@ -314,6 +316,34 @@ public final class QualityRunner {
                 String.format(Locale.ROOT, "> 0, no drop > %.2f", GuidanceTrend.TOLERANCE),
                 rises ? Verdict.PASS : Verdict.FAIL));
         return rows;
+    }
+
+    private InterpolationBench interpolationBench() {
+        return new InterpolationBench(unidiff, settings.batch(), seed -> options(seed, 1, null));
+    }
+
+    private List<MetricRow> inversion() {
+        // One render per item (not --batch outputs per item): an inversion has one output.
+        List<EvalPrompt> sources = PromptSets.evaluation(metricSeed(QualityMetric.INVERSION), settings.samples(), PromptSets.Pairs.ANY);
+        List<MetricRow> rows = new ArrayList<>(interpolationBench().inversion(sources));
+        if (vaeBundle != null) {
+            // The VAE's round trip of the same renders: the ceiling of any regeneration.
+            try (Bundle bundle = vaeBundle.get()) {
+                rows.add(1, MetricRow.fraction("inversion", "  ceiling: VAE round trip of the same renders keeps all five",
+                        VaeRoundTrip.score(bundle, sources.stream().map(EvalPrompt::scene).toList()).allStated(),
+                        Target.none()));
+            }
+        }
+        rows.addAll(interpolationBench().errorCurve(sources));
+        return rows;
+    }
+
+    private List<MetricRow> interpolation() {
+        // Pairs: half the per-metric samples (100 by default), position, colour and size in turn.
+        int pairs = Math.max(1, settings.samples() / 2);
+        List<EvalPrompt> sources = PromptSets.evaluation(metricSeed(QualityMetric.INTERPOLATION), pairs,
+                PromptSets.Pairs.ANY);
+        return interpolationBench().interpolation(sources, metricSeed(QualityMetric.INTERPOLATION));
     }
 
     private List<MetricRow> vaeRoundTrip() {

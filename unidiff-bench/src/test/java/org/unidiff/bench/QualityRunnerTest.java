@@ -65,6 +65,12 @@ class QualityRunnerTest {
                 byName.get("guidance: all attributes at scale 7 (default)").value(), "the default scale is reused");
         assertEquals(5, byName.get("VAE round trip: all stated attributes").count(), "one render per scene");
         assertEquals(5, byName.get("VAE round trip: shape accuracy").count());
+        assertEquals(5, byName.get("inversion: regeneration keeps all five").count(), "one render per item");
+        assertEquals(5, byName.get("inversion:   latent error at 10 steps, 0 refinements").count());
+        assertEquals(4, byName.get("interpolation: first and last frames match their inputs").count(),
+                "2 pairs (half the samples), 2 endpoints each");
+        assertEquals(2 * (InterpolationBench.FRAMES - 2), byName.get("interpolation: middle frames show one object")
+                .count());
         List<MetricRow> withoutVae = new QualityRunner(unidiff, settings).run(EnumSet.of(QualityMetric.VAE));
         assertEquals(0, withoutVae.get(withoutVae.size() - 1).count(), "no VAE bundle: nothing counted");
         for (MetricRow r : rows) {

@@ -19,8 +19,10 @@ import org.unidiff.sampling.plan.JointShape;
 import org.unidiff.sampling.plan.SampleLatents;
 import org.unidiff.sampling.plan.TaskPlan;
 import org.unidiff.sampling.schedule.NoiseSchedule;
+import org.unidiff.sampling.solver.DdimInversion;
 import org.unidiff.sampling.solver.SamplingCancelledException;
 import org.unidiff.sampling.solver.Solver;
+import org.unidiff.sampling.solver.StepListener;
 
 /**
  * What a {@link Recipe} may call while it runs one batch: encode conditions, solve a plan over
@@ -129,6 +131,18 @@ public final class RecipeContext {
     }
 
     /**
+     * An input image as its VAE latent mean (no sample noise) and CLIP embedding: what an inversion
+     * starts from, since the noise of a VAE sample is detail the regenerated image cannot know.
+     */
+    public EncodedImage encodeImageMean(BufferedImage image) {
+        long t0 = System.nanoTime();
+        float[] latent = bundle.vaeEncoder().encodeMean(image);
+        float[] clip = bundle.imageEncoder().embed(image);
+        hooks.timed(Phase.IMAGE_ENCODERS, System.nanoTime() - t0);
+        return new EncodedImage(toDouble(latent), toDouble(clip));
+    }
+
+    /**
      * An input image as VAE latent only (image-only families have no CLIP encoder), sampled with
      * the noise of {@link SeedRules#imageEncodingSeed(long, int)}; its CLIP part is empty.
      */
@@ -157,48 +171,150 @@ public final class RecipeContext {
      */
     public List<List<SampleLatents>> sample(TaskPlan plan, int groupSize, Batch<?> batch, List<GivenValues> givens,
                                             SamplingStage stage) {
+        int[] outputs = new int[batch.size()];
+        for (int r = 0; r < batch.size(); r++) {
+            outputs[r] = batch.options(r).outputs();
+        }
+        return solve(plan, groupSize, batch, givens, stage, outputs, null, -1);
+    }
+
+    /**
+     * {@link #sample(TaskPlan, int, Batch, List, SamplingStage)} with {@code samples[r]} samples for
+     * request r instead of its output count (a stage that works on a request's inputs, such as the two
+     * images of an interpolation). Sample n of request r draws stream n of the request's stage seed.
+     */
+    public List<List<SampleLatents>> sample(TaskPlan plan, int groupSize, Batch<?> batch, List<GivenValues> givens,
+                                            SamplingStage stage, int[] samples) {
+        if (samples.length != batch.size()) {
+            throw new IllegalArgumentException("one sample count per request: " + batch.size() + " requests, "
+                    + samples.length + " counts");
+        }
+        return solve(plan, groupSize, batch, givens, stage, samples.clone(), null, -1);
+    }
+
+    /**
+     * One solve that starts from given states instead of fresh noise: per request, one start per
+     * sample (its number is the request's sample count in this stage), holding every part the plan
+     * generates. Noise order stays that of a fresh solve: each sample's stream still draws its whole
+     * initial state first (the draw is discarded), so the noise any pass draws later (a marginalized
+     * text) is the same numbers a fresh solve would see.
+     *
+     * @param starts per request, per sample, the state at the grid's first (noisy) time
+     */
+    public List<List<SampleLatents>> sampleFrom(TaskPlan plan, int groupSize, Batch<?> batch,
+                                                List<GivenValues> givens, SamplingStage stage,
+                                                List<List<SampleLatents>> starts) {
+        return solve(plan, groupSize, batch, givens, stage, counts(batch, starts), starts, -1);
+    }
+
+    /**
+     * The deterministic ODE run backwards ({@link DdimInversion} on the grid the request's solver
+     * uses) from given clean states to the noise at the grid's first time, as one solve over all
+     * samples of the batch. Generating with {@code ddim} from the result returns the start to
+     * solver precision when {@code refinements} is a few and the plan draws no noise (guidance 0, or
+     * no marginalized stream); other solvers follow the same ODE and return it approximately.
+     *
+     * @param clean       per request, per sample, the clean state (every part the plan generates)
+     * @param refinements fixed-point iterations per step (see {@link DdimInversion})
+     * @return per request, per sample, the noise
+     */
+    public List<List<SampleLatents>> invert(TaskPlan plan, int groupSize, Batch<?> batch, List<GivenValues> givens,
+                                            SamplingStage stage, List<List<SampleLatents>> clean, int refinements) {
+        if (refinements < 0 || refinements > DdimInversion.MAX_REFINEMENTS) {
+            throw new IllegalArgumentException("refinements must be 0.." + DdimInversion.MAX_REFINEMENTS + ", got "
+                    + refinements);
+        }
+        return solve(plan, groupSize, batch, givens, stage, counts(batch, clean), clean, refinements);
+    }
+
+    private static int[] counts(Batch<?> batch, List<List<SampleLatents>> states) {
+        if (states.size() != batch.size()) {
+            throw new IllegalArgumentException("one list of states per request: " + batch.size() + " requests, "
+                    + states.size() + " lists");
+        }
+        int[] counts = new int[states.size()];
+        for (int r = 0; r < counts.length; r++) {
+            counts[r] = states.get(r).size();
+            if (counts[r] < 1) {
+                throw new IllegalArgumentException("request " + r + " has no state; expected at least one");
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * The one solve every public sampling method runs.
+     *
+     * @param starts      null: fresh noise; else the states to start from (or to invert)
+     * @param refinements below 0: a forward solve; else an inversion with that many refinements
+     */
+    private List<List<SampleLatents>> solve(TaskPlan plan, int groupSize, Batch<?> batch, List<GivenValues> givens,
+                                            SamplingStage stage, int[] outputs, List<List<SampleLatents>> starts,
+                                            int refinements) {
         if (givens.size() != batch.size()) {
             throw new IllegalArgumentException("one set of given values per request: " + batch.size()
                     + " requests, " + givens.size() + " sets");
         }
         JointShape shape = shape(groupSize);
         ResolvedOptions first = batch.options(0);
-        List<NoiseSource> noise = new ArrayList<>(batch.totalOutputs());
-        List<Integer> outputs = new ArrayList<>(batch.size());
-        for (ResolvedOptions o : batch.options()) {
-            noise.addAll(hooks.samplingNoise(stage, SeedRules.stageSeed(o.seed(), stage.index()), o.outputs()));
-            outputs.add(o.outputs());
+        int total = 0;
+        for (int n : outputs) {
+            total += n;
+        }
+        if (total > Engine.MAX_OUTPUTS_PER_SOLVE) {
+            // The engine cuts batches at this many outputs; a stage on inputs must stay within it too.
+            throw new IllegalArgumentException("a solve of " + total + " samples exceeds the bound of "
+                    + Engine.MAX_OUTPUTS_PER_SOLVE + " per solve");
+        }
+        List<NoiseSource> noise = new ArrayList<>(total);
+        List<Integer> perRequest = new ArrayList<>(batch.size());
+        for (int r = 0; r < batch.size(); r++) {
+            ResolvedOptions o = batch.options(r);
+            noise.addAll(hooks.samplingNoise(stage, SeedRules.stageSeed(o.seed(), stage.index()), outputs[r]));
+            perRequest.add(outputs[r]);
         }
         GuidedJointModel.Builder builder = GuidedJointModel.builder(plan, shape, schedule,
                         hooks.transformer(bundle.transformer()))
                 .guidanceScale(first.guidance())
-                .givens(GivenValuesMerge.merge(shape, givens, outputs))
+                .givens(GivenValuesMerge.merge(shape, givens, perRequest))
                 .noise(noise);
         if (first.dataType() != null) {
             builder.dataType(first.dataType());
         }
         GuidedJointModel model = builder.build();
         Solver solver = SolverChoice.solver(bundle.manifest(), schedule, first);
-        LOG.debug("{}: {} with {}, {} requests, {} outputs, {} rows per evaluation", stage.name(), plan.name(),
-                solver.describe(), batch.size(), batch.totalOutputs(), model.rowsPerEvaluation());
+        DdimInversion inversion = refinements < 0 ? null : DdimInversion.of(schedule, solver.grid(), refinements);
+        LOG.debug("{}: {} with {}, {} requests, {} samples, {} rows per evaluation", stage.name(), plan.name(),
+                inversion == null ? solver.describe() : "ddim inversion (" + refinements + " refinements)",
+                batch.size(), total, model.rowsPerEvaluation());
+        int evaluations = inversion == null ? solver.evaluations() : inversion.evaluations();
         long t0 = System.nanoTime();
         double[] end;
         try {
-            end = solver.sample(model, model.initialState(), event -> {
+            double[] start = model.initialState();
+            if (starts != null) {
+                List<SampleLatents> flat = new ArrayList<>(total);
+                for (List<SampleLatents> mine : starts) {
+                    flat.addAll(mine);
+                }
+                start = model.state(flat);
+            }
+            StepListener listener = event -> {
                 if (control.cancellation().isCancelled()) {
                     return false;
                 }
                 control.progress().onProgress(new Progress(stage.name(), event.evaluation(),
                         event.totalEvaluations(), stage.index(), stage.count()));
                 return true;
-            });
+            };
+            end = inversion == null ? solver.sample(model, start, listener) : inversion.invert(model, start, listener);
         } catch (SamplingCancelledException e) {
             throw new GenerationCancelledException(stage.name() + ": cancelled before model evaluation "
-                    + e.evaluation() + " of " + solver.evaluations());
+                    + e.evaluation() + " of " + evaluations);
         }
         hooks.timed(Phase.SAMPLING, System.nanoTime() - t0);
         List<SampleLatents> all = model.split(end);
-        List<List<SampleLatents>> perRequest = new ArrayList<>(batch.size());
+        List<List<SampleLatents>> result = new ArrayList<>(batch.size());
         int from = 0;
         for (int n : outputs) {
             List<SampleLatents> mine = new ArrayList<>(n);
@@ -208,9 +324,9 @@ public final class RecipeContext {
             }
             from += n;
             hooks.sampled(stage, mine);
-            perRequest.add(List.copyOf(mine));
+            result.add(List.copyOf(mine));
         }
-        return perRequest;
+        return result;
     }
 
     /** Decodes the image of one slot of every sample. */

@@ -16,7 +16,7 @@ public enum BundleFamily {
 
     /** The joint image-text transformer of UniDiffuser: six components, every joint task. */
     UNIDIFFUSER("unidiffuser", EnumSet.allOf(ComponentKind.class), List.of("text-to-image", "image-to-text", "joint",
-            "image-only", "text-only", "image-variation", "text-variation", "group")),
+            "image-only", "text-only", "image-variation", "text-variation", "group", "inversion", "interpolation")),
     /**
      * In-context vision tasks after LaVin-DiT: image only (transformer over frames, VAE encoder
      * and decoder), flow matching; no text components, no {@code clip_image}, {@code text} or

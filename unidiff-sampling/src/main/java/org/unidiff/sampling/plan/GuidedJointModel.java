@@ -211,6 +211,50 @@ public final class GuidedJointModel implements DenoisingModel {
         return out;
     }
 
+    /**
+     * The flat state holding the given samples' generated parts: the inverse of {@link #split}, for a
+     * solve that starts from known states (an inversion, or a generation from inverted noise) rather
+     * than from {@link #initialState()}.
+     *
+     * @param samples one per sample, in sample order; every part the plan generates must be present
+     * @throws IllegalArgumentException if the count, a missing part or a part's length is wrong
+     */
+    public double[] state(List<SampleLatents> samples) {
+        Objects.requireNonNull(samples, "samples");
+        if (samples.size() != this.samples) {
+            throw new IllegalArgumentException("a state of plan '" + plan.name() + "' needs " + this.samples
+                    + " samples, got " + samples.size());
+        }
+        double[] state = new double[stateLength()];
+        for (int n = 0; n < this.samples; n++) {
+            SampleLatents sample = Objects.requireNonNull(samples.get(n), "sample " + n);
+            if (sample.slots().size() != shape.groupSize()) {
+                throw new IllegalArgumentException("sample " + n + " has " + sample.slots().size() + " slots, expected "
+                        + shape.groupSize());
+            }
+            for (int g = 0; g < shape.groupSize(); g++) {
+                SlotLatents slot = sample.slot(g);
+                for (Part part : Part.values()) {
+                    int o = stateOffset[g][part.ordinal()];
+                    if (o < 0) {
+                        continue;
+                    }
+                    double[] values = switch (part) {
+                        case IMAGE_LATENT -> slot.imageLatent();
+                        case CLIP -> slot.clip();
+                        case TEXT -> slot.text();
+                    };
+                    if (values == null || values.length != part.size(shape)) {
+                        throw new IllegalArgumentException("sample " + n + ", slot " + g + ": " + part + " must hold "
+                                + part.size(shape) + " values, found " + (values == null ? "none" : values.length));
+                    }
+                    System.arraycopy(values, 0, state, n * sampleStateLength + o, values.length);
+                }
+            }
+        }
+        return state;
+    }
+
     private double[] slice(double[] state, int sample, int slot, Part part) {
         int o = stateOffset[slot][part.ordinal()];
         if (o < 0) {

@@ -1,0 +1,45 @@
+package org.unidiff.api;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * Inversion: an image mapped to the noise from which text-to-image regenerates it. The image is
+ * captioned into a text latent (the latent itself, not decoded to words), then the deterministic
+ * probability-flow ODE of text-to-image conditioned on that latent is run backwards from the
+ * image's latent (DDIM inversion on the grid the request's sampler uses).
+ *
+ * <p>The options' steps and guidance apply to all stages; the sampler picks the grid and
+ * regenerates; the seed draws the caption and any marginalized noise (the image's latent is the
+ * VAE mean). Outputs is
+ * always 1. With {@code ddim} and guidance 0 the ODE draws no noise and the inversion with a few
+ * refinements is exact; with guidance the unconditional pass's marginalized noise differs between
+ * the backward and forward solves (measured in docs/quality-interpolation.md).
+ *
+ * @param image       the image to invert
+ * @param refinements fixed-point iterations per inversion step, 0 to
+ *                    {@value org.unidiff.sampling.solver.DdimInversion#MAX_REFINEMENTS}: 0 is the
+ *                    plain (approximate) DDIM inversion; each one costs one more transformer
+ *                    evaluation per step and brings the result closer to the exact inverse
+ * @param regenerate  whether to also regenerate the image from the noise (a round-trip check)
+ * @param options     sampling options (null for the bundle defaults)
+ */
+public record InversionRequest(BufferedImage image, int refinements, boolean regenerate, SamplingOptions options) {
+
+    /** The refinements of {@link #of}: what the quality benchmark found enough on the default model. */
+    public static final int DEFAULT_REFINEMENTS = 2;
+
+    /** Validates the image and the refinements. */
+    public InversionRequest {
+        image = Prompts.requireImage("image", image);
+        if (refinements < 0 || refinements > org.unidiff.sampling.solver.DdimInversion.MAX_REFINEMENTS) {
+            throw new InvalidRequestException("refinements", "an integer from 0 to "
+                    + org.unidiff.sampling.solver.DdimInversion.MAX_REFINEMENTS, refinements);
+        }
+        options = Prompts.orDefaults(options).withOutputs(1);
+    }
+
+    /** The inversion of {@code image} with the default refinements, no regeneration. */
+    public static InversionRequest of(BufferedImage image, SamplingOptions options) {
+        return new InversionRequest(image, DEFAULT_REFINEMENTS, false, options);
+    }
+}
