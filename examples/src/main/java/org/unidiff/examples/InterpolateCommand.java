@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
         description = {"Interpolation between two images: each is inverted to its noise and caption latent,",
             "the noises are blended spherically and the captions linearly, and every frame is drawn from its blend.",
             "Writes the frames as PNGs, a contact sheet and an animated GIF; prints each path.",
-            "For endpoints that reproduce the inputs most faithfully use --sampler ddim --guidance 0",
-            "(the inversion is then exact; docs/quality-interpolation.md)."})
+            "Unless --sampler or --guidance say otherwise it runs ddim without guidance, where the inversion",
+            "is exact (docs/quality-interpolation.md), not the bundle's defaults."})
 final class InterpolateCommand extends ModelCommand {
 
     @Parameters(index = "0", paramLabel = "FIRST", description = "The first image.")

@@ -10,7 +10,8 @@ import java.awt.image.BufferedImage;
  * samples of one solve.
  *
  * <p>The options' outputs is set to {@code frames} (so a batch of interpolations is bounded like
- * any other outputs); steps, sampler and guidance apply to every stage.
+ * any other outputs); steps, sampler and guidance apply to every stage. An unset sampler or
+ * guidance takes the inversion's defaults (ddim, 0; {@link InversionRequest#withTaskDefaults}).
  *
  * @param first       the first image
  * @param last        the last image
@@ -38,7 +39,7 @@ public record InterpolationRequest(BufferedImage first, BufferedImage last, int 
             throw new InvalidRequestException("refinements", "an integer from 0 to "
                     + org.unidiff.sampling.solver.DdimInversion.MAX_REFINEMENTS, refinements);
         }
-        options = Prompts.orDefaults(options).withOutputs(frames);
+        options = InversionRequest.withTaskDefaults(Prompts.orDefaults(options)).withOutputs(frames);
     }
 
     /** An interpolation with the default inversion refinements. */

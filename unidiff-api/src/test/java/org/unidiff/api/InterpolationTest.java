@@ -114,6 +114,22 @@ class InterpolationTest {
     }
 
     @Test
+    void unsetSamplerAndGuidanceTakeTheExactInversionsNotTheBundles() {
+        SamplingOptions o = InterpolationRequest.of(image(1), image(2), 3, null).options();
+        assertEquals("ddim", o.sampler());
+        assertEquals(0.0, o.guidanceScale());
+        assertEquals(3, o.outputs());
+        SamplingOptions set = InversionRequest.of(image(1), SamplingOptions.defaults().withSampler("dpm-solver")
+                .withGuidanceScale(3).withOutputs(5)).options();
+        assertEquals("dpm-solver", set.sampler());
+        assertEquals(3.0, set.guidanceScale());
+        assertEquals(1, set.outputs());
+        InterpolationResult r = unidiff.interpolate(InterpolationRequest.of(image(1), image(2), 2, TinyBundle.fast(1)));
+        assertEquals("ddim", r.parameters().sampler());
+        assertEquals(0.0, r.parameters().guidanceScale());
+    }
+
+    @Test
     void badRequestsAreNamed() {
         InvalidRequestException one = assertThrows(InvalidRequestException.class,
                 () -> new InterpolationRequest(image(1), null, 4, 2, null));

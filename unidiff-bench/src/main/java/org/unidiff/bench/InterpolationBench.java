@@ -115,6 +115,7 @@ final class InterpolationBench {
     List<MetricRow> interpolation(List<EvalPrompt> sources, long seed) {
         Rate endpoints = new Rate();
         Rate middleValid = new Rate();
+        Rate middleKeep = new Rate();
         Rate monotone = new Rate();
         Rate monotoneJitter = new Rate();
         Rate cellMonotone = new Rate();
@@ -149,6 +150,7 @@ final class InterpolationBench {
                 endpointsBy[changes.get(i).ordinal()].add(last);
                 for (Analysis a : analyses.subList(1, FRAMES - 1)) {
                     middleValid.add(a.isValid());
+                    middleKeep.add(keepsShared(a, pair[0], pair[1]));
                 }
                 if (changes.get(i) == Change.POSITION) {
                     monotone.add(monotone(analyses, MONOTONE_SLACK));
@@ -165,11 +167,29 @@ final class InterpolationBench {
                     endpointsBy[c.ordinal()], Target.none()));
         }
         rows.add(MetricRow.fraction(task, "middle frames show one object", middleValid, Target.atLeast(0.80)));
+        rows.add(MetricRow.fraction(task, "  middle frames keep the four attributes both inputs share", middleKeep,
+                Target.none()));
         rows.add(MetricRow.fraction(task, "position pairs: centre moves monotonically", monotone, Target.atLeast(0.80)));
         rows.add(MetricRow.fraction(task, "  the same, back-steps up to the world's jitter (3 px) allowed",
                 monotoneJitter, Target.none()));
         rows.add(MetricRow.fraction(task, "  grid cell row and column never step back", cellMonotone, Target.none()));
         return rows;
+    }
+
+    /** Whether one object is found with every attribute on which the two inputs agree. */
+    static boolean keepsShared(Analysis analysis, Scene a, Scene b) {
+        if (analysis.attributes().isEmpty()) {
+            return false;
+        }
+        SceneAttributes found = analysis.attributes().get();
+        SceneAttributes x = SceneAttributes.of(a);
+        SceneAttributes y = SceneAttributes.of(b);
+        for (Attribute attribute : Attribute.values()) {
+            if (attribute.of(x) == attribute.of(y) && attribute.of(found) != attribute.of(x)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sameFive(Analysis analysis, Scene scene) {

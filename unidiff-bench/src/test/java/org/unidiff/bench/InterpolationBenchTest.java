@@ -43,6 +43,16 @@ class InterpolationBenchTest {
         }
     }
 
+    @Test
+    void keepsSharedIgnoresTheChangedAttributeOnly() {
+        Scene b = Scene.centered(Background.BLACK, Color.BLUE, Shape.values()[0], Size.LARGE, Position.TOP_LEFT);
+        Analysis blue = Analyzer.analyze(Renderer.renderImage(b));
+        Analysis small = Analyzer.analyze(Renderer.renderImage(Scene.centered(Background.BLACK, Color.RED,
+                Shape.values()[0], Size.SMALL, Position.TOP_LEFT)));
+        assertTrue(InterpolationBench.keepsShared(blue, A, b), "colour is what changes");
+        assertFalse(InterpolationBench.keepsShared(small, A, b), "size is shared and was lost");
+    }
+
     private static List<Analysis> path(Position... cells) {
         List<Analysis> out = new ArrayList<>();
         for (Position p : cells) {

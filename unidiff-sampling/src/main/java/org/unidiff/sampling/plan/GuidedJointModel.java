@@ -42,7 +42,9 @@ import org.unidiff.sampling.solver.DenoisingModel;
  *       stream IMAGE then TEXT whose role draws noise (MARGINALIZE, RENOISE): for IMAGE C*h*w
  *       numbers for the latent then Dc for the CLIP token, for TEXT L*Dt numbers.</li>
  * </ol>
- * Parts with other roles draw nothing.
+ * Parts with other roles draw nothing. The engine, when it starts a solve from known states
+ * ({@link #state}),
+ * still calls {@link #initialState()} first and discards it, so step 2 draws the same numbers.
  *
  * <h2>Guidance</h2>
  * For each generated (slot, stream) with a counterpart pass u (when the scale s is above 0),
