@@ -90,6 +90,31 @@ public final class SpeedBenchmark implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the tables: CSV for *.csv, else markdown.")
     Path out;
 
+    @Option(names = "--no-ort-peer", description = "Skip the same-engine peer (the bundle's ONNX files in Python "
+            + "onnxruntime).")
+    boolean noOrtPeer;
+
+    @Option(names = "--same-engine-only", description = "Only the same-engine tables: Java against the Python "
+            + "onnxruntime peer, interleaved (no PyTorch reference, breakdown, batching or memory runs).")
+    boolean sameEngineOnly;
+
+    @Option(names = "--ort-python", paramLabel = "EXE", description = "Python with onnxruntime and numpy for the "
+            + "same-engine peer (default: a virtual environment made in --ort-venv).")
+    Path ortPython;
+
+    @Option(names = "--ort-venv", paramLabel = "DIR", defaultValue = OrtPeer.DEFAULT_VENV,
+            description = "Where the peer's virtual environment is made, relative to the repository root "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path ortVenv;
+
+    @Option(names = "--peer-tasks", paramLabel = "IDS", split = ",",
+            description = "Tasks of the same-engine table (default: all; ids t2i-1, t2i-8, caption, joint, group-4).")
+    List<String> peerTasks;
+
+    @Option(names = "--compare-transformer", paramLabel = "FILE", description = "Another transformer ONNX file "
+            + "(fused, quantized): per guided call at 2 rows against the bundle's, Java and Python, interleaved.")
+    List<Path> compareTransformers;
+
     /**
      * Runs the command line.
      *
@@ -113,6 +138,11 @@ public final class SpeedBenchmark implements Callable<Integer> {
             return 2;
         }
         Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
+        if (sameEngineOnly) {
+            List<ResultTable> peerTables = SameEngine.tables(this, options, bundleDir);
+            print(peerTables);
+            return 0;
+        }
         List<ResultTable> tables = new ArrayList<>();
         Map<SpeedTask, Timings> java = new EnumMap<>(SpeedTask.class);
         String samplerName;
@@ -156,6 +186,14 @@ public final class SpeedBenchmark implements Callable<Integer> {
         tables.add(batching);
         tables.add(breakdown);
         tables.add(memory);
+        if (!noOrtPeer) {
+            tables.addAll(SameEngine.tables(this, options, bundleDir));
+        }
+        print(tables);
+        return 0;
+    }
+
+    private void print(List<ResultTable> tables) throws java.io.IOException {
         for (ResultTable table : tables) {
             System.out.println(table.toText());
         }
@@ -163,7 +201,6 @@ public final class SpeedBenchmark implements Callable<Integer> {
             TableOutput.write(out, tables);
             LOG.info("wrote {}", out);
         }
-        return 0;
     }
 
     private ResultTable speedTable(String modelName, String samplerName, int resolvedSteps, Map<SpeedTask, Timings> java,
@@ -357,6 +394,11 @@ public final class SpeedBenchmark implements Callable<Integer> {
         }
         LOG.info("reference: timing the same tasks in PyTorch");
         return ReferenceSpeed.run(config, List.of(SpeedTask.values()), resolvedSteps, guidance, seed, warmup, repeats);
+    }
+
+    /** The repository root: --repo, or the working directory or its nearest parent holding the scripts. */
+    Path repoRoot() {
+        return repo != null ? repo : findRepo();
     }
 
     private static Path findRepo() {
