@@ -17,7 +17,8 @@ one Python run and both see the same machine:
   "rows": r}``: the whole task and each transformer call in it;
 * ``{"op": "t2i", "prompt": p, "noise": [file, ...], "out": file}``: text to image replaying
   recorded noise (little-endian float64 files, one a sample), the 8-bit images written raw to
-  ``out`` (N x H x W x 3): the plumbing check against the Java library;
+  ``out`` (N x H x W x 3) and the final image latents (float64, N x C x h x w) to
+  ``out + ".latents"``: the check against the Java library;
 * ``{"op": "quit"}``.
 
 Errors are answered as ``{"error": "..."}`` and the peer keeps serving.
@@ -200,12 +201,15 @@ class OrtPipeline:
         end = DpmSolverSinglestep(self.schedule, steps).sample(model, model.initial_state())
         return model.split(end)
 
-    def text_to_image(self, prompt: str, streams, steps: int, guidance: float) -> np.ndarray:
+    def text_to_image(self, prompt: str, streams, steps: int, guidance: float, keep=None) -> np.ndarray:
         from unidiff_models.reference import plans
         from unidiff_models.reference.joint import LATENT
         latents = self.sample(plans.text_to_image(), streams, steps, guidance,
                               {(0, plans.TEXT): self.prompt_latent(prompt)})
-        return self.decode_images(np.stack([s[0][LATENT] for s in latents]))
+        z = np.stack([s[0][LATENT] for s in latents])
+        if keep is not None:
+            keep.append(z)
+        return self.decode_images(z)
 
     def image_to_text(self, image, image_stream, streams, steps: int, guidance: float) -> List[str]:
         from unidiff_models.reference import plans
@@ -289,10 +293,12 @@ def serve(args, out) -> int:
                 answer({"seconds": time.perf_counter() - start, "calls": pipe.calls, "rows": pipe.rows})
             elif op == "t2i":
                 replays = [ReplayStream(np.fromfile(f, dtype="<f8"), f) for f in req["noise"]]
+                kept = []
                 images = pipe.text_to_image(req["prompt"], replays, int(req.get("steps", steps)),
-                                            float(req.get("guidance", g)))
+                                            float(req.get("guidance", g)), kept)
                 left = [r.remaining for r in replays]
                 to_bytes(images).tofile(req["out"])
+                kept[0].astype("<f8").tofile(req["out"] + ".latents")
                 answer({"images": len(replays), "noise_left": left})
             else:
                 raise ValueError(f"unknown op {op!r}")

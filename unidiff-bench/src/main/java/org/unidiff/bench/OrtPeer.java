@@ -182,7 +182,8 @@ public final class OrtPeer implements AutoCloseable {
 
     /**
      * Text to image replaying recorded noise: one little-endian float64 file per output, the images written raw
-     * (N x H x W x 3 bytes) to {@code images}.
+     * (N x H x W x 3 bytes) to {@code images} and the final image latents (little-endian float64, N x C x h x w)
+     * beside it, to {@code images} + {@code ".latents"}.
      *
      * @return how many recorded numbers each output's file had left over
      * @throws IOException if the peer fails or answers with an error

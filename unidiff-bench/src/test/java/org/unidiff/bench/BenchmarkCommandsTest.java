@@ -59,6 +59,10 @@ class BenchmarkCommandsTest {
             assertTrue(text.contains(n), "batch row " + n + ": " + text);
         }
         assertTrue(text.contains("| RSS after 3 small generations (1 steps) |"), text);
+        // The same-engine table is always there: with its rows, or saying why the peer could not run.
+        assertTrue(text.contains("### Same engine: Java against Python onnxruntime"), text);
+        assertTrue(text.contains("| text->image, batch 1 |") || text.contains("the onnxruntime peer is not available"),
+                text);
     }
 
     @Test
