@@ -63,7 +63,8 @@ final class SameEngine {
                     out.add(transformerTable(b, options, bundleDir, variant, file, root, setup.python(), image));
                 }
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // A variant the Java library refuses (an operator its ONNX Runtime lacks) is a result to report.
             table = new ResultTable("Same engine: Java against Python onnxruntime", List.of("task", "result"));
             table.addRow(List.of("*", "failed"));
             table.addNote("the onnxruntime peer failed: " + e.getMessage());
@@ -219,30 +220,27 @@ final class SameEngine {
                 SpeedTask.PROMPT, SpeedTask.GROUP_CAPTIONS, image);
     }
 
-    /** A bundle folder that is the given one except for its transformer, linked to {@code transformer}. */
+    /**
+     * A copy of the bundle folder with its transformer replaced by {@code transformer}: copied, not linked,
+     * because the bundle loader refuses files that lead outside the bundle.
+     */
     static Path variantBundle(Path bundleDir, Path transformer) throws IOException {
         if (!Files.isRegularFile(transformer)) {
             throw new IOException("--compare-transformer " + transformer + " is not a file");
         }
         Path dir = Files.createTempDirectory("unidiff-variant-bundle");
-        try (Stream<Path> entries = Files.list(bundleDir)) {
-            for (Path e : entries.toList()) {
-                Path name = e.getFileName();
-                if (!name.toString().equals("transformer")) {
-                    Files.createSymbolicLink(dir.resolve(name), e.toAbsolutePath());
-                    continue;
+        try (Stream<Path> all = Files.walk(bundleDir)) {
+            for (Path e : all.toList()) {
+                Path target = dir.resolve(bundleDir.relativize(e).toString());
+                if (Files.isDirectory(e)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(e, target);
                 }
-                Path t = Files.createDirectory(dir.resolve(name));
-                try (Stream<Path> files = Files.list(e)) {
-                    for (Path f : files.toList()) {
-                        if (!f.getFileName().toString().equals("model.onnx")) {
-                            Files.createSymbolicLink(t.resolve(f.getFileName()), f.toAbsolutePath());
-                        }
-                    }
-                }
-                Files.createSymbolicLink(t.resolve("model.onnx"), transformer.toAbsolutePath());
             }
         }
+        Files.copy(transformer, dir.resolve("transformer").resolve("model.onnx"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return dir;
     }
 
@@ -267,7 +265,6 @@ final class SameEngine {
     }
 
     private static void deleteTree(Path dir) {
-        // Links are deleted, never followed: the bundle they point into stays as it is.
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(SameEngine::delete);
         } catch (IOException | UncheckedIOException e) {
