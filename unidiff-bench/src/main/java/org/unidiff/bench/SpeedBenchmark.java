@@ -111,6 +111,15 @@ public final class SpeedBenchmark implements Callable<Integer> {
             description = "Tasks of the same-engine table (default: all; ids t2i-1, t2i-8, caption, joint, group-4).")
     List<String> peerTasks;
 
+    @Option(names = "--throughput", paramLabel = "LIST", split = ",",
+            description = "Only the throughput table: images/s with this many concurrent requests (e.g. 1,2,4), at "
+                    + "the process's --threads (scripts/bench-throughput.sh runs one process per thread count).")
+    List<Integer> throughput;
+
+    @Option(names = "--throughput-requests", paramLabel = "N", defaultValue = "6",
+            description = "Requests per requesting thread in each throughput cell (default: ${DEFAULT-VALUE}).")
+    int throughputRequests;
+
     @Option(names = "--compare-transformer", paramLabel = "FILE", description = "Another transformer ONNX file "
             + "(fused, quantized): per guided call at 2 rows against the bundle's, Java and Python, interleaved.")
     List<Path> compareTransformers;
@@ -138,6 +147,20 @@ public final class SpeedBenchmark implements Callable<Integer> {
             return 2;
         }
         Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
+        if (throughput != null) {
+            if (throughput.stream().anyMatch(c -> c < 1) || throughputRequests < 1) {
+                System.err.println("bench-speed: --throughput counts and --throughput-requests must be >= 1");
+                return 2;
+            }
+            try (Unidiff unidiff = Unidiff.open(options)) {
+                BundleManifest m = unidiff.manifest();
+                String sampler = SamplerKind.parse(model.sampler != null ? model.sampler : m.defaults().sampler()).id();
+                int steps = model.steps != null ? model.steps : m.defaults().steps();
+                print(List.of(Throughput.table(unidiff, throughput, throughputRequests, warmup, seed, steps, sampler,
+                        model.threads == null ? "default" : model.threads.toString())));
+            }
+            return 0;
+        }
         if (sameEngineOnly) {
             List<ResultTable> peerTables = SameEngine.tables(this, options, bundleDir);
             print(peerTables);

@@ -66,6 +66,19 @@ class BenchmarkCommandsTest {
     }
 
     @Test
+    void throughputWritesOneRowPerConcurrency(@TempDir Path dir) throws Exception {
+        Path md = dir.resolve("throughput.md");
+        int exit = new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--steps", "1", "--warmup", "1",
+                "--throughput", "1,3", "--throughput-requests", "2", "--out", md.toString());
+        assertEquals(0, exit);
+        String text = Files.readString(md);
+        assertTrue(text.contains("### Throughput: text->image"), text);
+        assertTrue(text.contains("| 1 | default |"), text);
+        assertTrue(text.contains("| 3 | default |"), text);
+        assertEquals(2, new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--throughput", "0"));
+    }
+
+    @Test
     void speedRefusesBadOptionsWithExitCode2() {
         assertEquals(2, new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--repeats", "0"));
     }
