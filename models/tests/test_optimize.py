@@ -41,6 +41,21 @@ def test_every_variant_is_written_and_reported(original, tmp_path):
     assert 0 < int8["max output difference"] < 1.0
 
 
+def test_attention_becomes_one_operator_with_the_same_outputs(original, tmp_path):
+    # The tiny transformer: width 32, 4 heads, 3 attentions (in, mid, out block); G up to 4 in
+    # SETTINGS, so the group mask is exercised.
+    report = optimize.optimize_transformer(TINY, tmp_path / "attention.onnx", "attention", 4, 32)
+    assert report["attentions fused"] == 3
+    # onnxruntime's attention kernel does the same float operations: bit-identical here.
+    assert report["max output difference"] < 1e-6
+    ops = [n.op_type for n in onnx.load(str(tmp_path / "attention.onnx")).graph.node]
+    assert ops.count("MultiHeadAttention") == 3 and "Softmax" not in ops
+    # The wrong head count must show: the check compares outputs, it does not trust the rewrite.
+    # (Random weights attend almost uniformly, so heads matter little: 2 heads move outputs 3e-5.)
+    wrong = optimize.optimize_transformer(TINY, tmp_path / "wrong.onnx", "attention", 2, 32)
+    assert wrong["max output difference"] > 1e-5
+
+
 def test_reshape_pattern_needs_one_unknown_and_matching_sizes():
     # [B*G, 6] from [B, G, 6]: -1 then the constant.
     targets = [np.array([b * g, 6]) for b, g in optimize.SETTINGS]

@@ -203,7 +203,7 @@ def export_bundle(comp: Components, out: Path, name: str = "unidiff-shapes-defau
 
     ``max_bytes`` makes an over-size bundle an error (the default model must stay <= 30 MB).
     ``transformer_variant`` other than ``plain`` rewrites the exported transformer with
-    :func:`unidiff_models.optimize.optimize_transformer` (``fold``, ``fused``, ``int8``,
+    :func:`unidiff_models.optimize.optimize_transformer` (``fold``, ``attention``, ``fused``, ``int8``,
     ``int8-only``; needs onnxruntime) and states ``int8`` as its precision when quantized.
     """
     out = Path(out)

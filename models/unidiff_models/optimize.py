@@ -10,6 +10,9 @@ differs from its input in one dimension. This pass
   constant when it never changes, or, for a Reshape target, by a constant using ``0`` (copy the
   input's dimension) and ``-1`` (infer one dimension) when that reproduces every evaluated shape;
   the shape arithmetic left without consumers is removed;
+* ``fuse_attention``: replaces each attention (split of the qkv projection, scaled masked
+  softmax, the reshapes and transposes around it) by one MultiHeadAttention contrib operator, the
+  mask made an additive bias once;
 * ``fuse``: then applies onnxruntime's transformer fusions (LayerNorm with the residual add as
   SkipLayerNormalization, bias + GELU as BiasGelu), which the runtime does not do on its own at
   load time.
@@ -259,15 +262,18 @@ def max_difference(a: onnx.ModelProto, b: onnx.ModelProto,
 def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden_size: int) -> dict:
     """Writes the ``mode`` variant of transformer ``src`` to ``dst`` and returns what changed.
 
-    Modes: ``fold`` (shape folding), ``fused`` (folding, then the transformer fusions), ``int8``
-    (fused, then dynamic int8 MatMuls), ``int8-only`` (the export as it is, int8 MatMuls).
+    Modes: ``fold`` (shape folding), ``attention`` (folding, then MultiHeadAttention for each
+    attention), ``fused`` (folding, then onnxruntime's transformer fusions), ``int8`` (fused, then
+    dynamic int8 MatMuls), ``int8-only`` (the export as it is, int8 MatMuls).
     """
     original = onnx.load(str(src))
     report = {"mode": mode, "nodes before": len(original.graph.node),
               "kernels before": sum(kernels(original).values())}
     model = original
-    if mode in ("fold", "fused", "int8"):
+    if mode in ("fold", "attention", "fused", "int8"):
         model, report["folding"] = fold_shapes(model)
+    if mode == "attention":
+        model, report["attentions fused"] = fuse_attention(model, num_heads)
     if mode in ("fused", "int8"):
         model = fuse(model, num_heads, hidden_size)
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -284,3 +290,147 @@ def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden
     report["kernels after"] = sum(kernels(model).values())
     report["max output difference"] = max_difference(original, model)
     return report
+
+
+def _const_value(graph: onnx.GraphProto, name: str) -> Optional[np.ndarray]:
+    for init in graph.initializer:
+        if init.name == name:
+            return numpy_helper.to_array(init)
+    for n in graph.node:
+        if n.op_type == "Constant" and n.output[0] == name:
+            return numpy_helper.to_array(n.attribute[0].t)
+    return None
+
+
+def fuse_attention(model: onnx.ModelProto, num_heads: int) -> Tuple[onnx.ModelProto, int]:
+    """Replaces each exported attention (qkv -> Reshape -> Transpose -> three Gathers -> scaled,
+    masked softmax -> MatMul -> Transpose -> Reshape) by a Split and onnxruntime's
+    MultiHeadAttention, the mask turned into an additive bias once per mask. Returns the model and
+    how many attentions were replaced; a block that does not match is left as it is."""
+    model = copy.deepcopy(model)
+    g = model.graph
+    producer = {o: n for n in g.node for o in n.output}
+
+    def up(name):
+        """The producer of ``name``, looking through float-to-float Casts (no-ops)."""
+        n = producer.get(name)
+        while n is not None and n.op_type == "Cast" and n.attribute[0].i == onnx.TensorProto.FLOAT:
+            n = producer.get(n.input[0])
+        return n
+
+    biases: Dict[str, str] = {}
+    new_nodes, dead = [], set()
+    fused = 0
+    for soft in [n for n in g.node if n.op_type == "Softmax"]:
+        where = up(soft.input[0])
+        if where is None or where.op_type != "Where":
+            continue
+        neg = _const_value(g, where.input[1])
+        mul = up(where.input[2])
+        if neg is None or not np.all(np.isneginf(neg)) or mul is None or mul.op_type != "Mul":
+            continue
+        scale = _const_value(g, mul.input[1])
+        qk = up(mul.input[0])
+        if scale is None or scale.size != 1 or qk is None or qk.op_type != "MatMul":
+            continue
+        gq, kt = up(qk.input[0]), up(qk.input[1])
+        gk = up(kt.input[0]) if kt is not None and kt.op_type == "Transpose" else None
+        after = [n for n in g.node if soft.output[0] in n.input]
+        if len(after) != 1 or after[0].op_type != "MatMul":
+            continue
+        av = after[0]
+        gv = up(av.input[1])
+        if any(x is None or x.op_type != "Gather" for x in (gq, gk, gv)):
+            continue
+        trans = producer.get(gq.input[0])
+        if trans is None or trans.op_type != "Transpose" or gk.input[0] != gq.input[0] \
+                or gv.input[0] != gq.input[0]:
+            continue
+        reshape = producer.get(trans.input[0])
+        if reshape is None or reshape.op_type != "Reshape":
+            continue
+        idx = [int(_const_value(g, x.input[1])) for x in (gq, gk, gv)]
+        perm = list(helper.get_attribute_value(trans.attribute[0]))
+        if idx != [0, 1, 2] or perm != [2, 0, 3, 1, 4]:
+            continue
+        # From the attention output to the Reshape back to [b, s, D]: Cast? -> Transpose -> Reshape.
+        tail = [n for n in g.node if av.output[0] in n.input]
+        while len(tail) == 1 and tail[0].op_type == "Cast":
+            tail = [n for n in g.node if tail[0].output[0] in n.input]
+        if len(tail) != 1 or tail[0].op_type != "Transpose":
+            continue
+        back = [n for n in g.node if tail[0].output[0] in n.input]
+        if len(back) != 1 or back[0].op_type != "Reshape":
+            continue
+        qkv = reshape.input[0]
+        cond = where.input[0]
+        if cond not in biases:
+            # 0 where attending is allowed, -inf where it is masked, as [1, heads, S, S].
+            bias = cond + "_attention_bias"
+            zero, ninf = bias + "_zero", bias + "_ninf"
+            g.initializer.extend([numpy_helper.from_array(np.array(0, np.float32), zero),
+                                  numpy_helper.from_array(np.array(-np.inf, np.float32), ninf),
+                                  numpy_helper.from_array(np.array([0, 1], np.int64), bias + "_axes"),
+                                  numpy_helper.from_array(np.array([1, num_heads, 1, 1], np.int64),
+                                                          bias + "_heads")])
+            new_nodes += [helper.make_node("Where", [cond, ninf, zero], [bias + "_2d"]),
+                          helper.make_node("Unsqueeze", [bias + "_2d", bias + "_axes"], [bias + "_4d"]),
+                          helper.make_node("Expand", [bias + "_4d", bias + "_heads"], [bias])]
+            biases[cond] = bias
+        # q, k, v are the thirds of the qkv projection, each laid out heads x head_dim as the
+        # operator expects; the split sizes come from the projection's weight (_set_split_sizes).
+        k = f"attention_{fused}"
+        new_nodes += [helper.make_node("Split", [qkv, k + "_sizes"], [k + "_q", k + "_k", k + "_v"], axis=2),
+                      helper.make_node("MultiHeadAttention", [k + "_q", k + "_k", k + "_v", "", "", biases[cond]],
+                                       [back[0].output[0]], domain="com.microsoft", num_heads=num_heads,
+                                       scale=float(scale.reshape(())))]
+        g.initializer.append(numpy_helper.from_array(np.zeros(3, np.int64), k + "_sizes"))
+        dead.update(n.name for n in (reshape, trans, gq, gk, gv, kt, qk, mul, where, soft, av, tail[0], back[0]))
+        fused += 1
+    if not fused:
+        return model, 0
+    for n in list(g.node):
+        if n.name in dead:
+            g.node.remove(n)
+    g.node.extend(new_nodes)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    _set_split_sizes(model)
+    remove_dead_nodes(g)
+    model = _topological(model)
+    return model, fused
+
+
+def _set_split_sizes(model: onnx.ModelProto) -> None:
+    """Each attention Split's sizes: a third of its qkv MatMul weight's output width each."""
+    g = model.graph
+    producer = {o: n for n in g.node for o in n.output}
+    inits = {i.name: i for i in g.initializer}
+    for n in g.node:
+        if n.op_type == "Split" and len(n.input) == 2 and n.input[1].endswith("_sizes") \
+                and n.input[1].startswith("attention_"):
+            mm = producer[n.input[0]]
+            w = numpy_helper.to_array(inits[mm.input[1]])
+            d = w.shape[-1] // 3
+            inits[n.input[1]].CopyFrom(numpy_helper.from_array(np.array([d, d, d], np.int64), n.input[1]))
+
+
+def _topological(model: onnx.ModelProto) -> onnx.ModelProto:
+    """Nodes re-ordered so each comes after its inputs' producers (the new nodes were appended)."""
+    g = model.graph
+    ready = {i.name for i in g.input} | {i.name for i in g.initializer} | {""}
+    pending, ordered = list(g.node), []
+    while pending:
+        rest = []
+        for n in pending:
+            if all(i in ready for i in n.input):
+                ordered.append(n)
+                ready.update(n.output)
+            else:
+                rest.append(n)
+        if len(rest) == len(pending):
+            raise ValueError(f"graph has a cycle or a missing input near {rest[0].name}")
+        pending = rest
+    del g.node[:]
+    g.node.extend(ordered)
+    return model
