@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Order of work, so each number means what it says: Java timings (warm-up runs excluded), then the memory
  * runs, reading VmHWM before anything else is loaded; then the API is closed and the bundle reopened for the
- * step-by-step breakdown; the Python reference runs last in its own process.
+ * step-by-step breakdown; the Python reference runs in its own process; last, the same-engine tables
+ * ({@link SameEngine}: Java against {@link OrtPeer}, the same ONNX files in Python onnxruntime, interleaved).
+ * {@code --same-engine-only} and {@code --throughput} run only their tables.
  */
 @Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Times generations in Java and in the Python reference, splits the Java time, reads memory.")
