@@ -56,6 +56,12 @@ def main(argv=None) -> int:
     p.add_argument("--guidance-scale", type=float, default=DEFAULT_GUIDANCE_SCALE,
                    help="default guidance s in eps = cond + s (cond - uncond)")
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6)
+    p.add_argument("--transformer-variant", default="plain",
+                   choices=("plain", "fold", "attention", "fused", "int8", "int8-only"),
+                   help="rewrite the transformer: fold (shape arithmetic folded), attention (and "
+                        "MultiHeadAttention), fused (fold and "
+                        "onnxruntime's transformer fusions), int8 (fused, int8 MatMuls), int8-only; "
+                        "see unidiff_models/optimize.py and models/optimize_transformer.py")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     if args.work:
@@ -65,7 +71,8 @@ def main(argv=None) -> int:
                                  name=f"random-{args.random}")
     doc = export_bundle(comp, args.out, name=args.name or comp.name, license_text=args.license,
                         max_bytes=int(args.max_mb * 1e6), steps=args.steps,
-                        guidance_scale=args.guidance_scale)
+                        guidance_scale=args.guidance_scale,
+                        transformer_variant=args.transformer_variant)
     LOG.info("wrote %s (%s, %.2f MB)", args.out, doc["name"], bundle_bytes(args.out) / 1e6)
     return 0
 

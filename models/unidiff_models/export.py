@@ -197,20 +197,35 @@ def bundle_bytes(out: Path) -> int:
 
 def export_bundle(comp: Components, out: Path, name: str = "unidiff-shapes-default",
                   license_text: str = "Apache-2.0", group_max_size: int = 4,
-                  max_bytes: Optional[int] = None, **defaults) -> dict:
+                  max_bytes: Optional[int] = None, transformer_variant: str = "plain",
+                  **defaults) -> dict:
     """Write the whole bundle to ``out`` (replacing it) and return the manifest.
 
     ``max_bytes`` makes an over-size bundle an error (the default model must stay <= 30 MB).
+    ``transformer_variant`` other than ``plain`` rewrites the exported transformer with
+    :func:`unidiff_models.optimize.optimize_transformer` (``fold``, ``attention``, ``fused``, ``int8``,
+    ``int8-only``; needs onnxruntime) and states ``int8`` as its precision when quantized.
     """
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     export_components(comp, out)
+    if transformer_variant != "plain":
+        from .optimize import optimize_transformer
+        path = out / "transformer" / "model.onnx"
+        staged = path.with_name("plain.onnx")
+        path.rename(staged)
+        report = optimize_transformer(staged, path, transformer_variant, comp.uvit.config.heads,
+                                      comp.uvit.config.width)
+        staged.unlink()
+        LOG.info("transformer variant %s: %s", transformer_variant, report)
     comp.tokenizer.save(out / "text_encoder" / "tokenizer.json",
                         max_length=comp.uvit.config.text_tokens)
     comp.tokenizer.save(out / "text_decoder" / "tokenizer.json")
     doc = manifest(comp, name, license_text, group_max_size, **defaults)
+    if transformer_variant.startswith("int8"):
+        doc["components"]["transformer"]["precision"] = "int8"
     (out / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     size = bundle_bytes(out)
     LOG.info("bundle %s: %.2f MB", out, size / 1e6)

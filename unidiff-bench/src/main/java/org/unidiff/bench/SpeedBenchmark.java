@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Order of work, so each number means what it says: Java timings (warm-up runs excluded), then the memory
  * runs, reading VmHWM before anything else is loaded; then the API is closed and the bundle reopened for the
- * step-by-step breakdown; the Python reference runs last in its own process.
+ * step-by-step breakdown; the Python reference runs in its own process; last, the same-engine tables
+ * ({@link SameEngine}: Java against {@link OrtPeer}, the same ONNX files in Python onnxruntime, interleaved).
+ * {@code --same-engine-only} and {@code --throughput} run only their tables.
  */
 @Command(name = "bench-speed", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Times generations in Java and in the Python reference, splits the Java time, reads memory.")
@@ -90,6 +92,40 @@ public final class SpeedBenchmark implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the tables: CSV for *.csv, else markdown.")
     Path out;
 
+    @Option(names = "--no-ort-peer", description = "Skip the same-engine peer (the bundle's ONNX files in Python "
+            + "onnxruntime).")
+    boolean noOrtPeer;
+
+    @Option(names = "--same-engine-only", description = "Only the same-engine tables: Java against the Python "
+            + "onnxruntime peer, interleaved (no PyTorch reference, breakdown, batching or memory runs).")
+    boolean sameEngineOnly;
+
+    @Option(names = "--ort-python", paramLabel = "EXE", description = "Python with onnxruntime and numpy for the "
+            + "same-engine peer (default: a virtual environment made in --ort-venv).")
+    Path ortPython;
+
+    @Option(names = "--ort-venv", paramLabel = "DIR", defaultValue = OrtPeer.DEFAULT_VENV,
+            description = "Where the peer's virtual environment is made, relative to the repository root "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path ortVenv;
+
+    @Option(names = "--peer-tasks", paramLabel = "IDS", split = ",",
+            description = "Tasks of the same-engine table (default: all; ids t2i-1, t2i-8, caption, joint, group-4).")
+    List<String> peerTasks;
+
+    @Option(names = "--throughput", paramLabel = "LIST", split = ",",
+            description = "Only the throughput table: images/s with this many concurrent requests (e.g. 1,2,4), at "
+                    + "the process's --threads (scripts/bench-throughput.sh runs one process per thread count).")
+    List<Integer> throughput;
+
+    @Option(names = "--throughput-requests", paramLabel = "N", defaultValue = "6",
+            description = "Requests per requesting thread in each throughput cell (default: ${DEFAULT-VALUE}).")
+    int throughputRequests;
+
+    @Option(names = "--compare-transformer", paramLabel = "FILE", description = "Another transformer ONNX file "
+            + "(fused, quantized): per guided call at 2 rows against the bundle's, Java and Python, interleaved.")
+    List<Path> compareTransformers;
+
     /**
      * Runs the command line.
      *
@@ -113,6 +149,25 @@ public final class SpeedBenchmark implements Callable<Integer> {
             return 2;
         }
         Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
+        if (throughput != null) {
+            if (throughput.stream().anyMatch(c -> c < 1) || throughputRequests < 1) {
+                System.err.println("bench-speed: --throughput counts and --throughput-requests must be >= 1");
+                return 2;
+            }
+            try (Unidiff unidiff = Unidiff.open(options)) {
+                BundleManifest m = unidiff.manifest();
+                String sampler = SamplerKind.parse(model.sampler != null ? model.sampler : m.defaults().sampler()).id();
+                int steps = model.steps != null ? model.steps : m.defaults().steps();
+                print(List.of(Throughput.table(unidiff, throughput, throughputRequests, warmup, seed, steps, sampler,
+                        model.threads == null ? "default" : model.threads.toString())));
+            }
+            return 0;
+        }
+        if (sameEngineOnly) {
+            List<ResultTable> peerTables = SameEngine.tables(this, options, bundleDir);
+            print(peerTables);
+            return 0;
+        }
         List<ResultTable> tables = new ArrayList<>();
         Map<SpeedTask, Timings> java = new EnumMap<>(SpeedTask.class);
         String samplerName;
@@ -156,6 +211,14 @@ public final class SpeedBenchmark implements Callable<Integer> {
         tables.add(batching);
         tables.add(breakdown);
         tables.add(memory);
+        if (!noOrtPeer) {
+            tables.addAll(SameEngine.tables(this, options, bundleDir));
+        }
+        print(tables);
+        return 0;
+    }
+
+    private void print(List<ResultTable> tables) throws java.io.IOException {
         for (ResultTable table : tables) {
             System.out.println(table.toText());
         }
@@ -163,7 +226,6 @@ public final class SpeedBenchmark implements Callable<Integer> {
             TableOutput.write(out, tables);
             LOG.info("wrote {}", out);
         }
-        return 0;
     }
 
     private ResultTable speedTable(String modelName, String samplerName, int resolvedSteps, Map<SpeedTask, Timings> java,
@@ -357,6 +419,11 @@ public final class SpeedBenchmark implements Callable<Integer> {
         }
         LOG.info("reference: timing the same tasks in PyTorch");
         return ReferenceSpeed.run(config, List.of(SpeedTask.values()), resolvedSteps, guidance, seed, warmup, repeats);
+    }
+
+    /** The repository root: --repo, or the working directory or its nearest parent holding the scripts. */
+    Path repoRoot() {
+        return repo != null ? repo : findRepo();
     }
 
     private static Path findRepo() {

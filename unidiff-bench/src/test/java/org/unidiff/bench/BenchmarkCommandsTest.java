@@ -59,6 +59,23 @@ class BenchmarkCommandsTest {
             assertTrue(text.contains(n), "batch row " + n + ": " + text);
         }
         assertTrue(text.contains("| RSS after 3 small generations (1 steps) |"), text);
+        // The same-engine table is always there: with its rows, or saying why the peer could not run.
+        assertTrue(text.contains("### Same engine: Java against Python onnxruntime"), text);
+        assertTrue(text.contains("| text->image, batch 1 |") || text.contains("the onnxruntime peer is not available"),
+                text);
+    }
+
+    @Test
+    void throughputWritesOneRowPerConcurrency(@TempDir Path dir) throws Exception {
+        Path md = dir.resolve("throughput.md");
+        int exit = new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--steps", "1", "--warmup", "1",
+                "--throughput", "1,3", "--throughput-requests", "2", "--out", md.toString());
+        assertEquals(0, exit);
+        String text = Files.readString(md);
+        assertTrue(text.contains("### Throughput: text->image"), text);
+        assertTrue(text.contains("| 1 | default |"), text);
+        assertTrue(text.contains("| 3 | default |"), text);
+        assertEquals(2, new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--throughput", "0"));
     }
 
     @Test
