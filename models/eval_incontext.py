@@ -85,6 +85,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--tasks", default=None, help="comma-separated task ids (default: all of the pool)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--baseline-query", action="store_true", help="output = the query itself (no model)")
     args = ap.parse_args(argv)
     import onnxruntime as ort
     torch.set_num_threads(args.threads)
@@ -113,9 +114,12 @@ def main(argv=None) -> int:
             ex_in, ex_out = lat[s[:, :-1], 0], lat[s[:, :-1], 1 + j]
             examples = torch.stack([ex_in, ex_out], dim=2).flatten(1, 2)
         query = lat[s[:, -1], 0]
-        z = generate(model, examples, query, args.guidance, gen)
-        img = dec.run(["image"], {"latent": (z.double() / sf).float().numpy()})[0]
-        out = np.clip(np.floor((img + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
+        if args.baseline_query:
+            out = np.stack([pool.image(int(q)) for q in idx[:, -1]])
+        else:
+            z = generate(model, examples, query, args.guidance, gen)
+            img = dec.run(["image"], {"latent": (z.double() / sf).float().numpy()})[0]
+            out = np.clip(np.floor((img + 1.0) * 127.5 + 0.5), 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
         truth = np.stack([pool.image(int(q), j) for q in idx[:, -1]])
         base = np.stack([pool.image(int(q)) for q in idx[:, -1]])
         mse = float(((out.astype(float) - truth) ** 2).mean())
