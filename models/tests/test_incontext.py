@@ -157,7 +157,7 @@ def test_manifest_grid_is_lavin_dit_grid_reversed():
     vae = json.loads((MODELS / "default/bundle/unidiff.json").read_text(encoding="utf-8"))
     m = manifest(tiny_model(), vae)
     assert m["family"] == "in-context" and m["tasks"] == ["in-context"]
-    assert m["defaults"]["time_grid"] == list(GRID_20) and m["defaults"]["steps"] == 19
+    assert m["schedule"]["grid"] == list(GRID_20) and m["defaults"]["steps"] == 19
     assert m["schedule"] == {"type": "flow", "train_steps": 1000, "prediction": "velocity"}
     assert m["latent"] == vae["latent"]
 

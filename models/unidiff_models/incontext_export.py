@@ -62,19 +62,19 @@ def manifest(model: InContextTransformer, vae_manifest: dict, name: str = "unidi
     c = model.config
     return {
         "format": "unidiff-bundle",
-        "version": 2,
+        "version": 1,
         "name": name,
         "license": "Apache-2.0",
         "family": FAMILY,
         "tasks": list(TASKS),
         "image": dict(vae_manifest["image"]),
         "latent": dict(vae_manifest["latent"]),
-        "schedule": {"type": "flow", "train_steps": int(c.time_scale), "prediction": "velocity"},
+        # The grid is listed (the exact decimals Python and Java both read); it is LaVin-DiT's, by name
+        # "lavin-dit-20" in the Java runtime. group.max_size is the most frames (2 per pair, query, answer).
+        "schedule": {"type": "flow", "train_steps": int(c.time_scale), "prediction": "velocity",
+                     "grid": list(GRID_20)},
         "group": {"max_size": c.max_frames},
-        "in_context": {"max_frames": c.max_frames, "max_pairs": (c.max_frames - 2) // 2,
-                       "reference_latent": "mean"},
-        "defaults": {"sampler": "euler", "steps": len(GRID_20) - 1, "guidance_scale": guidance,
-                     "time_grid": list(GRID_20), "time_grid_name": GRID_NAME},
+        "defaults": {"sampler": "euler", "steps": len(GRID_20) - 1, "guidance_scale": guidance},
         "components": {
             "transformer": {"path": "transformer/model.onnx", "precision": "fp32"},
             "vae_encoder": {"path": "vae_encoder/model.onnx", "precision": "fp32"},
@@ -100,4 +100,4 @@ def export_bundle(model: InContextTransformer, vae_bundle: Path, out: Path,
 
 def grid_from_manifest(m: dict) -> List[float]:
     """The Euler grid (library convention, noisy to clean) of a manifest's defaults."""
-    return [float(x) for x in m["defaults"]["time_grid"]]
+    return [float(x) for x in m["schedule"]["grid"]]

@@ -14,7 +14,7 @@ import org.unidiff.sampling.plan.TaskPlan;
 
 /**
  * In-context: frames {@code [in_1, out_1, ..., in_k, out_k, query, answer]}, each VAE-encoded on
- * its own (input image i of the request = frame i, so the query is image 2k), the answer
+ * its own as the scaled mean of its VAE latent (as the family was trained), the answer
  * generated; the unconditional pass drops the examples ({@link TaskPlan#inContext}).
  */
 final class InContextRecipe implements Recipe<InContextRequest, ImageResult> {
@@ -52,14 +52,13 @@ final class InContextRecipe implements Recipe<InContextRequest, ImageResult> {
         List<GivenValues> givens = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             InContextRequest request = batch.request(r);
-            long seed = batch.options(r).seed();
             GivenValues.Builder values = GivenValues.builder(context.shape(frames));
             for (int i = 0; i < k; i++) {
                 ExamplePair pair = request.examples().get(i);
-                put(values, 2 * i, context.encodeLatent(pair.input(), seed, 2 * i));
-                put(values, 2 * i + 1, context.encodeLatent(pair.output(), seed, 2 * i + 1));
+                put(values, 2 * i, context.encodeLatentMean(pair.input()));
+                put(values, 2 * i + 1, context.encodeLatentMean(pair.output()));
             }
-            put(values, 2 * k, context.encodeLatent(request.query(), seed, 2 * k));
+            put(values, 2 * k, context.encodeLatentMean(request.query()));
             givens.add(values.build());
         }
         Role role = batch.request(0).exampleMode() == ReferenceMode.CLEAN ? Role.CONDITION : Role.RENOISE;

@@ -143,13 +143,12 @@ public final class RecipeContext {
     }
 
     /**
-     * An input image as VAE latent only (image-only families have no CLIP encoder), sampled with
-     * the noise of {@link SeedRules#imageEncodingSeed(long, int)}; its CLIP part is empty.
+     * An input image as the scaled mean of its VAE latent distribution (no sampling noise), with an
+     * empty CLIP part: how image-only families (in-context) take their frames, as they were trained.
      */
-    public EncodedImage encodeLatent(BufferedImage image, long requestSeed, int imageIndex) {
+    public EncodedImage encodeLatentMean(BufferedImage image) {
         long t0 = System.nanoTime();
-        NoiseSource noise = hooks.imageEncodingNoise(SeedRules.imageEncodingSeed(requestSeed, imageIndex));
-        float[] latent = bundle.vaeEncoder().encodeSample(noise, image);
+        float[] latent = bundle.vaeEncoder().encodeMean(image);
         hooks.timed(Phase.IMAGE_ENCODERS, System.nanoTime() - t0);
         return new EncodedImage(toDouble(latent), new double[0]);
     }

@@ -54,7 +54,7 @@ final class ExamplesDroppedRecipe implements Recipe<InContextRequest, ImageResul
                 List.of());
         List<GivenValues> givens = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
-            EncodedImage query = context.encodeLatent(batch.request(r).query(), batch.options(r).seed(), 2 * k);
+            EncodedImage query = context.encodeLatentMean(batch.request(r).query());
             givens.add(GivenValues.builder(context.shape(frames)).image(frames - 2, query.latent(), query.clip())
                     .build());
         }
