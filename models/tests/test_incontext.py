@@ -113,6 +113,26 @@ def test_model_sees_slot_order_and_every_frame():
     assert (base - changed).abs().max() > 1e-3
 
 
+def test_x0_head_gives_the_velocity_whose_euler_step_lands_on_it():
+    m = tiny_model()
+    g = torch.Generator().manual_seed(3)
+    x = torch.randn(2, 4, 4, 16, 16, generator=g)
+    t = torch.tensor([[0, 0, 0, 190.0], [0, 0, 0, 950.0]])
+    with torch.no_grad():
+        head = m.head(x, t)
+        v = m(x, t)
+    for i, tt in enumerate((0.19, 0.95)):
+        # One Euler step from t to 0 is x - t v, which must be exactly the predicted clean frame.
+        torch.testing.assert_close(x[i, -1] - tt * v[i, -1], head[i, -1], atol=1e-5, rtol=1e-5)
+    assert torch.isfinite(v).all()                      # clean frames (t = 0) stay finite
+    mv = InContextTransformer(InContextConfig(dim=32, depth=2, heads=2, parameterization="velocity"))
+    mv.load_state_dict(m.state_dict())
+    with torch.no_grad():
+        torch.testing.assert_close(mv(x, t), head)      # the velocity head is output as it is
+    with pytest.raises(ValueError, match="parameterization"):
+        InContextTransformer(InContextConfig(parameterization="eps"))
+
+
 def test_onnx_export_matches_torch_for_every_group_size(tmp_path):
     ort = pytest.importorskip("onnxruntime")
     from unidiff_models.incontext_export import export_transformer

@@ -4,7 +4,8 @@ One step draws k uniformly from 1..k_max, then ``frames_per_step // (2k + 2)`` s
 step costs about the same whatever k). Each sequence's target frame is noised at its own time t
 (``x_t = (1 - t) x_0 + t n``, half the draws uniform on [0, 1], half logit-normal, which puts
 more weight near the middle where a one-frame decision is made), the other frames are fed clean
-at t = 0, and the loss is the velocity MSE ``|v_pred - (n - x_0)|^2`` on the target frame only.
+at t = 0, and the loss is on the target frame only: ``|x0_hat - x_0|^2`` for the default x0
+parameterization (see ``incontext.py``), the velocity MSE ``|v_pred - (n - x_0)|^2`` otherwise.
 
 Two conditions are trained besides the clean examples, each drawn per sequence:
 
@@ -45,11 +46,11 @@ class InContextRecipe:
     """Every size and hyperparameter of the in-context run."""
 
     model: InContextConfig = field(default_factory=InContextConfig)
-    steps: int = 7000
+    steps: int = 24000
     lr: float = 1e-3
     warmup: int = 200
     weight_decay: float = 0.03
-    ema: float = 0.998
+    ema: float = 0.999
     frames_per_step: int = 128
     k_max: int = 4
     p_uncond: float = 0.12
@@ -124,6 +125,11 @@ def build_batch(frames: Tensor, t: np.ndarray, uncond: np.ndarray, renoise: np.n
     return img, times * time_scale, v
 
 
+def img_clean_target(frames: Tensor) -> Tensor:
+    """The x0 regression target: the clean target frame [B, C, h, w]."""
+    return frames[:, -1]
+
+
 def _save(path: Path, state: dict) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
@@ -181,8 +187,9 @@ def train(work: Path, sampler: SequenceSampler, recipe: InContextRecipe, seed: i
         lr = lr_at(step, recipe, 0.0 if budget_s is None else elapsed / budget_s)
         for group in opt.param_groups:
             group["lr"] = lr
-        pred = model(img, t_img)[:, -1]
-        loss = F.mse_loss(pred, v)
+        pred = model.head(img, t_img)[:, -1]
+        want = v if recipe.model.parameterization == "velocity" else img_clean_target(frames)
+        loss = F.mse_loss(pred, want)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
