@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.ExamplePair;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.InContextRequest;
@@ -28,8 +29,13 @@ import picocli.CommandLine.ParameterException;
                 + "generates the query's output.",
             "Pairs come from --pair (repeated) or from --examples DIR in LaVin-DiT's naming (NAME_input.png with "
                 + "NAME_target.png), drawn at random with replacement, seeded by --seed.",
-            "Prints the path of every PNG written and of a contact sheet: the pairs, the query, the answers."})
+            "Prints the path of every PNG written and of a contact sheet: the pairs, the query, the answers.",
+            "Without --bundle (and without -Dunidiff.bundle or $UNIDIFF_BUNDLE) it opens " + InContextCommand.BUNDLE
+                + " in the working directory or a parent."})
 final class InContextCommand extends ModelCommand {
+
+    /** Where a checkout keeps the committed in-context bundle. */
+    static final String BUNDLE = "models/incontext/bundle";
 
     /** The most files an examples folder may hold: bounds the listing. */
     static final int MAX_FOLDER_FILES = 10_000;
@@ -59,6 +65,11 @@ final class InContextCommand extends ModelCommand {
     OutputFolder output;
 
     private final List<Path[]> chosen = new ArrayList<>();
+
+    @Override
+    Path preferredBundle() {
+        return DefaultBundle.inWorkingDirectoryOrParent(BUNDLE).orElse(null);
+    }
 
     @Override
     OutputFolder outputFolder() {

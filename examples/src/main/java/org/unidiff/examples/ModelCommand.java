@@ -60,6 +60,14 @@ abstract class ModelCommand implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * The bundle to open when neither {@code --bundle} nor the default-bundle property or variable names one;
+     * null for the default model. Commands of another model family name their own committed bundle here.
+     */
+    Path preferredBundle() {
+        return null;
+    }
+
     /** The prompts and captions to check against the model's vocabulary, with the flag that checks them; null if none. */
     VocabularyCheck.Prompts prompts() {
         return null;
@@ -73,7 +81,10 @@ abstract class ModelCommand implements Callable<Integer> {
             folder.check();
         }
         UnidiffOptions options = model.unidiffOptions();
-        if (options.bundle() == null) {
+        Path preferred = options.bundle() == null && !DefaultBundle.configured() ? preferredBundle() : null;
+        if (preferred != null) {
+            options = options.withBundle(preferred);
+        } else if (options.bundle() == null) {
             try {
                 DefaultBundle.locate();
             } catch (IllegalStateException e) {

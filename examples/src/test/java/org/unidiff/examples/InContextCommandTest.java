@@ -130,4 +130,20 @@ class InContextCommandTest {
         assertEquals(UnidiffCli.BAD_REQUEST, code);
         assertTrue(err.toString().contains("[in-context]") && err.toString().contains("image-to-text"), err.toString());
     }
+
+    @Test
+    void withoutBundleFlagTheCheckoutsInContextBundleIsOpened() throws IOException {
+        // The tests run in examples/, whose parent is the checkout holding models/incontext/bundle; the
+        // default (UniDiffuser) bundle would refuse the task, naming the tasks it serves.
+        assumeTrue(System.getProperty("unidiff.bundle") == null && System.getenv("UNIDIFF_BUNDLE") == null,
+                "a default bundle is configured");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path q = png("q.png", 90);
+        int code = UnidiffCli.run(new String[] {"in-context", "--pair", png("a.png", 10).toString(),
+            png("b.png", 200).toString(), "--query", q.toString(), "--steps", "1", "-q",
+            "-o", dir.resolve("out").toString()}, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(UnidiffCli.OK, code, err.toString());
+        assertTrue(out.toString().lines().anyMatch(l -> l.contains("contact-sheet")), out.toString());
+    }
 }

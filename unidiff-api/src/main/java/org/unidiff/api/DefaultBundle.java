@@ -28,6 +28,9 @@ public final class DefaultBundle {
     /** Where the {@code unidiff-default-model} jar keeps the default bundle. */
     public static final String RESOURCE_ROOT = "unidiff/default-bundle";
 
+    /** Parents searched for a committed bundle: bounds the walk up the file system. */
+    private static final int MAX_PARENTS = 64;
+
     private DefaultBundle() {
     }
 
@@ -64,6 +67,28 @@ public final class DefaultBundle {
         tried.add("classpath resource " + RESOURCE_ROOT + " (no unidiff-default-model jar)");
         throw new IllegalStateException("no default bundle found; looked at: " + String.join(", ", tried)
                 + ". Set -D" + PROPERTY + "=<bundle dir> or " + ENV + ".");
+    }
+
+    /** Whether the system property {@value #PROPERTY} or the variable {@value #ENV} names a bundle. */
+    public static boolean configured() {
+        String property = System.getProperty(PROPERTY);
+        String env = System.getenv(ENV);
+        return (property != null && !property.isBlank()) || (env != null && !env.isBlank());
+    }
+
+    /**
+     * {@code relative} in the working directory or the nearest parent that holds a bundle there, if any: how a
+     * checkout's committed bundles are found without a flag.
+     */
+    public static Optional<Path> inWorkingDirectoryOrParent(String relative) {
+        Path dir = Path.of("").toAbsolutePath();
+        for (int depth = 0; dir != null && depth < MAX_PARENTS; depth++, dir = dir.getParent()) {
+            Path candidate = dir.resolve(relative);
+            if (Files.isRegularFile(candidate.resolve("unidiff.json"))) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether {@link #locate()} would succeed. */

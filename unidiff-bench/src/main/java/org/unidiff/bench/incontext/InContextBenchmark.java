@@ -2,8 +2,10 @@ package org.unidiff.bench.incontext;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +14,7 @@ import org.unidiff.api.UnidiffOptions;
 import org.unidiff.bench.ResultTable;
 import org.unidiff.bench.TableOutput;
 import org.unidiff.shapes.incontext.InContextTask;
+import org.unidiff.shapes.incontext.Transform;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Option;
  * against k and the guidance scale.
  *
  * <pre>
- * unidiff-bench/bench.sh in-context --items 100 --out docs/quality-in-context.md
+ * unidiff-bench/bench.sh in-context --items-per-transform 100 --out docs/quality-in-context.md
  * </pre>
  */
 @Command(name = "bench-in-context", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,9 +41,13 @@ public final class InContextBenchmark implements Callable<Integer> {
             description = "In-context bundle (default: ${DEFAULT-VALUE}).")
     Path bundle;
 
-    @Option(names = "--items", paramLabel = "N", defaultValue = "100", description = "Items per task (default: "
-            + "${DEFAULT-VALUE}).")
-    int items;
+    @Option(names = "--items-per-transform", paramLabel = "N", defaultValue = "100",
+            description = "Items per transform, shared by its seen arguments; each held-out combination gets at least "
+                    + "half as many (default: ${DEFAULT-VALUE}).")
+    int itemsPerTransform;
+
+    @Option(names = "--items", paramLabel = "N", description = "Items per task instead (every task the same).")
+    Integer items;
 
     @Option(names = "--k", paramLabel = "K", defaultValue = "4", description = "Example pairs (default: "
             + "${DEFAULT-VALUE}).")
@@ -76,8 +83,10 @@ public final class InContextBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (items < 1 || k < 1 || sweepItems < 0) {
-            System.err.println("bench-in-context: need --items >= 1, --k >= 1, --sweep-items >= 0");
+        if ((items != null && (items < 1 || items > ItemCounts.MAX_PER_TRANSFORM)) || k < 1 || sweepItems < 0
+                || itemsPerTransform < 1 || itemsPerTransform > ItemCounts.MAX_PER_TRANSFORM) {
+            System.err.println("bench-in-context: need --items and --items-per-transform in 1.."
+                    + ItemCounts.MAX_PER_TRANSFORM + ", --k >= 1, --sweep-items >= 0");
             return 2;
         }
         List<InContextTask> chosen = new ArrayList<>();
@@ -99,7 +108,15 @@ public final class InContextBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         try (Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(bundle))) {
             InContextRunner runner = new InContextRunner(unidiff, steps);
-            tables.add(perTask(runner, chosen));
+            List<TaskScore> scores = new ArrayList<>();
+            Map<InContextTask, Integer> counts = ItemCounts.perTransform(chosen, itemsPerTransform);
+            for (InContextTask task : chosen) {
+                LOG.info("in-context: {}", task.id());
+                int n = items != null ? items : counts.get(task);
+                scores.add(runner.scoreTask(InContextItems.of(task, k, n, seed)));
+            }
+            tables.add(perTransform(scores));
+            tables.add(perTask(scores));
             if (sweepItems > 0) {
                 tables.add(sweep(runner, chosen));
             }
@@ -114,38 +131,48 @@ public final class InContextBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private ResultTable perTask(InContextRunner runner, List<InContextTask> chosen) {
-        ResultTable table = new ResultTable(String.format(Locale.ROOT, "In-context accuracy, k = %d, %d items per "
-                + "task", k, items), List.of("task", "held out", "accuracy", "query unchanged", "no examples",
-                "target", "verdict"));
-        double[] sum = new double[4];
-        int[] count = new int[2];
-        for (InContextTask task : chosen) {
-            LOG.info("in-context: {}", task.id());
-            List<InContextItem> set = InContextItems.of(task, k, items, seed);
-            double acc = runner.accuracy(set, null);
-            double unchanged = InContextRunner.accuracyOfTheQueryUnchanged(set);
-            double none = runner.accuracyWithoutExamples(set);
-            boolean held = task.isHeldOut();
-            double target = held ? HELD_OUT_TARGET : SEEN_TARGET;
-            table.addRow(List.of(task.id(), held ? "yes" : "", fmt(acc), fmt(unchanged), fmt(none),
-                    ">= " + fmt(target), acc >= target ? "pass" : "FAIL"));
-            sum[held ? 2 : 0] += acc;
-            sum[held ? 3 : 1] += none;
-            count[held ? 1 : 0]++;
+    private ResultTable perTransform(List<TaskScore> scores) {
+        ResultTable table = new ResultTable(String.format(Locale.ROOT, "In-context accuracy per transform, k = %d",
+                k), List.of("transform", "items", "accuracy", "query unchanged", "no examples", "target", "verdict"));
+        Map<Transform, TaskScore> seen = new LinkedHashMap<>();
+        List<TaskScore> held = new ArrayList<>();
+        for (TaskScore s : scores) {
+            if (s.task().isHeldOut()) {
+                held.add(s);
+            } else {
+                seen.merge(s.task().transform(), s, TaskScore::plus);
+            }
         }
-        if (count[0] > 0) {
-            table.addRow(List.of("mean of seen tasks", "", fmt(sum[0] / count[0]), "", fmt(sum[1] / count[0]), "", ""));
+        for (Map.Entry<Transform, TaskScore> e : seen.entrySet()) {
+            String name = e.getKey().arguments().isEmpty() ? e.getKey().id() : e.getKey().id() + " (seen arguments)";
+            table.addRow(row(name, e.getValue(), SEEN_TARGET));
         }
-        if (count[1] > 0) {
-            table.addRow(List.of("mean of held-out tasks", "yes", fmt(sum[2] / count[1]), "", fmt(sum[3] / count[1]),
-                    "", ""));
+        for (TaskScore s : held) {
+            table.addRow(row(s.task().id() + " (held out)", s, HELD_OUT_TARGET));
         }
         table.addNote("right = the analyzer finds all five attributes of the transformed query (mask: IoU >= "
-                + InContextScoring.MIN_IOU + " with the exact mask); 'query unchanged' scores the query itself, 'no "
-                + "examples' the model with every example frame replaced by noise (k = 0); steps and guidance: the "
-                + "bundle's defaults" + (steps == null ? "" : ", steps " + steps) + "; item seed " + seed);
+                + InContextScoring.MIN_IOU + " with the exact mask); a transform's seen arguments are pooled, each "
+                + "held-out combination (never in training) is its own row; 'query unchanged' scores the query "
+                + "itself, 'no examples' the model with every example frame replaced by noise (k = 0); steps and "
+                + "guidance: the bundle's defaults" + (steps == null ? "" : ", steps " + steps) + "; item seed " + seed);
         return table;
+    }
+
+    private ResultTable perTask(List<TaskScore> scores) {
+        ResultTable table = new ResultTable(String.format(Locale.ROOT, "In-context accuracy per task, k = %d", k),
+                List.of("task", "held out", "items", "accuracy", "query unchanged", "no examples"));
+        for (TaskScore s : scores) {
+            table.addRow(List.of(s.task().id(), s.task().isHeldOut() ? "yes" : "", Integer.toString(s.items()),
+                    fmt(s.right() / (double) s.items()), fmt(s.unchanged() / (double) s.items()),
+                    fmt(s.none() / (double) s.items())));
+        }
+        return table;
+    }
+
+    private static List<String> row(String name, TaskScore s, double target) {
+        double acc = s.right() / (double) s.items();
+        return List.of(name, Integer.toString(s.items()), fmt(acc), fmt(s.unchanged() / (double) s.items()),
+                fmt(s.none() / (double) s.items()), ">= " + fmt(target), acc >= target ? "pass" : "FAIL");
     }
 
     private ResultTable sweep(InContextRunner runner, List<InContextTask> chosen) {

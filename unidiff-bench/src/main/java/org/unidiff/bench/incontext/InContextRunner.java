@@ -35,21 +35,42 @@ public final class InContextRunner {
 
     /** Fraction of items answered right with examples and guidance {@code guidance} (null: the bundle's). */
     public double accuracy(List<InContextItem> items, Double guidance) {
+        return right(items, guidance) / (double) items.size();
+    }
+
+    /** Items answered right with examples and guidance {@code guidance} (null: the bundle's). */
+    public int right(List<InContextItem> items, Double guidance) {
         return score(items, run(items, guidance, Recipes.IN_CONTEXT));
     }
 
     /** Fraction right with the example frames replaced by noise: the model sees the query alone. */
     public double accuracyWithoutExamples(List<InContextItem> items) {
+        return rightWithoutExamples(items) / (double) items.size();
+    }
+
+    /** Items right with the example frames replaced by noise. */
+    public int rightWithoutExamples(List<InContextItem> items) {
         return score(items, run(items, null, dropped));
     }
 
     /** Fraction of items whose query is already its target: what copying the query would score. */
     public static double accuracyOfTheQueryUnchanged(List<InContextItem> items) {
+        return rightWithTheQueryUnchanged(items) / (double) items.size();
+    }
+
+    /** Items whose query is already its target. */
+    public static int rightWithTheQueryUnchanged(List<InContextItem> items) {
         int right = 0;
         for (InContextItem item : items) {
             right += InContextScoring.correct(item.task(), item.query(), Renderer.renderImage(item.query())) ? 1 : 0;
         }
-        return right / (double) items.size();
+        return right;
+    }
+
+    /** All three counts of one task's items. */
+    public TaskScore scoreTask(List<InContextItem> items) {
+        return new TaskScore(items.get(0).task(), items.size(), right(items, null), rightWithTheQueryUnchanged(items),
+                rightWithoutExamples(items));
     }
 
     private List<BufferedImage> run(List<InContextItem> items, Double guidance,
@@ -76,11 +97,11 @@ public final class InContextRunner {
                 new SamplingOptions(item.seed(), steps, null, guidance, 1, null));
     }
 
-    private static double score(List<InContextItem> items, List<BufferedImage> answers) {
+    private static int score(List<InContextItem> items, List<BufferedImage> answers) {
         int right = 0;
         for (int i = 0; i < items.size(); i++) {
             right += InContextScoring.correct(items.get(i).task(), items.get(i).query(), answers.get(i)) ? 1 : 0;
         }
-        return right / (double) items.size();
+        return right;
     }
 }

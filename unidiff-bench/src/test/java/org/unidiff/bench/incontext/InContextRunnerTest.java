@@ -43,6 +43,8 @@ class InContextRunnerTest {
         String text = Files.readString(md);
         assertTrue(text.contains("| recolor:green | yes |"), text);
         assertTrue(text.contains("| mask |"), text);
+        assertTrue(text.contains("| recolor:green (held out) | 2 |"), text);
+        assertTrue(text.contains("per transform"), text);
         assertTrue(text.contains("against k and guidance"), text);
         assertEquals(2, new CommandLine(new InContextBenchmark()).execute("--bundle", TINY.toString(), "--tasks",
                 "paint:blue"));
