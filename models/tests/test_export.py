@@ -60,7 +60,7 @@ def test_manifest_has_every_contract_field(tiny):
                                "prediction": "epsilon"}
     assert doc["data_type"] == {"default": 0}
     assert doc["group"] == {"max_size": 4}
-    assert doc["defaults"] == {"sampler": "dpm-solver", "steps": 50, "guidance_scale": 3.0}
+    assert doc["defaults"] == {"sampler": "dpm-solver", "steps": 25, "guidance_scale": 3.0}
     assert set(doc["components"]) == set(export_mod.COMPONENTS)
     for name, entry in doc["components"].items():
         path = (out / entry["path"]).resolve()

@@ -152,7 +152,7 @@ DEFAULT_GUIDANCE_SCALE = 3.0
 
 
 def manifest(comp: Components, name: str, license_text: str, group_max_size: int = 4,
-             sampler: str = "dpm-solver", steps: int = 50,
+             sampler: str = "dpm-solver", steps: int = 25,
              guidance_scale: float = DEFAULT_GUIDANCE_SCALE,
              beam_size: int = 5) -> dict:
     """The ``unidiff.json`` document describing ``comp``.
