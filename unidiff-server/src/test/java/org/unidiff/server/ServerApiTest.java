@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,7 +62,7 @@ class ServerApiTest {
     }
 
     @Test
-    void modelDescribesTheBundleTasksDefaultsAndLimits() {
+    void modelDescribesTheBundleTasksDefaultsAndLimits() throws IOException {
         Reply r = client.get("/api/model");
         assertEquals(200, r.status());
         JsonNode m = r.json();
@@ -69,7 +72,11 @@ class ServerApiTest {
         m.path("tasks").forEach(t -> tasks.add(t.asText()));
         assertEquals(new TreeSet<>(List.of("text-to-image", "image-to-text", "joint", "image-only", "text-only",
                 "image-variation", "text-variation", "group")), tasks);
-        assertEquals(50, m.path("defaults").path("steps").asInt());
+        // The manifest's own default (the bundle file, not a copy of its number here).
+        JsonNode manifest = new ObjectMapper().readTree(
+                Files.readString(Path.of("..", "models", "default", "bundle", "unidiff.json")));
+        assertEquals(manifest.path("defaults").path("steps").asInt(), m.path("defaults").path("steps").asInt());
+        assertTrue(m.path("defaults").path("steps").asInt() > 0);
         assertEquals(4, m.path("groupMaxSize").asInt(), "the bundle's group limit (4) is tighter than the server's");
         assertTrue(m.path("vocabulary").path("words").toString().contains("circle"), m.path("vocabulary").toString());
         assertFalse(m.path("tokenRequired").asBoolean());
