@@ -1,6 +1,7 @@
 package org.unidiff.bench.incontext;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.InContextRequest;
@@ -46,8 +47,8 @@ final class ExamplesDroppedRecipe implements Recipe<InContextRequest, ImageResul
         int frames = 2 * k + 2;
         Role[] image = new Role[frames];
         Role[] text = new Role[frames];
-        java.util.Arrays.fill(image, Role.MARGINALIZE);
-        java.util.Arrays.fill(text, Role.MARGINALIZE);
+        Arrays.fill(image, Role.MARGINALIZE);
+        Arrays.fill(text, Role.MARGINALIZE);
         image[frames - 2] = Role.CONDITION;
         image[frames - 1] = Role.GENERATE;
         TaskPlan plan = TaskPlan.of("in-context, examples dropped", List.of(Pass.of("examples dropped", image, text)),
