@@ -28,6 +28,14 @@ public record InversionRequest(BufferedImage image, int refinements, boolean reg
     /** The sampler of inversion and interpolation when the options leave it unset. */
     public static final String DEFAULT_SAMPLER = "ddim";
 
+    /**
+     * Steps of an unset step count: the inversion's own, not the bundle's. The default model's
+     * manifest went to 25 steps (text-to-image quality equal to 50 within noise), but an inversion
+     * halves its latent error from 25 to 50 steps (0.014 to 0.007, docs/BENCHMARKS.md), and its
+     * measured quality is at 50.
+     */
+    public static final int DEFAULT_STEPS = 50;
+
     /** The refinements of {@link #of}: what the quality benchmark found enough on the default model. */
     public static final int DEFAULT_REFINEMENTS = 2;
 
@@ -42,8 +50,8 @@ public record InversionRequest(BufferedImage image, int refinements, boolean reg
     }
 
     /**
-     * {@code options} with an unset sampler set to {@value #DEFAULT_SAMPLER} and an unset guidance
-     * scale set to 0. Why not the bundle's defaults: only deterministic DDIM without guidance is
+     * {@code options} with an unset sampler set to {@value #DEFAULT_SAMPLER}, an unset guidance
+     * scale set to 0 and unset steps set to {@value #DEFAULT_STEPS}. Why not the bundle's defaults: only deterministic DDIM without guidance is
      * inverted exactly; on the default model the bundle's (dpm-solver, guidance 3) regenerate 0.72
      * of 60 renders with all five attributes against 0.83 of 200, and interpolation endpoints match
      * in 0.58 against 0.87 (docs/quality-interpolation.md).
@@ -55,6 +63,9 @@ public record InversionRequest(BufferedImage image, int refinements, boolean reg
         }
         if (o.guidanceScale() == null) {
             o = o.withGuidanceScale(0);
+        }
+        if (o.steps() == null) {
+            o = o.withSteps(DEFAULT_STEPS);
         }
         return o;
     }

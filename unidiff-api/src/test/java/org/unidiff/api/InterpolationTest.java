@@ -183,4 +183,17 @@ class InterpolationTest {
         assertEquals(3.0, Math.hypot(mid[0], mid[1]), 1e-12);
         assertEquals(1.5, Blend.lerp(a, b, 0.5)[1], 0);
     }
+
+    @Test
+    void unsetSettingsTakeTheInversionsOwnDefaultsNotTheBundles() {
+        SamplingOptions unset = InversionRequest.withTaskDefaults(SamplingOptions.defaults());
+        assertEquals(Integer.valueOf(InversionRequest.DEFAULT_STEPS), unset.steps());
+        assertEquals("ddim", unset.sampler());
+        assertEquals(Double.valueOf(0), unset.guidanceScale());
+        SamplingOptions given = InversionRequest.withTaskDefaults(SamplingOptions.defaults().withSteps(7)
+                .withSampler("euler").withGuidanceScale(2));
+        assertEquals(Integer.valueOf(7), given.steps());
+        assertEquals("euler", given.sampler());
+        assertEquals(Double.valueOf(2), given.guidanceScale());
+    }
 }
