@@ -125,11 +125,6 @@ def build_batch(frames: Tensor, t: np.ndarray, uncond: np.ndarray, renoise: np.n
     return img, times * time_scale, v
 
 
-def img_clean_target(frames: Tensor) -> Tensor:
-    """The x0 regression target: the clean target frame [B, C, h, w]."""
-    return frames[:, -1]
-
-
 def _save(path: Path, state: dict) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
@@ -188,7 +183,7 @@ def train(work: Path, sampler: SequenceSampler, recipe: InContextRecipe, seed: i
         for group in opt.param_groups:
             group["lr"] = lr
         pred = model.head(img, t_img)[:, -1]
-        want = v if recipe.model.parameterization == "velocity" else img_clean_target(frames)
+        want = v if recipe.model.parameterization == "velocity" else frames[:, -1]  # x0: the clean target
         loss = F.mse_loss(pred, want)
         opt.zero_grad(set_to_none=True)
         loss.backward()

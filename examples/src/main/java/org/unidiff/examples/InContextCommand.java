@@ -31,7 +31,7 @@ import picocli.CommandLine.ParameterException;
                 + "NAME_target.png), drawn at random with replacement, seeded by --seed.",
             "Prints the path of every PNG written and of a contact sheet: the pairs, the query, the answers.",
             "Without --bundle (and without -Dunidiff.bundle or $UNIDIFF_BUNDLE) it opens " + InContextCommand.BUNDLE
-                + " in the working directory or a parent."})
+                + " of the checkout (the working directory or a parent)."})
 final class InContextCommand extends ModelCommand {
 
     /** Where a checkout keeps the committed in-context bundle. */
@@ -68,7 +68,7 @@ final class InContextCommand extends ModelCommand {
 
     @Override
     Path preferredBundle() {
-        return DefaultBundle.inWorkingDirectoryOrParent(BUNDLE).orElse(null);
+        return DefaultBundle.inCheckout(BUNDLE).orElse(null);
     }
 
     @Override

@@ -12,8 +12,9 @@ import org.unidiff.runtime.BundleResources;
  * Finds the bundled default model (the shapes-world model trained by this project).
  *
  * <p>Looked up in this order: the system property {@value #PROPERTY}, the environment variable
- * {@value #ENV}, then {@value #REPO_PATH} in the working directory or any parent of it (so the
- * examples and tests run from a checkout without a download), then the classpath resources
+ * {@value #ENV}, then {@value #REPO_PATH} in the working directory or any parent of it, or in the
+ * checkout named by {@value #CHECKOUT_PROPERTY} (so the examples and tests run from a checkout without
+ * a download), then the classpath resources
  * {@value #RESOURCE_ROOT} of the {@code unidiff-default-model} artifact (a dependency of this
  * module), copied once to a per-user cache folder (see {@link BundleResources}).
  */
@@ -23,6 +24,11 @@ public final class DefaultBundle {
     public static final String PROPERTY = "unidiff.bundle";
     /** Environment variable naming a bundle directory. */
     public static final String ENV = "UNIDIFF_BUNDLE";
+    /**
+     * System property naming a checkout's root: the {@code ./unidiff} launcher sets it, so that the apps find the
+     * checkout's committed bundles when started from another directory.
+     */
+    public static final String CHECKOUT_PROPERTY = "unidiff.checkout";
     /** Where the default bundle lives in the repository. */
     public static final String REPO_PATH = "models/default/bundle";
     /** Where the {@code unidiff-default-model} jar keeps the default bundle. */
@@ -51,15 +57,11 @@ public final class DefaultBundle {
             return Path.of(env);
         }
         tried.add("environment variable " + ENV + " (unset)");
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve(REPO_PATH);
-            if (Files.isRegularFile(candidate.resolve("unidiff.json"))) {
-                return candidate;
-            }
-            tried.add(candidate.toString());
-            dir = dir.getParent();
+        Optional<Path> inCheckout = inCheckout(REPO_PATH);
+        if (inCheckout.isPresent()) {
+            return inCheckout.get();
         }
+        tried.add(REPO_PATH + " in the working directory, its parents and -D" + CHECKOUT_PROPERTY);
         Optional<Path> packaged = BundleResources.directory(RESOURCE_ROOT, DefaultBundle.class.getClassLoader());
         if (packaged.isPresent()) {
             return packaged.get();
@@ -77,18 +79,25 @@ public final class DefaultBundle {
     }
 
     /**
-     * {@code relative} in the working directory or the nearest parent that holds a bundle there, if any: how a
-     * checkout's committed bundles are found without a flag.
+     * {@code relative} in the working directory or the nearest parent that holds a bundle there, else in the
+     * checkout named by {@value #CHECKOUT_PROPERTY}: how a checkout's committed bundles are found without a flag.
      */
-    public static Optional<Path> inWorkingDirectoryOrParent(String relative) {
+    public static Optional<Path> inCheckout(String relative) {
         Path dir = Path.of("").toAbsolutePath();
         for (int depth = 0; dir != null && depth < MAX_PARENTS; depth++, dir = dir.getParent()) {
-            Path candidate = dir.resolve(relative);
-            if (Files.isRegularFile(candidate.resolve("unidiff.json"))) {
-                return Optional.of(candidate);
+            if (holdsBundle(dir.resolve(relative))) {
+                return Optional.of(dir.resolve(relative));
             }
         }
+        String checkout = System.getProperty(CHECKOUT_PROPERTY);
+        if (checkout != null && !checkout.isBlank() && holdsBundle(Path.of(checkout, relative))) {
+            return Optional.of(Path.of(checkout, relative));
+        }
         return Optional.empty();
+    }
+
+    private static boolean holdsBundle(Path dir) {
+        return Files.isRegularFile(dir.resolve("unidiff.json"));
     }
 
     /** Whether {@link #locate()} would succeed. */

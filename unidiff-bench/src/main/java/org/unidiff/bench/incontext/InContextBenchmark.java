@@ -163,16 +163,14 @@ public final class InContextBenchmark implements Callable<Integer> {
                 List.of("task", "held out", "items", "accuracy", "query unchanged", "no examples"));
         for (TaskScore s : scores) {
             table.addRow(List.of(s.task().id(), s.task().isHeldOut() ? "yes" : "", Integer.toString(s.items()),
-                    fmt(s.right() / (double) s.items()), fmt(s.unchanged() / (double) s.items()),
-                    fmt(s.none() / (double) s.items())));
+                    fmt(s.accuracy()), fmt(s.unchangedAccuracy()), fmt(s.noneAccuracy())));
         }
         return table;
     }
 
     private static List<String> row(String name, TaskScore s, double target) {
-        double acc = s.right() / (double) s.items();
-        return List.of(name, Integer.toString(s.items()), fmt(acc), fmt(s.unchanged() / (double) s.items()),
-                fmt(s.none() / (double) s.items()), ">= " + fmt(target), acc >= target ? "pass" : "FAIL");
+        return List.of(name, Integer.toString(s.items()), fmt(s.accuracy()), fmt(s.unchangedAccuracy()),
+                fmt(s.noneAccuracy()), ">= " + fmt(target), s.accuracy() >= target ? "pass" : "FAIL");
     }
 
     private ResultTable sweep(InContextRunner runner, List<InContextTask> chosen) {

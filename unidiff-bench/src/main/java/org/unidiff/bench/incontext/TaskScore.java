@@ -23,6 +23,21 @@ public record TaskScore(InContextTask task, int items, int right, int unchanged,
         }
     }
 
+    /** Fraction right with examples. */
+    public double accuracy() {
+        return right / (double) items;
+    }
+
+    /** Fraction right when the answer is the query itself. */
+    public double unchangedAccuracy() {
+        return unchanged / (double) items;
+    }
+
+    /** Fraction right without examples. */
+    public double noneAccuracy() {
+        return none / (double) items;
+    }
+
     /** The sum of two scores of the same transform (the task is this one's). */
     TaskScore plus(TaskScore o) {
         return new TaskScore(task, items + o.items, right + o.right, unchanged + o.unchanged, none + o.none);
