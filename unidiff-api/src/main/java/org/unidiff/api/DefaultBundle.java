@@ -46,16 +46,12 @@ public final class DefaultBundle {
      * @throws IllegalStateException naming every place looked at, if none holds a bundle
      */
     public static Path locate() {
+        Optional<Path> configured = configuredBundle();
+        if (configured.isPresent()) {
+            return configured.get();
+        }
         List<String> tried = new ArrayList<>();
-        String property = System.getProperty(PROPERTY);
-        if (property != null && !property.isBlank()) {
-            return Path.of(property);
-        }
         tried.add("system property " + PROPERTY + " (unset)");
-        String env = System.getenv(ENV);
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
         tried.add("environment variable " + ENV + " (unset)");
         Optional<Path> inCheckout = inCheckout(REPO_PATH);
         if (inCheckout.isPresent()) {
@@ -73,9 +69,17 @@ public final class DefaultBundle {
 
     /** Whether the system property {@value #PROPERTY} or the variable {@value #ENV} names a bundle. */
     public static boolean configured() {
+        return configuredBundle().isPresent();
+    }
+
+    /** The bundle {@value #PROPERTY} names, else the one {@value #ENV} names, if either is set. */
+    private static Optional<Path> configuredBundle() {
         String property = System.getProperty(PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Optional.of(Path.of(property));
+        }
         String env = System.getenv(ENV);
-        return (property != null && !property.isBlank()) || (env != null && !env.isBlank());
+        return env != null && !env.isBlank() ? Optional.of(Path.of(env)) : Optional.empty();
     }
 
     /**
