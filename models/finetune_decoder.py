@@ -4,9 +4,9 @@
 The decoder is fine-tuned on latents sampled from the bundle's own, frozen encoder, so the latent
 space, and with it the transformer, stay valid; only ``vae_decoder/model.onnx`` changes. The
 weights come from the bundle's ONNX files (``unidiff_models.onnx_import``). The committed default
-bundle's decoder was made with (about 25 minutes on two CPU cores):
+bundle's decoder was made with (about 30 minutes on two CPU cores):
 
-    /work/venv/bin/python models/finetune_decoder.py --bundle models/default/bundle \
+    /usr/bin/python3 models/finetune_decoder.py --bundle models/default/bundle \
         --data models/work/data --work models/work/decoder --steps 2000 --out models/work/bundle-dec
 
 where ``models/work/data`` is the default model's training set (``WriteDataset --seed 1 --singles

@@ -169,9 +169,12 @@ final class InterpolationBench {
         rows.add(MetricRow.fraction(task, "middle frames show one object", middleValid, Target.atLeast(0.80)));
         rows.add(MetricRow.fraction(task, "  middle frames keep the four attributes both inputs share", middleKeep,
                 Target.none()));
-        rows.add(MetricRow.fraction(task, "position pairs: centre moves monotonically", monotone, Target.atLeast(0.80)));
-        rows.add(MetricRow.fraction(task, "  the same, back-steps up to the world's jitter (3 px) allowed",
-                monotoneJitter, Target.none()));
+        // The target is on the jitter rule: two renders of one grid position differ by up to twice the world's
+        // jitter by construction, so a back-step within it is not a move; the stricter analyzer-noise rule stays beside it.
+        rows.add(MetricRow.fraction(task, "position pairs: centre moves monotonically (back-steps up to the world's 3 px jitter)",
+                monotoneJitter, Target.atLeast(0.80)));
+        rows.add(MetricRow.fraction(task, "  the same, back-steps up to 1.5 px (analyzer noise) allowed", monotone,
+                Target.none()));
         rows.add(MetricRow.fraction(task, "  grid cell row and column never step back", cellMonotone, Target.none()));
         return rows;
     }

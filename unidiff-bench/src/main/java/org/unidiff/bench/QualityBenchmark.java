@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.InversionRequest;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
 import org.unidiff.runtime.manifest.BundleManifest;
@@ -113,6 +114,12 @@ public final class QualityBenchmark implements Callable<Integer> {
                             : settings.sampler(), settings.steps() == null ? m.defaults().steps() : settings.steps(),
                     settings.guidanceOr(m.defaults().guidanceScale()), seed, samples, groups, batch,
                     (System.nanoTime() - start) / 1e9));
+            if (settings.steps() == null && (chosen.contains(QualityMetric.INVERSION)
+                    || chosen.contains(QualityMetric.INTERPOLATION))) {
+                // Those two tasks do not take the bundle's step count when none is given (InversionRequest).
+                table.addNote("inversion and interpolation ran at " + InversionRequest.DEFAULT_STEPS
+                        + " steps, their own default when --steps is not given");
+            }
             System.out.print(table.toText());
             if (out != null) {
                 TableOutput.write(out, List.of(table));
