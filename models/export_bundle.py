@@ -57,7 +57,7 @@ def main(argv=None) -> int:
                    help="default guidance s in eps = cond + s (cond - uncond)")
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6)
     p.add_argument("--transformer-variant", default="plain",
-                   choices=("plain", "fold", "attention", "fused", "int8", "int8-only"),
+                   choices=("plain", "fold", "attention", "fused", "attention-fused", "int8", "int8-only"),
                    help="rewrite the transformer: fold (shape arithmetic folded), attention (and "
                         "MultiHeadAttention), fused (fold and "
                         "onnxruntime's transformer fusions), int8 (fused, int8 MatMuls), int8-only; "

@@ -31,7 +31,7 @@ def main(argv=None) -> int:
     """Entry point."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--bundle", type=Path, required=True, help="bundle whose transformer is read")
-    p.add_argument("--mode", required=True, choices=("fold", "attention", "fused", "int8", "int8-only"))
+    p.add_argument("--mode", required=True, choices=("fold", "attention", "fused", "attention-fused", "int8", "int8-only"))
     p.add_argument("--out", type=Path, required=True, help="the rewritten transformer's ONNX file")
     p.add_argument("--heads", type=int, default=4, help="attention heads (the default model's: 4)")
     p.add_argument("--width", type=int, default=144, help="model width (the default model's: 144)")

@@ -56,6 +56,16 @@ def test_attention_becomes_one_operator_with_the_same_outputs(original, tmp_path
     assert wrong["max output difference"] > 1e-5
 
 
+def test_attention_and_fusions_together(original, tmp_path):
+    both = optimize.optimize_transformer(TINY, tmp_path / "both.onnx", "attention-fused", 4, 32)
+    attention = optimize.optimize_transformer(TINY, tmp_path / "a.onnx", "attention", 4, 32)
+    assert both["attentions fused"] == 3
+    assert both["kernels after"] < attention["kernels after"]
+    assert both["max output difference"] < 1e-4
+    ops = [n.op_type for n in onnx.load(str(tmp_path / "both.onnx")).graph.node]
+    assert ops.count("MultiHeadAttention") == 3 and "SkipLayerNormalization" in ops
+
+
 def test_reshape_pattern_needs_one_unknown_and_matching_sizes():
     # [B*G, 6] from [B, G, 6]: -1 then the constant.
     targets = [np.array([b * g, 6]) for b, g in optimize.SETTINGS]

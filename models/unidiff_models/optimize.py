@@ -263,18 +263,19 @@ def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden
     """Writes the ``mode`` variant of transformer ``src`` to ``dst`` and returns what changed.
 
     Modes: ``fold`` (shape folding), ``attention`` (folding, then MultiHeadAttention for each
-    attention), ``fused`` (folding, then onnxruntime's transformer fusions), ``int8`` (fused, then
+    attention), ``fused`` (folding, then onnxruntime's transformer fusions), ``attention-fused``
+    (both: MultiHeadAttention, then the fusions of layer norms and GELU), ``int8`` (fused, then
     dynamic int8 MatMuls), ``int8-only`` (the export as it is, int8 MatMuls).
     """
     original = onnx.load(str(src))
     report = {"mode": mode, "nodes before": len(original.graph.node),
               "kernels before": sum(kernels(original).values())}
     model = original
-    if mode in ("fold", "attention", "fused", "int8"):
+    if mode in ("fold", "attention", "fused", "int8", "attention-fused"):
         model, report["folding"] = fold_shapes(model)
-    if mode == "attention":
+    if mode in ("attention", "attention-fused"):
         model, report["attentions fused"] = fuse_attention(model, num_heads)
-    if mode in ("fused", "int8"):
+    if mode in ("fused", "int8", "attention-fused"):
         model = fuse(model, num_heads, hidden_size)
     dst.parent.mkdir(parents=True, exist_ok=True)
     if mode in ("int8", "int8-only"):
