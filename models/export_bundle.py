@@ -60,7 +60,8 @@ def main(argv=None) -> int:
                    choices=("plain", "fold", "attention", "fused", "attention-fused", "int8", "int8-only"),
                    help="rewrite the transformer: fold (shape arithmetic folded), attention (and "
                         "MultiHeadAttention), fused (fold and "
-                        "onnxruntime's transformer fusions), int8 (fused, int8 MatMuls), int8-only; "
+                        "onnxruntime's transformer fusions), attention-fused (both), int8 (fused, int8 "
+                        "MatMuls), int8-only; "
                         "see unidiff_models/optimize.py and models/optimize_transformer.py")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
