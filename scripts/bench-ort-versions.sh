@@ -21,10 +21,14 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS="$2"; shift 2 ;;
     --repeats) REPEATS="$2"; shift 2 ;;
     --model) MODEL="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-ort-versions: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
 [[ "$REPEATS" =~ ^[1-9][0-9]?$ ]] || { echo "bench-ort-versions: --repeats must be 1-99" >&2; exit 2; }
+[[ "$ROUNDS" =~ ^[1-9][0-9]{1,4}$ ]] || { echo "bench-ort-versions: --rounds must be 10-99999" >&2; exit 2; }
+[[ "$THREADS" =~ ^[0-9]{1,2}$ ]] || { echo "bench-ort-versions: --threads must be 0 (ORT's default) to 99" >&2; exit 2; }
+[[ -f "$MODEL" ]] || { echo "bench-ort-versions: --model $MODEL is not a file" >&2; exit 2; }
 M2="${M2_REPO:-$HOME/.m2/repository}/com/microsoft/onnxruntime/onnxruntime"
 for v in $VERSIONS; do
   if [[ ! -f "$M2/$v/onnxruntime-$v.jar" ]]; then
