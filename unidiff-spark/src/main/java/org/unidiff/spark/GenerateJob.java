@@ -8,17 +8,13 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.row_number;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
@@ -125,37 +121,20 @@ public final class GenerateJob {
         if (partitions > 0) {
             keyed = keyed.repartition(partitions);
         }
-        String images = output + "/images";
-        String index = output + "/index";
-        generate(keyed, images, options).write().mode(SaveMode.Overwrite).parquet(index);
-        OutputFiles.removeTemporaries(spark.sparkContext().hadoopConfiguration(), images);
-        return JobSummary.of(spark.read().parquet(index), index);
+        return JobSummary.writeIndex(spark, generate(keyed, output + "/images", options), output);
     }
 
     /** Runs in each task: parses a batch of rows, renders the valid ones in one call, writes files. */
-    private static final class Partition implements MapPartitionsFunction<Row, Row> {
+    private static final class Partition extends ImageWritingPartition {
 
         private static final long serialVersionUID = 1L;
 
-        private final String folder;
-        private final SparkJobOptions options;
-        private final HadoopSettings hadoop;
-        // Built once per task from the settings: Configuration itself is not serializable.
-        private transient Configuration conf;
-
         Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
-            this.folder = folder;
-            this.options = options;
-            this.hadoop = hadoop;
+            super(folder, options, hadoop);
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
-            conf = hadoop.configuration();
-            return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
-        }
-
-        private List<Row> batch(List<Row> batch) {
+        List<Row> batch(List<Row> batch) {
             List<Outcome<TextToImageRequest>> requests = new ArrayList<>(batch.size());
             Long[] seeds = new Long[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
@@ -179,7 +158,7 @@ public final class GenerateJob {
                             r.error()));
                     continue;
                 }
-                List<String> files = ImageFiles.write(conf, folder, row.getString(0), row.getString(1), r.value());
+                List<String> files = ImageFiles.write(conf(), folder, row.getString(0), row.getString(1), r.value());
                 for (int k = 0; k < files.size(); k++) {
                     out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], k, files.get(k),
                             Columns.parameters(r.value().parameters().asText()), null));

@@ -2,6 +2,8 @@ package org.unidiff.spark;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
@@ -12,6 +14,17 @@ import org.apache.spark.sql.functions;
  * @param output where the table is
  */
 public record JobSummary(long rows, long errors, String output) {
+
+    /**
+     * Runs an image-writing job by writing its index rows as Parquet to {@code output/index}, then
+     * removes the temporary files a failed task attempt may have left under {@code output/images}.
+     */
+    static JobSummary writeIndex(SparkSession spark, Dataset<Row> rows, String output) {
+        String index = output + "/index";
+        rows.write().mode(SaveMode.Overwrite).parquet(index);
+        OutputFiles.removeTemporaries(spark.sparkContext().hadoopConfiguration(), output + "/images");
+        return of(spark.read().parquet(index), index);
+    }
 
     /** Counts the rows and error rows of a written result table. */
     static JobSummary of(Dataset<Row> written, String output) {

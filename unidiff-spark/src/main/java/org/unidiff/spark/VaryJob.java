@@ -2,15 +2,11 @@ package org.unidiff.spark;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -62,37 +58,20 @@ public final class VaryJob {
         if (partitions > 0) {
             images = images.repartition(partitions);
         }
-        String folder = output + "/images";
-        String index = output + "/index";
-        vary(images, folder, options).write().mode(SaveMode.Overwrite).parquet(index);
-        OutputFiles.removeTemporaries(spark.sparkContext().hadoopConfiguration(), folder);
-        return JobSummary.of(spark.read().parquet(index), index);
+        return JobSummary.writeIndex(spark, vary(images, output + "/images", options), output);
     }
 
     /** Runs in each task. */
-    private static final class Partition implements MapPartitionsFunction<Row, Row> {
+    private static final class Partition extends ImageWritingPartition {
 
         private static final long serialVersionUID = 1L;
 
-        private final String folder;
-        private final SparkJobOptions options;
-        private final HadoopSettings hadoop;
-        // Built once per task from the settings: Configuration itself is not serializable.
-        private transient Configuration conf;
-
         Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
-            this.folder = folder;
-            this.options = options;
-            this.hadoop = hadoop;
+            super(folder, options, hadoop);
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
-            conf = hadoop.configuration();
-            return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
-        }
-
-        private List<Row> batch(List<Row> batch) {
+        List<Row> batch(List<Row> batch) {
             List<Outcome<ImageVariationRequest>> requests = new ArrayList<>(batch.size());
             long[] seeds = new long[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
@@ -115,7 +94,7 @@ public final class VaryJob {
                     out.add(RowFactory.create(path, seeds[i], null, null, null, r.error()));
                     continue;
                 }
-                List<String> files = ImageFiles.write(conf, folder, path, sourceName(path), r.value());
+                List<String> files = ImageFiles.write(conf(), folder, path, sourceName(path), r.value());
                 for (int k = 0; k < files.size(); k++) {
                     out.add(RowFactory.create(path, seeds[i], k, files.get(k),
                             Columns.parameters(r.value().parameters().asText()), null));
