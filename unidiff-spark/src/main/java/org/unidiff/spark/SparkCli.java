@@ -121,26 +121,37 @@ public final class SparkCli implements Runnable {
         }
     }
 
-    /** {@code caption INPUT --output DIR}. */
-    @Command(name = "caption", mixinStandardHelpOptions = true,
-            description = "Images (a folder or glob) to a Parquet table: path, seed, caption, parameters, error.")
-    static final class Caption implements Callable<Integer> {
-        @Parameters(paramLabel = "INPUT", description = "A folder or glob of images, e.g. 'data/*.png'.")
-        String input;
-
+    /** What every job command shares: the job's options, its Spark session (named after the command) and the summary line. */
+    abstract static class JobCommand implements Callable<Integer> {
         @Mixin
         JobArgs job;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** Runs the job in {@code spark}. */
+        abstract JobSummary run(SparkSession spark, SparkJobOptions options);
+
         @Override
-        public Integer call() throws java.io.IOException {
+        public final Integer call() {
             SparkJobOptions options = job.options();
-            try (SparkSession spark = session("caption", job.master)) {
-                report(spec, CaptionJob.run(spark, input, job.output, job.partitions, options));
+            try (SparkSession spark = session(spec.name(), job.master)) {
+                report(spec, run(spark, options));
             }
             return 0;
+        }
+    }
+
+    /** {@code caption INPUT --output DIR}. */
+    @Command(name = "caption", mixinStandardHelpOptions = true,
+            description = "Images (a folder or glob) to a Parquet table: path, seed, caption, parameters, error.")
+    static final class Caption extends JobCommand {
+        @Parameters(paramLabel = "INPUT", description = "A folder or glob of images, e.g. 'data/*.png'.")
+        String input;
+
+        @Override
+        JobSummary run(SparkSession spark, SparkJobOptions options) {
+            return CaptionJob.run(spark, input, job.output, job.partitions, options);
         }
     }
 
@@ -148,47 +159,27 @@ public final class SparkCli implements Runnable {
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = {"Prompts (CSV with header, JSON lines or Parquet; columns prompt and optional key, seed, "
                     + "steps, guidance, outputs) to PNG files in DIR/images and a Parquet index in DIR/index."})
-    static final class Generate implements Callable<Integer> {
+    static final class Generate extends JobCommand {
         @Parameters(paramLabel = "PROMPTS", description = "The prompt table: .csv, .json/.jsonl, .parquet or a "
                 + "Parquet folder.")
         String input;
 
-        @Mixin
-        JobArgs job;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws java.io.IOException {
-            SparkJobOptions options = job.options();
-            try (SparkSession spark = session("generate", job.master)) {
-                report(spec, GenerateJob.run(spark, input, job.output, job.partitions, options));
-            }
-            return 0;
+        JobSummary run(SparkSession spark, SparkJobOptions options) {
+            return GenerateJob.run(spark, input, job.output, job.partitions, options);
         }
     }
 
     /** {@code vary INPUT --output DIR}. */
     @Command(name = "vary", mixinStandardHelpOptions = true,
             description = "Images (a folder or glob) to variations in DIR/images and a Parquet index in DIR/index.")
-    static final class Vary implements Callable<Integer> {
+    static final class Vary extends JobCommand {
         @Parameters(paramLabel = "INPUT", description = "A folder or glob of images.")
         String input;
 
-        @Mixin
-        JobArgs job;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws java.io.IOException {
-            SparkJobOptions options = job.options();
-            try (SparkSession spark = session("vary", job.master)) {
-                report(spec, VaryJob.run(spark, input, job.output, job.partitions, options));
-            }
-            return 0;
+        JobSummary run(SparkSession spark, SparkJobOptions options) {
+            return VaryJob.run(spark, input, job.output, job.partitions, options);
         }
     }
 
