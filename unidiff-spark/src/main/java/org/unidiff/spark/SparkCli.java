@@ -133,7 +133,7 @@ public final class SparkCli implements Runnable {
         abstract JobSummary run(SparkSession spark, SparkJobOptions options);
 
         @Override
-        public final Integer call() {
+        public final Integer call() throws java.io.IOException {
             SparkJobOptions options = job.options();
             try (SparkSession spark = session(spec.name(), job.master)) {
                 report(spec, run(spark, options));
