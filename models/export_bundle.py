@@ -18,6 +18,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from unidiff_models.export import DEFAULT_GUIDANCE_SCALE, bundle_bytes, export_bundle  # noqa: E402,F401
+from unidiff_models.optimize import MODES  # noqa: E402
 from unidiff_models.recipe import Components, RecipeConfig, build_components  # noqa: E402
 from unidiff_models.tokenizer import WordTokenizer  # noqa: E402
 from unidiff_models.training import load_components  # noqa: E402
@@ -57,12 +58,9 @@ def main(argv=None) -> int:
                    help="default guidance s in eps = cond + s (cond - uncond)")
     p.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6)
     p.add_argument("--transformer-variant", default="plain",
-                   choices=("plain", "fold", "attention", "fused", "attention-fused", "int8", "int8-only"),
-                   help="rewrite the transformer: fold (shape arithmetic folded), attention (and "
-                        "MultiHeadAttention), fused (fold and "
-                        "onnxruntime's transformer fusions), attention-fused (both), int8 (fused, int8 "
-                        "MatMuls), int8-only; "
-                        "see unidiff_models/optimize.py and models/optimize_transformer.py")
+                   choices=("plain",) + tuple(MODES),
+                   help="rewrite the transformer; the rewrites of each variant are listed in "
+                        "unidiff_models/optimize.py (MODES), see also models/optimize_transformer.py")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     if args.work:

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import onnx
 import torch
 
 MODELS = Path(__file__).resolve().parent
@@ -32,7 +33,7 @@ sys.path.insert(0, str(MODELS))
 
 from unidiff_models import training  # noqa: E402
 from unidiff_models.data import ShapesDataset  # noqa: E402
-from unidiff_models.export import _dyn, export_onnx  # noqa: E402
+from unidiff_models.export import export_vae_decoder  # noqa: E402
 from unidiff_models.onnx_import import load_onnx_weights  # noqa: E402
 from unidiff_models.recipe import RecipeConfig  # noqa: E402
 from unidiff_models.vae import Vae, VaeConfig  # noqa: E402
@@ -63,7 +64,6 @@ def vae_config(bundle: Path) -> VaeConfig:
     if 2 ** downsamples != factor:
         raise ValueError(f"{bundle}: image {image} px over latent {latent['height']} is not a "
                          "power-of-two downsampling")
-    import onnx
     encoder = onnx.load(str(bundle / "vae_encoder" / "model.onnx"))
     first = next(i for i in encoder.graph.initializer if i.name == "net.0.weight")
     return VaeConfig(image_size=image, latent_channels=latent["channels"],
@@ -115,11 +115,7 @@ def main(argv=None) -> int:
     LOG.info("decoder stage: %s", json.dumps(facts))
     if args.out is not None:
         shutil.copytree(args.bundle, args.out)
-        h = vae.config.latent_size
-        example = torch.randn(2, vae.config.latent_channels, h, h,
-                              generator=torch.Generator().manual_seed(0))
-        export_onnx(vae.decoder, [example], args.out / "vae_decoder" / "model.onnx", ["latent"],
-                    ["image"], _dyn(["latent", "image"], {0: "B"}))
+        export_vae_decoder(vae, args.out, torch.Generator().manual_seed(0))
         LOG.info("bundle with the tuned decoder written to %s", args.out)
     return 0
 

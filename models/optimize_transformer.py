@@ -6,9 +6,10 @@
     python models/optimize_transformer.py --bundle models/default/bundle --mode int8 \
         --out models/work/int8/model.onnx
 
-Modes (unidiff_models/optimize.py): ``fold`` folds the shape arithmetic of the dynamic batch into
-constants, ``fused`` adds onnxruntime's transformer fusions, ``int8`` quantizes the fused graph's
-MatMuls dynamically, ``int8-only`` quantizes the export as it is. Prints the node and kernel counts
+Modes (``MODES`` in unidiff_models/optimize.py): ``fold`` folds the shape arithmetic of the dynamic
+batch into constants, ``attention`` also makes each attention one MultiHeadAttention, ``fused``
+adds onnxruntime's transformer fusions to the folding, ``attention-fused`` does both, ``int8``
+quantizes the fused graph's MatMuls dynamically, ``int8-only`` quantizes the export as it is. Prints the node and kernel counts
 before and after and the largest output difference from the original over random inputs at
 several (batch, group) sizes, as one JSON object. Needs onnx and onnxruntime (for example the
 same-engine peer's environment: unidiff-bench/src/main/python/ort-venv.sh).
@@ -24,14 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from unidiff_models.optimize import optimize_transformer  # noqa: E402
+from unidiff_models.optimize import MODES, optimize_transformer  # noqa: E402
 
 
 def main(argv=None) -> int:
     """Entry point."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--bundle", type=Path, required=True, help="bundle whose transformer is read")
-    p.add_argument("--mode", required=True, choices=("fold", "attention", "fused", "attention-fused", "int8", "int8-only"))
+    p.add_argument("--mode", required=True, choices=tuple(MODES))
     p.add_argument("--out", type=Path, required=True, help="the rewritten transformer's ONNX file")
     p.add_argument("--heads", type=int, default=4, help="attention heads (the default model's: 4)")
     p.add_argument("--width", type=int, default=144, help="model width (the default model's: 144)")

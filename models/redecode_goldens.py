@@ -20,7 +20,6 @@ transformer outputs); the decoder is a fine-tune of the old one, of the same siz
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import sys
@@ -33,6 +32,7 @@ MODELS = Path(__file__).resolve().parent
 sys.path.insert(0, str(MODELS))
 
 from finetune_decoder import load_vae  # noqa: E402
+from make_goldens import sha256  # noqa: E402
 from unidiff_models.reference.pipeline import to_bytes  # noqa: E402
 from unidiff_models.training import load_checkpoint  # noqa: E402
 
@@ -59,11 +59,6 @@ def case_images(case: dict, arrays: dict, decoder, scaling_factor: float) -> np.
     stored = arrays[case["images"]]
     # Single-slot tasks store [outputs, 3, H, W]; groups keep the slot axis.
     return images.reshape(stored.shape)
-
-
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main(argv=None) -> int:

@@ -20,6 +20,7 @@ import onnx
 import torch
 from torch import Tensor, nn
 
+from .optimize import MODES, optimize_transformer
 from .recipe import Components
 from .schedule import BETA_END, BETA_START, TRAIN_STEPS
 
@@ -93,6 +94,15 @@ def _dyn(names: Sequence[str], axes: Dict[int, str]) -> Dict[str, Dict[int, str]
     return {n: dict(axes) for n in names}
 
 
+def export_vae_decoder(vae, out: Path, gen: torch.Generator) -> None:
+    """The VAE decoder as ``out/vae_decoder/model.onnx`` (latent [B, C, h, w] -> image)."""
+    cfg = vae.config
+    h = cfg.latent_size
+    export_onnx(vae.decoder, [torch.randn(2, cfg.latent_channels, h, h, generator=gen)],
+                out / "vae_decoder" / "model.onnx", ["latent"], ["image"],
+                _dyn(["latent", "image"], {0: "B"}))
+
+
 def export_components(comp: Components, out: Path) -> None:
     """Write the six ONNX files of ``comp`` under ``out``."""
     comp.eval()
@@ -121,10 +131,7 @@ def export_components(comp: Components, out: Path) -> None:
     export_onnx(comp.vae.encoder, [torch.randn(b, 3, size, size, generator=gen)],
                 out / "vae_encoder" / "model.onnx", ["image"], ["moments"],
                 _dyn(["image", "moments"], {0: "B"}))
-    h = vae_cfg.latent_size
-    export_onnx(comp.vae.decoder, [torch.randn(b, vae_cfg.latent_channels, h, h, generator=gen)],
-                out / "vae_decoder" / "model.onnx", ["latent"], ["image"],
-                _dyn(["latent", "image"], {0: "B"}))
+    export_vae_decoder(comp.vae, out, gen)
     s = comp.clip.config.image_size
     export_onnx(comp.clip.image_encoder, [torch.randn(b, 3, s, s, generator=gen)],
                 out / "image_encoder" / "model.onnx", ["pixel_values"], ["image_embeds"],
@@ -203,8 +210,8 @@ def export_bundle(comp: Components, out: Path, name: str = "unidiff-shapes-defau
 
     ``max_bytes`` makes an over-size bundle an error (the default model must stay <= 30 MB).
     ``transformer_variant`` other than ``plain`` rewrites the exported transformer with
-    :func:`unidiff_models.optimize.optimize_transformer` (``fold``, ``attention``, ``fused``, ``int8``,
-    ``int8-only``; needs onnxruntime) and states ``int8`` as its precision when quantized.
+    :func:`unidiff_models.optimize.optimize_transformer` (a key of ``optimize.MODES``; needs
+    onnxruntime) and states ``int8`` as its precision when quantized.
     """
     out = Path(out)
     if out.exists():
@@ -212,7 +219,6 @@ def export_bundle(comp: Components, out: Path, name: str = "unidiff-shapes-defau
     out.mkdir(parents=True)
     export_components(comp, out)
     if transformer_variant != "plain":
-        from .optimize import optimize_transformer
         path = out / "transformer" / "model.onnx"
         staged = path.with_name("plain.onnx")
         path.rename(staged)
@@ -224,7 +230,7 @@ def export_bundle(comp: Components, out: Path, name: str = "unidiff-shapes-defau
                         max_length=comp.uvit.config.text_tokens)
     comp.tokenizer.save(out / "text_decoder" / "tokenizer.json")
     doc = manifest(comp, name, license_text, group_max_size, **defaults)
-    if transformer_variant.startswith("int8"):
+    if transformer_variant != "plain" and "int8" in MODES[transformer_variant]:
         doc["components"]["transformer"]["precision"] = "int8"
     (out / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     size = bundle_bytes(out)

@@ -5,7 +5,7 @@ convolution weights under their state-dict names, but it rewrites every ``GroupN
 InstanceNormalization followed by a ``Mul`` and an ``Add`` with constants of shape [C, 1, 1] that
 carry the affine weight and bias under generated names. Those constants appear in the graph in the
 order the module runs its norms, which for these sequential modules is the order of
-``module.modules()``.
+``module.named_modules()``.
 """
 
 from __future__ import annotations
@@ -46,18 +46,13 @@ def load_onnx_weights(module: nn.Module, path: Path) -> None:
     values: Dict[str, torch.Tensor] = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy())
                                        for i in model.graph.initializer}
     state = module.state_dict()
-    loaded = {}
-    for name in state:
-        if name in values:
-            loaded[name] = values[name]
-    norms = [m for m in module.modules() if isinstance(m, nn.GroupNorm)]
+    loaded = {name: values[name] for name in state if name in values}
+    norms = [name for name, m in module.named_modules() if isinstance(m, nn.GroupNorm)]
     pairs = _affine_constants(model)
     if len(pairs) != len(norms):
         raise ValueError(f"{path}: {len(pairs)} norm affine pairs in the graph, expected "
                          f"{len(norms)} (one per GroupNorm of {type(module).__name__})")
-    names = {id(m): n for n, m in module.named_modules()}
-    for norm, (w, b) in zip(norms, pairs):
-        prefix = names[id(norm)]
+    for prefix, (w, b) in zip(norms, pairs):
         loaded[f"{prefix}.weight"] = values[w].reshape(-1)
         loaded[f"{prefix}.bias"] = values[b].reshape(-1)
     missing = [n for n in state if n not in loaded]

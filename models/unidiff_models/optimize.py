@@ -259,26 +259,39 @@ def max_difference(a: onnx.ModelProto, b: onnx.ModelProto,
     return worst
 
 
+# The transformer variants and the rewrites each applies, in this order: shape arithmetic folded
+# (fold), each attention as one MultiHeadAttention (attention), onnxruntime's transformer fusions of
+# layer norms and GELU (fusions), dynamic int8 MatMuls (int8).
+MODES = {
+    "fold": ("fold",),
+    "attention": ("fold", "attention"),
+    "fused": ("fold", "fusions"),
+    "attention-fused": ("fold", "attention", "fusions"),
+    "int8": ("fold", "fusions", "int8"),
+    "int8-only": ("int8",),
+}
+
+
 def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden_size: int) -> dict:
     """Writes the ``mode`` variant of transformer ``src`` to ``dst`` and returns what changed.
 
-    Modes: ``fold`` (shape folding), ``attention`` (folding, then MultiHeadAttention for each
-    attention), ``fused`` (folding, then onnxruntime's transformer fusions), ``attention-fused``
-    (both: MultiHeadAttention, then the fusions of layer norms and GELU), ``int8`` (fused, then
-    dynamic int8 MatMuls), ``int8-only`` (the export as it is, int8 MatMuls).
+    ``mode`` is a key of :data:`MODES`, which lists the rewrites each mode applies, in order.
     """
     original = onnx.load(str(src))
     report = {"mode": mode, "nodes before": len(original.graph.node),
               "kernels before": sum(kernels(original).values())}
     model = original
-    if mode in ("fold", "attention", "fused", "int8", "attention-fused"):
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}, expected one of {', '.join(MODES)}")
+    steps = MODES[mode]
+    if "fold" in steps:
         model, report["folding"] = fold_shapes(model)
-    if mode in ("attention", "attention-fused"):
+    if "attention" in steps:
         model, report["attentions fused"] = fuse_attention(model, num_heads)
-    if mode in ("fused", "int8", "attention-fused"):
+    if "fusions" in steps:
         model = fuse(model, num_heads, hidden_size)
     dst.parent.mkdir(parents=True, exist_ok=True)
-    if mode in ("int8", "int8-only"):
+    if "int8" in steps:
         with tempfile.TemporaryDirectory() as tmp:
             staged = Path(tmp) / "fp32.onnx"
             onnx.save(model, str(staged))

@@ -109,12 +109,12 @@ public final class QualityBenchmark implements Callable<Integer> {
             }
             List<MetricRow> rows = runner.run(chosen);
             ResultTable table = ResultTable.ofMetrics("Quality of model '" + m.name() + "'", rows);
-            table.addNote(String.format(Locale.ROOT, "sampler %s, %d steps%s, guidance %s, seed %d, %d per metric, "
+            String steps = settings.steps() == null ? m.defaults().steps() + " steps (the bundle's default)"
+                    : settings.steps() + " steps";
+            table.addNote(String.format(Locale.ROOT, "sampler %s, %s, guidance %s, seed %d, %d per metric, "
                             + "%d groups, batch %d; %.0f s", settings.sampler() == null ? m.defaults().sampler()
-                            : settings.sampler(), settings.steps() == null ? m.defaults().steps() : settings.steps(),
-                    settings.steps() == null ? " (the bundle's default)" : "",
-                    settings.guidanceOr(m.defaults().guidanceScale()), seed, samples, groups, batch,
-                    (System.nanoTime() - start) / 1e9));
+                            : settings.sampler(), steps, settings.guidanceOr(m.defaults().guidanceScale()), seed,
+                    samples, groups, batch, (System.nanoTime() - start) / 1e9));
             if (settings.steps() == null && (chosen.contains(QualityMetric.INVERSION)
                     || chosen.contains(QualityMetric.INTERPOLATION))) {
                 // Those two tasks do not take the bundle's step count when none is given (InversionRequest).
