@@ -1,10 +1,11 @@
 """Fewer operators per transformer call: an ONNX-to-ONNX pass over an exported joint transformer.
 
-The exported U-ViT is small (width 144, about 35 tokens), so a guided call spends much of its time
-on kernel launches rather than arithmetic: of the ~420 kernels ONNX Runtime runs per call, about
-200 compute shapes for the dynamic batch (Shape, Gather, Unsqueeze, Concat feeding Reshape). The
-export is dynamic in batch B and group G only, so nearly every such shape is either constant or
-differs from its input in one dimension. This pass
+The exported U-ViT is small (width 144, about 35 tokens). Of the ~420 kernels ONNX Runtime runs
+per call, about 200 compute shapes for the dynamic batch (Shape, Gather, Unsqueeze, Concat feeding
+Reshape). The export is dynamic in batch B and group G only, so nearly every such shape is either
+constant or differs from its input in one dimension. (Measured since: these kernels cost little;
+half the call or more is the weight GEMMs, see ``gemm_free.py`` and docs/speed-same-engine.md.)
+This pass
 
 * ``fold_shapes``: evaluates every shape-only value at several (B, G) and replaces it by a
   constant when it never changes, or, for a Reshape target, by a constant using ``0`` (copy the
@@ -209,14 +210,26 @@ def fold_shapes(model: onnx.ModelProto) -> Tuple[onnx.ModelProto, Dict[str, int]
     return model, dict(stats)
 
 
-def fuse(model: onnx.ModelProto, num_heads: int, hidden_size: int) -> onnx.ModelProto:
-    """onnxruntime's transformer fusions (SkipLayerNormalization, BiasGelu) on the graph."""
+def fuse(model: onnx.ModelProto, num_heads: int, hidden_size: int, skip_layer_norm: bool = True,
+         gelu_approximation: bool = False) -> onnx.ModelProto:
+    """onnxruntime's transformer fusions (SkipLayerNormalization, BiasGelu) on the graph.
+
+    ``skip_layer_norm=False`` keeps each residual Add and LayerNormalization apart (onnxruntime
+    1.30's SkipLayerNormalization kernel is slower than the two on this model; 1.26's is not);
+    ``gelu_approximation=True`` makes GELU the tanh approximation (FastGelu; outputs move ~1e-2).
+    The variants in ``MODES`` use the defaults; the others are for timing experiments.
+    """
+    from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
+    options = FusionOptions("bert")
+    options.enable_skip_layer_norm = skip_layer_norm
+    options.enable_bias_skip_layer_norm = skip_layer_norm
+    options.enable_gelu_approximation = gelu_approximation
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.onnx"
         onnx.save(model, str(path))
         opt = optimize_model(str(path), model_type="bert", num_heads=num_heads, hidden_size=hidden_size,
-                             opt_level=0)
+                             opt_level=0, optimization_options=options)
         LOG.info("fusions: %s", {k: v for k, v in opt.get_fused_operator_statistics().items() if v})
         model = opt.model
         # The fused nodes live in onnxruntime's contrib domain, which the graph must import.
