@@ -5,6 +5,12 @@
         --out models/work/fused/model.onnx
     python models/optimize_transformer.py --bundle models/default/bundle --mode int8 \
         --out models/work/int8/model.onnx
+    python models/optimize_transformer.py --bundle models/default/bundle --mode int8 \
+        --bundle-out models/work/bundles/int8
+
+With ``--bundle-out`` it writes a whole bundle instead: a copy of ``--bundle`` whose transformer is
+the variant, the manifest naming the mode (``name`` gets ``-MODE``; the transformer's
+``precision`` is ``int8`` for the int8 modes), ready for ``./unidiff --bundle DIR``.
 
 Modes (``MODES`` in unidiff_models/optimize.py): ``fold`` folds the shape arithmetic of the dynamic
 batch into constants, ``attention`` also makes each attention one MultiHeadAttention, ``fused``
@@ -20,7 +26,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,16 +41,41 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--bundle", type=Path, required=True, help="bundle whose transformer is read")
     p.add_argument("--mode", required=True, choices=tuple(MODES))
-    p.add_argument("--out", type=Path, required=True, help="the rewritten transformer's ONNX file")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="the rewritten transformer's ONNX file")
+    target.add_argument("--bundle-out", type=Path, help="a new bundle: --bundle with the rewritten transformer")
     p.add_argument("--heads", type=int, default=4, help="attention heads (the default model's: 4)")
     p.add_argument("--width", type=int, default=144, help="model width (the default model's: 144)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     doc = json.loads((args.bundle / "unidiff.json").read_text(encoding="utf-8"))
     src = args.bundle / doc["components"]["transformer"]["path"]
-    report = optimize_transformer(src, args.out, args.mode, args.heads, args.width)
+    if args.out is not None:
+        report = optimize_transformer(src, args.out, args.mode, args.heads, args.width)
+    else:
+        report = write_bundle(args.bundle, doc, args.bundle_out, args.mode, args.heads, args.width)
     print(json.dumps(report))
     return 0
+
+
+def write_bundle(bundle: Path, doc: dict, out: Path, mode: str, heads: int, width: int) -> dict:
+    """Copies ``bundle`` to ``out`` with the ``mode`` variant as its transformer; refuses an
+    existing ``out``. The copy is staged next to ``out`` and renamed, so a failure leaves no
+    half-written bundle."""
+    if out.exists():
+        raise SystemExit(f"--bundle-out {out} exists; a bundle is never written over")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
+        staged = Path(tmp) / "bundle"
+        shutil.copytree(bundle, staged)
+        spec = doc["components"]["transformer"]
+        report = optimize_transformer(bundle / spec["path"], staged / spec["path"], mode, heads, width)
+        spec["precision"] = "int8" if "int8" in MODES[mode] else "fp32"
+        doc["name"] = f"{doc['name']}-{mode}"
+        (staged / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        staged.rename(out)
+    report["bundle"] = str(out)
+    return report
 
 
 if __name__ == "__main__":

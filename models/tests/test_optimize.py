@@ -74,3 +74,32 @@ def test_reshape_pattern_needs_one_unknown_and_matching_sizes():
     # [B, G, 6] from [B*G, 6]: two dimensions vary and neither is copied; no constant fits.
     assert optimize._reshape_pattern([np.array(s) for s in inputs],
                                      [(b * g, 6) for b, g in optimize.SETTINGS]) is None
+
+
+def test_bundle_out_writes_a_whole_bundle_with_the_variant(tmp_path, capsys):
+    import json
+    import optimize_transformer  # models/ is on the path (conftest.py)
+    bundle = TINY.parents[1]
+    out = tmp_path / "bundles" / "int8"
+    assert optimize_transformer.main(["--bundle", str(bundle), "--mode", "int8", "--bundle-out", str(out),
+                                      "--heads", "4", "--width", "32"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["bundle"] == str(out) and 0 < report["max output difference"] < 1.0
+    doc = json.loads((out / "unidiff.json").read_text(encoding="utf-8"))
+    original = json.loads((bundle / "unidiff.json").read_text(encoding="utf-8"))
+    assert doc["components"]["transformer"]["precision"] == "int8"
+    assert doc["name"] == original["name"] + "-int8"
+    ops = {n.op_type for n in onnx.load(str(out / doc["components"]["transformer"]["path"])).graph.node}
+    assert "DynamicQuantizeMatMul" in ops or "MatMulInteger" in ops
+    # Every other file is the original's, byte for byte; nothing is left beside the bundle.
+    for f in bundle.rglob("*"):
+        rel = f.relative_to(bundle)
+        if f.is_file() and rel.as_posix() not in ("unidiff.json", doc["components"]["transformer"]["path"]):
+            assert (out / rel).read_bytes() == f.read_bytes(), rel
+    assert [p.name for p in out.parent.iterdir()] == ["int8"]
+    # An existing bundle is never written over.
+    stamp = (out / "unidiff.json").read_bytes()
+    with pytest.raises(SystemExit):
+        optimize_transformer.main(["--bundle", str(bundle), "--mode", "fold", "--bundle-out", str(out),
+                                   "--heads", "4", "--width", "32"])
+    assert (out / "unidiff.json").read_bytes() == stamp
