@@ -7,7 +7,7 @@ Example::
         --uvit ckpt/uvit_v1.pth --autoencoder ckpt/autoencoder_kl.pth \
         --caption-decoder ckpt/caption_decoder.pth \
         --clip-text hf/clip-vit-large-patch14 --clip-vision hf/clip-vit-base-patch32 \
-        --gpt2 hf/gpt2 --out bundles/unidiffuser-v1 [--fp16]
+        --gpt2 hf/gpt2 --out bundles/unidiffuser-v1 [--fp16 | --transformer-variant int8]
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "and timesteps stay float32")
     p.add_argument("--group-max-size", type=int, default=4,
                    help="largest group the runtime may request (1 = plain UniDiffuser)")
+    p.add_argument("--transformer-variant", default="plain",
+                   help="rewrite the transformer after export: fold, attention, fused, "
+                        "attention-fused, int8 or int8-only (models/unidiff_models/optimize.py, "
+                        "MODES; needs onnxruntime; fp32 only)")
     p.add_argument("--name", default="unidiffuser-v1")
     p.add_argument("--license", default="",
                    help="license text for the manifest (defaults to a pointer to the sources')")
@@ -61,7 +65,8 @@ def main(argv=None) -> int:
         nets = load_networks(src)
         write_bundle(nets, arch=V1Architecture(), out=args.out, clip_folder=args.clip_text,
                      gpt2_folder=args.gpt2, fp16=args.fp16, group_max_size=args.group_max_size,
-                     name=args.name, license_text=args.license)
+                     name=args.name, license_text=args.license,
+                     transformer_variant=args.transformer_variant)
     except (CheckpointError, FileNotFoundError, ValueError) as e:
         LOG.error("%s", e)
         return 2

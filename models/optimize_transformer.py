@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from unidiff_models.optimize import MODES, optimize_transformer  # noqa: E402
+from unidiff_models.optimize import MODES, optimize_transformer, rewrite_bundle_transformer  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -53,12 +53,12 @@ def main(argv=None) -> int:
     if args.out is not None:
         report = optimize_transformer(src, args.out, args.mode, args.heads, args.width)
     else:
-        report = write_bundle(args.bundle, doc, args.bundle_out, args.mode, args.heads, args.width)
+        report = write_bundle(args.bundle, args.bundle_out, args.mode, args.heads, args.width)
     print(json.dumps(report))
     return 0
 
 
-def write_bundle(bundle: Path, doc: dict, out: Path, mode: str, heads: int, width: int) -> dict:
+def write_bundle(bundle: Path, out: Path, mode: str, heads: int, width: int) -> dict:
     """Copies ``bundle`` to ``out`` with the ``mode`` variant as its transformer; refuses an
     existing ``out``. The copy is staged next to ``out`` and renamed, so a failure leaves no
     half-written bundle."""
@@ -68,11 +68,11 @@ def write_bundle(bundle: Path, doc: dict, out: Path, mode: str, heads: int, widt
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
         staged = Path(tmp) / "bundle"
         shutil.copytree(bundle, staged)
-        spec = doc["components"]["transformer"]
-        report = optimize_transformer(bundle / spec["path"], staged / spec["path"], mode, heads, width)
-        spec["precision"] = "int8" if "int8" in MODES[mode] else "fp32"
+        report = rewrite_bundle_transformer(staged, mode, heads, width)
+        doc_path = staged / "unidiff.json"
+        doc = json.loads(doc_path.read_text(encoding="utf-8"))
         doc["name"] = f"{doc['name']}-{mode}"
-        (staged / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        doc_path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         staged.rename(out)
     report["bundle"] = str(out)
     return report

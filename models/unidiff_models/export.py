@@ -20,7 +20,7 @@ import onnx
 import torch
 from torch import Tensor, nn
 
-from .optimize import MODES, optimize_transformer
+from .optimize import rewrite_bundle_transformer
 from .recipe import Components
 from .schedule import BETA_END, BETA_START, TRAIN_STEPS
 
@@ -218,21 +218,16 @@ def export_bundle(comp: Components, out: Path, name: str = "unidiff-shapes-defau
         shutil.rmtree(out)
     out.mkdir(parents=True)
     export_components(comp, out)
-    if transformer_variant != "plain":
-        path = out / "transformer" / "model.onnx"
-        staged = path.with_name("plain.onnx")
-        path.rename(staged)
-        report = optimize_transformer(staged, path, transformer_variant, comp.uvit.config.heads,
-                                      comp.uvit.config.width)
-        staged.unlink()
-        LOG.info("transformer variant %s: %s", transformer_variant, report)
     comp.tokenizer.save(out / "text_encoder" / "tokenizer.json",
                         max_length=comp.uvit.config.text_tokens)
     comp.tokenizer.save(out / "text_decoder" / "tokenizer.json")
     doc = manifest(comp, name, license_text, group_max_size, **defaults)
-    if transformer_variant != "plain" and "int8" in MODES[transformer_variant]:
-        doc["components"]["transformer"]["precision"] = "int8"
     (out / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    if transformer_variant != "plain":
+        report = rewrite_bundle_transformer(out, transformer_variant, comp.uvit.config.heads,
+                                            comp.uvit.config.width)
+        LOG.info("transformer variant %s: %s", transformer_variant, report)
+        doc = json.loads((out / "unidiff.json").read_text(encoding="utf-8"))
     size = bundle_bytes(out)
     LOG.info("bundle %s: %.2f MB", out, size / 1e6)
     if max_bytes is not None and size > max_bytes:

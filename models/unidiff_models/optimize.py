@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import json
 import logging
 import tempfile
 from pathlib import Path
@@ -62,6 +63,33 @@ def random_feeds(model: onnx.ModelProto, b: int, g: int, seed: int = 0) -> Dict[
     return feeds
 
 
+# Above this many bytes of weights a model is written with its weights in a file beside it:
+# protobuf cannot serialise more than 2 GB (UniDiffuser v1's transformer is ~3.6 GB in fp32).
+EXTERNAL_BYTES = 1 << 30
+
+
+def _weight_bytes(model: onnx.ModelProto) -> int:
+    return sum(len(t.raw_data) for t in model.graph.initializer)
+
+
+def save_model(model: onnx.ModelProto, path: Path) -> None:
+    """Writes ``model`` to ``path``; over :data:`EXTERNAL_BYTES` of weights they go to
+    ``<name>.data`` beside it (replacing a stale one), the layout the exporters use."""
+    path = Path(path)
+    data = path.with_name(path.name + ".data")
+    if data.exists():
+        data.unlink()
+    if _weight_bytes(model) > EXTERNAL_BYTES:
+        onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=data.name, size_threshold=1024)
+        # Saving moved the weights out of the in-memory model (it now points at the file); read
+        # them back so the caller's model stays whole, whatever happens to the file later.
+        from onnx.external_data_helper import load_external_data_for_model
+        load_external_data_for_model(model, str(path.parent))
+    else:
+        onnx.save_model(model, str(path))
+
+
 def _session(model: onnx.ModelProto, optimize: bool = False, threads: int = 1):
     import onnxruntime as ort
     so = ort.SessionOptions()
@@ -69,7 +97,14 @@ def _session(model: onnx.ModelProto, optimize: bool = False, threads: int = 1):
                                    else ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
     so.intra_op_num_threads = threads
     so.log_severity_level = 3
-    return ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    if _weight_bytes(model) <= EXTERNAL_BYTES:
+        return ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    # Too large for one protobuf message: through a file with external data. The session has
+    # read the weights when it returns, so the folder can go.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.onnx"
+        save_model(model, path)
+        return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
 def _constants(graph: onnx.GraphProto) -> set:
@@ -102,9 +137,16 @@ def shape_only_tensors(graph: onnx.GraphProto) -> set:
     return derived
 
 
-def _evaluate(model: onnx.ModelProto, names: Sequence[str]) -> List[Dict[str, np.ndarray]]:
-    """The named intermediate values at every (B, G) of SETTINGS."""
-    m = copy.deepcopy(model)
+def _evaluate(model: onnx.ModelProto, names: Sequence[str],
+              settings: Sequence[Tuple[int, int]] = SETTINGS) -> List[Dict[str, np.ndarray]]:
+    """The named intermediate values at every (B, G) of ``settings``.
+
+    Only shapes and shape-only values are read, so they are taken from the model's GEMM-free twin:
+    the same shapes everywhere without the weights or their arithmetic, which keeps this cheap for
+    a model of UniDiffuser v1's size.
+    """
+    from .gemm_free import gemm_free_twin
+    m, _ = gemm_free_twin(model)
     known = {o.name for o in m.graph.output}
     for name in names:
         if name not in known:
@@ -112,7 +154,7 @@ def _evaluate(model: onnx.ModelProto, names: Sequence[str]) -> List[Dict[str, np
     sess = _session(m)
     wanted = [o.name for o in sess.get_outputs()]
     out = []
-    for b, g in SETTINGS:
+    for b, g in settings:
         values = sess.run(None, random_feeds(model, b, g))
         out.append(dict(zip(wanted, values)))
     return out
@@ -170,8 +212,10 @@ def remove_dead_nodes(graph: onnx.GraphProto) -> int:
     return removed
 
 
-def fold_shapes(model: onnx.ModelProto) -> Tuple[onnx.ModelProto, Dict[str, int]]:
-    """The shape-folding pass (see the module docstring); returns the new model and counts."""
+def fold_shapes(model: onnx.ModelProto, settings: Sequence[Tuple[int, int]] = SETTINGS
+                ) -> Tuple[onnx.ModelProto, Dict[str, int]]:
+    """The shape-folding pass (see the module docstring) over the (B, G) of ``settings``; returns
+    the new model and counts."""
     model = copy.deepcopy(model)
     graph = model.graph
     derived = shape_only_tensors(graph)
@@ -185,7 +229,7 @@ def fold_shapes(model: onnx.ModelProto) -> Tuple[onnx.ModelProto, Dict[str, int]
     # The data inputs of the Reshapes fed by a shape value, for the 0 (copy) rule.
     reshape_data = {n.input[0] for uses in boundary.values() for n, k in uses
                     if n.op_type == "Reshape" and k == 1}
-    values = _evaluate(model, list(boundary) + sorted(reshape_data))
+    values = _evaluate(model, list(boundary) + sorted(reshape_data), settings)
     stats = collections.Counter()
     for name, uses in boundary.items():
         seen = [v[name] for v in values]
@@ -227,7 +271,7 @@ def fuse(model: onnx.ModelProto, num_heads: int, hidden_size: int, skip_layer_no
     options.enable_gelu_approximation = gelu_approximation
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.onnx"
-        onnx.save(model, str(path))
+        save_model(model, path)
         opt = optimize_model(str(path), model_type="bert", num_heads=num_heads, hidden_size=hidden_size,
                              opt_level=0, optimization_options=options)
         LOG.info("fusions: %s", {k: v for k, v in opt.get_fused_operator_statistics().items() if v})
@@ -243,7 +287,8 @@ def quantize_int8(src: Path, dst: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     # DefaultTensorType: the fused contrib nodes have no ONNX type inference, their outputs are float.
     quantize_dynamic(str(src), str(dst), op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8,
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+                     use_external_data_format=Path(str(src) + ".data").exists())
 
 
 def kernels(model: onnx.ModelProto) -> collections.Counter:
@@ -256,8 +301,15 @@ def kernels(model: onnx.ModelProto) -> collections.Counter:
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         so.optimized_model_filepath = str(Path(tmp) / "opt.onnx")
         so.log_severity_level = 3
-        ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
-        return collections.Counter(n.op_type for n in onnx.load(so.optimized_model_filepath).graph.node)
+        # A large model's optimized copy keeps its weights in a file of their own.
+        so.add_session_config_entry("session.optimized_model_external_initializers_file_name", "opt.data")
+        so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes",
+                                    str(EXTERNAL_BYTES))
+        src = Path(tmp) / "in.onnx"
+        save_model(model, src)
+        ort.InferenceSession(str(src), so, providers=["CPUExecutionProvider"])
+        optimized = onnx.load(so.optimized_model_filepath, load_external_data=False)
+        return collections.Counter(n.op_type for n in optimized.graph.node)
 
 
 def max_difference(a: onnx.ModelProto, b: onnx.ModelProto,
@@ -285,10 +337,15 @@ MODES = {
 }
 
 
-def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden_size: int) -> dict:
+def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden_size: int,
+                         settings: Sequence[Tuple[int, int]] = SETTINGS,
+                         check_settings: Optional[Sequence[Tuple[int, int]]] = None) -> dict:
     """Writes the ``mode`` variant of transformer ``src`` to ``dst`` and returns what changed.
 
     ``mode`` is a key of :data:`MODES`, which lists the rewrites each mode applies, in order.
+    Shapes are folded over the (B, G) of ``settings``; the variant's outputs are compared with
+    the original's at each (B, G) of ``check_settings`` (default: ``settings``; fewer for a large
+    model, since each setting runs both models once).
     """
     original = onnx.load(str(src))
     report = {"mode": mode, "nodes before": len(original.graph.node),
@@ -298,7 +355,7 @@ def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden
         raise ValueError(f"unknown mode {mode!r}, expected one of {', '.join(MODES)}")
     steps = MODES[mode]
     if "fold" in steps:
-        model, report["folding"] = fold_shapes(model)
+        model, report["folding"] = fold_shapes(model, settings)
     if "attention" in steps:
         model, report["attentions fused"] = fuse_attention(model, num_heads)
     if "fusions" in steps:
@@ -307,15 +364,56 @@ def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden
     if "int8" in steps:
         with tempfile.TemporaryDirectory() as tmp:
             staged = Path(tmp) / "fp32.onnx"
-            onnx.save(model, str(staged))
+            save_model(model, staged)
             quantize_int8(staged, dst)
         model = onnx.load(str(dst))
     else:
-        onnx.checker.check_model(model)
-        onnx.save(model, str(dst))
+        save_model(model, dst)
+        onnx.checker.check_model(str(dst))
     report["nodes after"] = len(model.graph.node)
     report["kernels after"] = sum(kernels(model).values())
-    report["max output difference"] = max_difference(original, model)
+    report["max output difference"] = max_difference(
+        original, model, settings if check_settings is None else check_settings)
+    return report
+
+
+def rewrite_bundle_transformer(bundle: Path, mode: str, num_heads: int, hidden_size: int,
+                               check_settings: Optional[int] = None) -> dict:
+    """Replaces the transformer of the bundle in folder ``bundle`` by its ``mode`` variant and
+    states ``int8`` as its precision when quantized; returns :func:`optimize_transformer`'s report.
+
+    Shapes are folded over the (B, G) of :data:`SETTINGS` whose group fits the bundle's
+    ``group.max_size`` (the runtime never asks for more); the outputs are checked at all of them,
+    or at the first ``check_settings`` (the smallest) for a model too large to run them all.
+
+    The variant is written into a scratch folder first and swapped in only when complete (with
+    its ``.data`` file, if any, and without the original's), so a failure leaves the bundle as
+    it was.
+    """
+    bundle = Path(bundle)
+    doc_path = bundle / "unidiff.json"
+    doc = json.loads(doc_path.read_text(encoding="utf-8"))
+    spec = doc["components"]["transformer"]
+    src = bundle / spec["path"]
+    if spec.get("precision") not in ("fp32", None):
+        raise ValueError(f"bundle {bundle}: transformer precision {spec.get('precision')!r}; the variants "
+                         f"rewrite an fp32 export")
+    max_group = int(doc.get("group", {}).get("max_size", 1))
+    settings = tuple((b, g) for b, g in SETTINGS if g <= max_group)
+    checked = settings if check_settings is None else settings[:max(1, check_settings)]
+    with tempfile.TemporaryDirectory(dir=src.parent, prefix=".variant-") as tmp:
+        staged = Path(tmp) / src.name
+        report = optimize_transformer(src, staged, mode, num_heads, hidden_size, settings, checked)
+        old_data = src.with_name(src.name + ".data")
+        new_data = staged.with_name(staged.name + ".data")
+        if new_data.exists():
+            new_data.replace(old_data)
+            staged.replace(src)
+        else:
+            staged.replace(src)
+            old_data.unlink(missing_ok=True)
+    spec["precision"] = "int8" if "int8" in MODES[mode] else spec.get("precision", "fp32")
+    doc_path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return report
 
 

@@ -234,15 +234,26 @@ def write_bundle(nets: V1Networks, arch: V1Architecture, out: Path, clip_folder:
                  gpt2_folder: Path, fp16: bool = False, group_max_size: int = 4,
                  name: str = "unidiffuser-v1", license_text: str = "",
                  external_threshold: int = PROTOBUF_LIMIT,
-                 example_group: Optional[int] = None) -> dict:
+                 example_group: Optional[int] = None, transformer_variant: str = "plain") -> dict:
     """Export every component and the tokenizers into ``out`` and write the manifest.
 
     ``fp16`` converts every component to float16 except attention scores and softmax,
-    normalisation and the timestep inputs (see :mod:`.fp16`). Returns the manifest.
+    normalisation and the timestep inputs (see :mod:`.fp16`). ``transformer_variant`` other than
+    ``plain`` then rewrites the transformer (a key of ``unidiff_models.optimize.MODES``: folded
+    shapes, fused attention and norms, int8 MatMuls; needs onnxruntime), its outputs checked
+    against the export's at the three smallest (batch, group) sizes. Returns the manifest.
     """
     arch.check()
     if group_max_size < 1:
         raise ValueError(f"group_max_size must be >= 1, got {group_max_size}")
+    if transformer_variant != "plain":
+        from unidiff_models.optimize import MODES
+        if transformer_variant not in MODES:
+            raise ValueError(f"unknown transformer variant {transformer_variant!r}, expected plain or one "
+                             f"of {', '.join(MODES)}")
+        if fp16:
+            raise ValueError(f"transformer variant {transformer_variant!r} rewrites an fp32 export; "
+                             "export without fp16 for it")
     clip_doc, clip_ids = bpe.clip_tokenizer_json(clip_folder)
     gpt_doc, gpt_ids = bpe.gpt2_tokenizer_json(gpt2_folder)
     if clip_ids["vocab_size"] != arch.clip_text.vocab_size:
@@ -270,6 +281,13 @@ def write_bundle(nets: V1Networks, arch: V1Architecture, out: Path, clip_folder:
     doc = manifest(arch, files, clip_ids, gpt_ids, group_max_size, name,
                    license_text or "see the licenses of the source checkpoints")
     (out / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    if transformer_variant != "plain":
+        from unidiff_models.optimize import rewrite_bundle_transformer
+        # Each checked size runs both transformers once: three keep that to minutes at v1's size.
+        report = rewrite_bundle_transformer(out, transformer_variant, arch.uvit.heads, arch.uvit.width,
+                                            check_settings=3)
+        LOG.info("transformer variant %s: %s", transformer_variant, report)
+        doc = json.loads((out / "unidiff.json").read_text(encoding="utf-8"))
     LOG.info("bundle written to %s", out)
     return doc
 

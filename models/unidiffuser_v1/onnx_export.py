@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import shutil
 from dataclasses import dataclass
@@ -54,9 +55,12 @@ def export_onnx(module: nn.Module, args: Tuple, path: Path, input_names: Sequenc
             # symbolically, and the contract wants every non-batch size declared.
             outputs = module.eval()(*args)
             outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+            # Newer PyTorch defaults to the dynamo exporter; the names and dynamic axes here are
+            # written for the TorchScript exporter, the only one PyTorch 1.13 has.
+            extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
             torch.onnx.export(module.eval(), args, str(traced), input_names=list(input_names),
                               output_names=list(output_names), dynamic_axes=dynamic_axes,
-                              opset_version=OPSET, do_constant_folding=True)
+                              opset_version=OPSET, do_constant_folding=True, **extra)
         # Loading pulls in any per-tensor files the exporter wrote for a > 2 GB model.
         model = onnx.load(str(traced))
     finally:
