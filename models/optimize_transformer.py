@@ -8,7 +8,9 @@
     python models/optimize_transformer.py --bundle models/default/bundle --mode int8 \
         --bundle-out models/work/bundles/int8
 
-With ``--bundle-out`` it writes a whole bundle instead: a copy of ``--bundle`` whose transformer is
+With ``--add-variant NAME`` it writes the variant into ``--bundle`` beside the main transformer,
+declared as ``components.transformer.variants.NAME`` (the shipped default bundle carries ``int8``
+this way). With ``--bundle-out`` it writes a whole bundle instead: a copy of ``--bundle`` whose transformer is
 the variant, the manifest naming the mode (``name`` gets ``-MODE``; the transformer's
 ``precision`` is ``int8`` for the int8 modes), ready for ``./unidiff --bundle DIR``.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -44,6 +47,10 @@ def main(argv=None) -> int:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", type=Path, help="the rewritten transformer's ONNX file")
     target.add_argument("--bundle-out", type=Path, help="a new bundle: --bundle with the rewritten transformer")
+    target.add_argument("--add-variant", metavar="NAME",
+                        help="write the rewritten transformer into --bundle beside the main one, as the "
+                             "manifest's components.transformer.variants.NAME (loaded with "
+                             "UnidiffOptions.withVariant(NAME) or --variant NAME)")
     p.add_argument("--heads", type=int, default=4, help="attention heads (the default model's: 4)")
     p.add_argument("--width", type=int, default=144, help="model width (the default model's: 144)")
     args = p.parse_args(argv)
@@ -52,10 +59,37 @@ def main(argv=None) -> int:
     src = args.bundle / doc["components"]["transformer"]["path"]
     if args.out is not None:
         report = optimize_transformer(src, args.out, args.mode, args.heads, args.width)
+    elif args.add_variant is not None:
+        report = add_variant(args.bundle, doc, args.add_variant, args.mode, args.heads, args.width)
     else:
         report = write_bundle(args.bundle, args.bundle_out, args.mode, args.heads, args.width)
     print(json.dumps(report))
     return 0
+
+
+def add_variant(bundle: Path, doc: dict, name: str, mode: str, heads: int, width: int) -> dict:
+    """Writes the ``mode`` variant as ``<transformer folder>/<name>.onnx`` and declares it in the
+    manifest; refuses a name the manifest or the folder already has."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", name):
+        raise SystemExit(f"--add-variant {name!r}: a name of lower-case letters, digits and '-' (1 to 32)")
+    spec = doc["components"]["transformer"]
+    variants = spec.setdefault("variants", {})
+    main = bundle / spec["path"]
+    target = main.with_name(f"{name}.onnx")
+    if name in variants or target.exists() or target == main:
+        raise SystemExit(f"--add-variant {name}: the bundle already has {'that variant' if name in variants else target}")
+    with tempfile.TemporaryDirectory(dir=main.parent, prefix=".variant-") as tmp:
+        staged = Path(tmp) / target.name
+        report = optimize_transformer(main, staged, mode, heads, width)
+        data = staged.with_name(staged.name + ".data")
+        if data.exists():
+            data.rename(target.with_name(target.name + ".data"))
+        staged.rename(target)
+    variants[name] = {"path": target.relative_to(bundle).as_posix(),
+                      "precision": "int8" if "int8" in MODES[mode] else spec.get("precision", "fp32")}
+    (bundle / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    report["variant"] = variants[name]
+    return report
 
 
 def write_bundle(bundle: Path, out: Path, mode: str, heads: int, width: int) -> dict:

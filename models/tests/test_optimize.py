@@ -103,3 +103,28 @@ def test_bundle_out_writes_a_whole_bundle_with_the_variant(tmp_path, capsys):
         optimize_transformer.main(["--bundle", str(bundle), "--mode", "fold", "--bundle-out", str(out),
                                    "--heads", "4", "--width", "32"])
     assert (out / "unidiff.json").read_bytes() == stamp
+
+
+def test_add_variant_writes_the_variant_beside_the_main_transformer(tmp_path, capsys):
+    import json
+    import shutil
+    import optimize_transformer
+    bundle = tmp_path / "bundle"
+    shutil.copytree(TINY.parents[1], bundle)
+    main_bytes = (bundle / "transformer" / "model.onnx").read_bytes()
+    args = ["--bundle", str(bundle), "--mode", "int8", "--heads", "4", "--width", "32"]
+    assert optimize_transformer.main(args + ["--add-variant", "int8"]) == 0
+    doc = json.loads((bundle / "unidiff.json").read_text(encoding="utf-8"))
+    spec = doc["components"]["transformer"]
+    assert spec["variants"] == {"int8": {"path": "transformer/int8.onnx", "precision": "int8"}}
+    assert spec["path"] == "transformer/model.onnx" and spec["precision"] == "fp32"
+    assert (bundle / "transformer" / "model.onnx").read_bytes() == main_bytes
+    ops = {n.op_type for n in onnx.load(str(bundle / "transformer" / "int8.onnx")).graph.node}
+    assert "DynamicQuantizeMatMul" in ops or "MatMulInteger" in ops
+    assert sorted(p.name for p in (bundle / "transformer").iterdir()) == ["int8.onnx", "model.onnx"]
+    # The same name again, or a name the runtime would refuse, changes nothing.
+    stamp = (bundle / "unidiff.json").read_bytes()
+    for name in ("int8", "Int8"):
+        with pytest.raises(SystemExit):
+            optimize_transformer.main(args + ["--add-variant", name])
+    assert (bundle / "unidiff.json").read_bytes() == stamp

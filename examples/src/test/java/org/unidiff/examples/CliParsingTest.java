@@ -194,6 +194,14 @@ class CliParsingTest {
     }
 
     @Test
+    void variantFlagNamesTheModelFiles() {
+        GenerateCommand plain = parse("generate", "x");
+        GenerateCommand int8 = parse("generate", "--variant", "int8", "x");
+        assertNull(plain.model.unidiffOptions().variant());
+        assertEquals("int8", int8.model.unidiffOptions().variant());
+    }
+
+    @Test
     void cudaAloneUsesDeviceZeroWithoutFallback() {
         GenerateCommand c = parse("generate", "--cuda", "x");
 

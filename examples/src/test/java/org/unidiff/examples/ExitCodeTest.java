@@ -168,6 +168,14 @@ class ExitCodeTest {
         assertUsageError(run("generate", "--bundle", dir.resolve("nowhere").toString(), "x"),
                 "is not a model bundle: no such directory");
         assertUsageError(run("generate", "--bundle", dir.toString(), "x"), "it holds no unidiff.json");
+        assertUsageError(run("generate", "--variant", " ", "x"), "--variant needs a name");
+    }
+
+    @Test
+    void anUndeclaredVariantIsAFailureNamingTheDeclaredOnes() {
+        Outcome o = run("generate", "--variant", "fp16", "-q", "x");
+        assertEquals(UnidiffCli.FAILED, o.code(), o.err());
+        assertTrue(o.err().contains("variant") && o.err().contains("[int8]") && o.err().contains("fp16"), o.err());
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class Bundle implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bundle.class);
 
     private final Path directory;
+    private final String variant;
     private final BundleManifest manifest;
     private final ExecutionProvider provider;
     private final Map<ComponentKind, ModelSession> sessions;
@@ -44,8 +45,9 @@ public final class Bundle implements AutoCloseable {
     private boolean closed;
 
     Bundle(Path directory, BundleManifest manifest, ExecutionProvider provider, Map<ComponentKind, ModelSession> sessions,
-           BundleTokenizer textEncoderTokenizer, BundleTokenizer textDecoderTokenizer) {
+           BundleTokenizer textEncoderTokenizer, BundleTokenizer textDecoderTokenizer, String variant) {
         this.directory = directory;
+        this.variant = variant;
         this.manifest = manifest;
         this.provider = provider;
         this.sessions = new EnumMap<>(sessions);
@@ -77,7 +79,18 @@ public final class Bundle implements AutoCloseable {
      * @throws org.unidiff.runtime.ort.ExecutionProviderException if CUDA is requested, cannot load and no fallback is allowed
      */
     public static Bundle load(Path directory, ExecutionConfig config) {
-        return BundleLoader.load(directory, config, Set.of(ComponentKind.values()));
+        return BundleLoader.load(directory, config, Set.of(ComponentKind.values()), null);
+    }
+
+    /**
+     * Loads a bundle with the named variant's file for every component that declares it
+     * ({@code components.<key>.variants.<variant>}) and the main file for the others.
+     *
+     * @param variant a variant name, or null for the main files
+     * @throws BundleException if no component declares {@code variant}, or as {@link #load(Path, ExecutionConfig)}
+     */
+    public static Bundle load(Path directory, ExecutionConfig config, String variant) {
+        return BundleLoader.load(directory, config, Set.of(ComponentKind.values()), variant);
     }
 
     /**
@@ -86,7 +99,12 @@ public final class Bundle implements AutoCloseable {
      * @see #load(Path, ExecutionConfig)
      */
     public static Bundle load(Path directory, ExecutionConfig config, Set<ComponentKind> components) {
-        return BundleLoader.load(directory, config, components);
+        return BundleLoader.load(directory, config, components, null);
+    }
+
+    /** The variant whose files were loaded where declared, if one was asked for. */
+    public Optional<String> variant() {
+        return Optional.ofNullable(variant);
     }
 
     /** The bundle directory (real path). */

@@ -9,11 +9,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.runtime.manifest.ComponentSpec;
 import org.unidiff.runtime.manifest.ManifestReader;
+import org.unidiff.runtime.manifest.VariantSpec;
 import org.unidiff.runtime.ort.ExecutionConfig;
 import org.unidiff.runtime.ort.ModelSession;
 import org.unidiff.runtime.ort.SessionFactory;
@@ -31,7 +33,7 @@ final class BundleLoader {
     private BundleLoader() {
     }
 
-    static Bundle load(Path directory, ExecutionConfig config, Set<ComponentKind> wanted) {
+    static Bundle load(Path directory, ExecutionConfig config, Set<ComponentKind> wanted, String variant) {
         String bundle = directory.toString();
         Path root;
         try {
@@ -47,10 +49,14 @@ final class BundleLoader {
         Map<ComponentKind, Path> models = new EnumMap<>(ComponentKind.class);
         Map<ComponentKind, Path> tokenizerFiles = new EnumMap<>(ComponentKind.class);
         java.util.Set<ComponentKind> kinds = manifest.bundleFamily().components();
+        checkVariantExists(bundle, manifest, kinds, variant);
         for (ComponentKind kind : kinds) {
             ComponentSpec spec = manifest.component(kind);
             String field = "components." + kind.key();
-            models.put(kind, paths.resolveFile(spec.path(), kind.key(), field + ".path"));
+            VariantSpec chosen = variant == null ? null : spec.variants().get(variant);
+            models.put(kind, chosen == null
+                    ? paths.resolveFile(spec.path(), kind.key(), field + ".path")
+                    : paths.resolveFile(chosen.path(), kind.key(), field + ".variants." + variant + ".path"));
             if (kind.hasTokenizer()) {
                 tokenizerFiles.put(kind, paths.resolveFile(spec.tokenizerPath(), kind.key(),
                         spec.tokenizer() != null ? field + ".tokenizer" : "tokenizer (beside the model)"));
@@ -80,13 +86,30 @@ final class BundleLoader {
                 noteTypes(bundle, kind, manifest.component(kind), session);
                 sessions.put(kind, session);
             }
-            LOG.info("loaded bundle '{}' ({}) from {} on {}", manifest.name(), manifest.license(), root,
-                    factory.effectiveProvider());
+            LOG.info("loaded bundle '{}' ({}) from {} on {}{}", manifest.name(), manifest.license(), root,
+                    factory.effectiveProvider(), variant == null ? "" : ", variant '" + variant + "'");
             return new Bundle(root, manifest, factory.effectiveProvider(), sessions,
-                    tokenizers.get(ComponentKind.TEXT_ENCODER), tokenizers.get(ComponentKind.TEXT_DECODER));
+                    tokenizers.get(ComponentKind.TEXT_ENCODER), tokenizers.get(ComponentKind.TEXT_DECODER), variant);
         } catch (RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
+        }
+    }
+
+    /** A named variant must exist for at least one component; otherwise the name is a mistake. */
+    private static void checkVariantExists(String bundle, BundleManifest manifest, Set<ComponentKind> kinds,
+                                           String variant) {
+        if (variant == null) {
+            return;
+        }
+        TreeSet<String> declared = new TreeSet<>();
+        for (ComponentKind kind : kinds) {
+            declared.addAll(manifest.component(kind).variants().keySet());
+        }
+        if (!declared.contains(variant)) {
+            throw new BundleException(bundle, "bundle", "variant",
+                    declared.isEmpty() ? "no variant (the manifest declares none)" : "one of " + declared,
+                    "\"" + variant + "\"");
         }
     }
 

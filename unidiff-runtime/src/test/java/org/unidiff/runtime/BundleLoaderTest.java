@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.unidiff.runtime.manifest.ManifestLimits;
 import org.unidiff.runtime.ort.ExecutionConfig;
 import org.unidiff.runtime.ort.ExecutionProvider;
 import org.unidiff.runtime.ort.ModelSession;
@@ -222,6 +223,79 @@ class BundleLoaderTest {
         BundleException e = assertThrows(BundleException.class,
                 () -> Bundle.load(temp.resolve("nope"), ExecutionConfig.cpu()));
         assertEquals("directory", e.field());
+    }
+
+    @Test
+    void variantLoadsItsFileWhereDeclaredAndTheMainFileElsewhere() throws IOException {
+        Files.copy(bundle.resolve("vae_decoder/model.onnx"), bundle.resolve("vae_decoder/alt.onnx"));
+        declareVariant("vae_decoder", "small", "vae_decoder/alt.onnx");
+        try (Bundle b = Bundle.load(bundle, ExecutionConfig.cpu(), "small")) {
+            assertEquals(bundle.resolve("vae_decoder/alt.onnx").toRealPath(),
+                    b.session(ComponentKind.VAE_DECODER).orElseThrow().path());
+            assertEquals(bundle.resolve("vae_encoder/model.onnx").toRealPath(),
+                    b.session(ComponentKind.VAE_ENCODER).orElseThrow().path());
+            assertEquals("small", b.variant().orElseThrow());
+        }
+        try (Bundle b = Bundle.load(bundle, ExecutionConfig.cpu())) {
+            assertEquals(bundle.resolve("vae_decoder/model.onnx").toRealPath(),
+                    b.session(ComponentKind.VAE_DECODER).orElseThrow().path());
+            assertTrue(b.variant().isEmpty());
+        }
+    }
+
+    @Test
+    void unknownVariantNamesTheDeclaredOnes() throws IOException {
+        Files.copy(bundle.resolve("vae_decoder/model.onnx"), bundle.resolve("vae_decoder/alt.onnx"));
+        declareVariant("vae_decoder", "small", "vae_decoder/alt.onnx");
+        int before = ModelSession.openCount();
+        BundleException e = assertThrows(BundleException.class, () -> Bundle.load(bundle, ExecutionConfig.cpu(), "int8"));
+        assertEquals(before, ModelSession.openCount());
+        assertEquals("variant", e.field());
+        assertEquals("one of [small]", e.expected());
+        assertEquals("\"int8\"", e.found());
+        Fixtures.writeManifest(bundle, Fixtures.tinyManifestTree());
+        e = assertThrows(BundleException.class, () -> Bundle.load(bundle, ExecutionConfig.cpu(), "int8"));
+        assertEquals("no variant (the manifest declares none)", e.expected());
+    }
+
+    @Test
+    void variantFileIsCheckedLikeTheMainOne() throws IOException {
+        declareVariant("vae_decoder", "broken", "vae_decoder/missing.onnx");
+        // Not asked for: the main files load and the variant's file is never opened.
+        try (Bundle b = Bundle.load(bundle, ExecutionConfig.cpu())) {
+            assertTrue(b.variant().isEmpty());
+        }
+        BundleException e = assertThrows(BundleException.class, () -> Bundle.load(bundle, ExecutionConfig.cpu(), "broken"));
+        assertEquals("components.vae_decoder.variants.broken.path", e.field());
+        Files.copy(Fixtures.badModel("vae_decoder_wrong_rank.onnx"), bundle.resolve("vae_decoder/missing.onnx"));
+        e = assertThrows(BundleException.class, () -> Bundle.load(bundle, ExecutionConfig.cpu(), "broken"));
+        assertEquals("input 'latent' rank", e.field());
+    }
+
+    @Test
+    void variantNamesAndPathsAreValidated() {
+        declareVariant("vae_decoder", "Int8", "vae_decoder/model.onnx");
+        BundleException e = refused();
+        assertEquals("components.vae_decoder.variants", e.field());
+        assertEquals("\"Int8\"", e.found());
+        declareVariant("vae_decoder", "int8", " ");
+        e = refused();
+        assertEquals("components.vae_decoder.variants.int8.path", e.field());
+        ObjectNode tree = Fixtures.tinyManifestTree();
+        ObjectNode variants = ((ObjectNode) tree.get("components").get("vae_decoder")).putObject("variants");
+        for (int i = 0; i <= ManifestLimits.MAX_VARIANTS; i++) {
+            variants.putObject("v" + i).put("path", "vae_decoder/model.onnx");
+        }
+        Fixtures.writeManifest(bundle, tree);
+        e = refused();
+        assertEquals("components.vae_decoder.variants", e.field());
+        assertEquals((ManifestLimits.MAX_VARIANTS + 1) + " variants", e.found());
+    }
+
+    private void declareVariant(String component, String name, String path) {
+        ObjectNode tree = Fixtures.tinyManifestTree();
+        ((ObjectNode) tree.get("components").get(component)).putObject("variants").putObject(name).put("path", path);
+        Fixtures.writeManifest(bundle, tree);
     }
 
     private BundleException refused() {

@@ -238,4 +238,13 @@ class ServerQueueTest {
         assertEquals(2, code);
         assertTrue(err.toString().contains("needs an API token"), err.toString());
     }
+
+    @Test
+    void serveNamesTheDeclaredVariantsWhenAskedForAnother() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        ServerMain main = new ServerMain(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true));
+        int code = new picocli.CommandLine(main).execute("--port", "0", "--variant", "fp16");
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("cannot open the model") && err.toString().contains("[int8]"), err.toString());
+    }
 }

@@ -75,7 +75,7 @@ public final class Engine implements AutoCloseable {
         UnidiffOptions o = options == null ? UnidiffOptions.defaults() : options;
         Path dir = o.bundleIfSet().orElseGet(DefaultBundle::locate);
         Objects.requireNonNull(hooks, "hooks");
-        return new Engine(Bundle.load(dir, o.execution()), hooks);
+        return new Engine(Bundle.load(dir, o.execution(), o.variant()), hooks);
     }
 
     /** The model's manifest: sizes, defaults, group limit. */

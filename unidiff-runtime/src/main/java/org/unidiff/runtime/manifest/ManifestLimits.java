@@ -42,6 +42,8 @@ public final class ManifestLimits {
     public static final int MAX_GROUP_SIZE = 64;
     /** {@code data_type.default}: 0 to this. */
     public static final long MAX_DATA_TYPE = 1024;
+    /** {@code components.<key>.variants}: at most this many per component. */
+    public static final int MAX_VARIANTS = 8;
 
     private ManifestLimits() {
     }

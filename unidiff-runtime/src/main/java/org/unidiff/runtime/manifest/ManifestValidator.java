@@ -3,6 +3,7 @@ package org.unidiff.runtime.manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.runtime.BundleException;
@@ -15,6 +16,7 @@ final class ManifestValidator {
     private static final Set<String> BETA_SCHEDULES = Set.of("scaled_linear", "linear");
     private static final Set<String> PREDICTIONS = Set.of("epsilon", "data", "sample", "velocity");
     private static final Set<String> CLIP_RESAMPLES = Set.of("bicubic", "bilinear");
+    private static final Pattern VARIANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
     /** The most points an explicit grid may have: bounds what a manifest can make the solver allocate. */
     static final int MAX_GRID_POINTS = 1001;
@@ -245,10 +247,30 @@ final class ManifestValidator {
             if (spec.tokenizer() != null && !kind.hasTokenizer()) {
                 LOG.warn("bundle '{}': {}.tokenizer is ignored, {} takes no text", bundle, field, kind.key());
             }
+            validateVariants(field, spec.variants());
         }
         for (String key : components.keySet()) {
             if (ComponentKind.fromKey(key).isEmpty()) {
                 LOG.warn("bundle '{}': ignoring unknown component 'components.{}'", bundle, key);
+            }
+        }
+    }
+
+    private void validateVariants(String field, Map<String, VariantSpec> variants) {
+        if (variants.size() > ManifestLimits.MAX_VARIANTS) {
+            throw fail(field + ".variants", "at most " + ManifestLimits.MAX_VARIANTS + " variants",
+                    variants.size() + " variants");
+        }
+        for (Map.Entry<String, VariantSpec> v : variants.entrySet()) {
+            String vField = field + ".variants." + v.getKey();
+            if (!VARIANT_NAME.matcher(v.getKey()).matches()) {
+                throw fail(field + ".variants", "variant names of lower-case letters, digits and '-' (1 to 32, "
+                        + "starting with a letter or digit)", quoted(v.getKey()));
+            }
+            present(vField, v.getValue());
+            present(vField + ".path", v.getValue().path());
+            if (v.getValue().path().isBlank()) {
+                throw fail(vField + ".path", "a relative file path", "an empty string");
             }
         }
     }
