@@ -67,7 +67,7 @@ final class CaptionBenchmark implements Callable<Integer> {
         try {
             Path folder = Files.createDirectories(work.resolve("images"));
             writeImages(folder, images);
-            SparkJobOptions options = new SparkJobOptions(bundle, 0L, steps, null, batch, TaskHook.NONE);
+            SparkJobOptions options = new SparkJobOptions(bundle, null, 0L, steps, null, batch, TaskHook.NONE);
             Map<String, Double> seconds = new LinkedHashMap<>();
             Map<String, String> captions = apiRuns(folder, options, seconds);
             List<String> checks = new ArrayList<>();
@@ -107,7 +107,8 @@ final class CaptionBenchmark implements Callable<Integer> {
                         options.sampling(SeedRules.rowSeed(options.jobSeed(), path))));
             }
         }
-        UnidiffOptions open = UnidiffOptions.defaults().withBundle(ExecutorModels.locate(options.bundle()));
+        UnidiffOptions open = UnidiffOptions.defaults().withBundle(ExecutorModels.locate(options.bundle()))
+                .withVariant(options.variant());
         Map<String, String> captions = new LinkedHashMap<>();
         try (Unidiff unidiff = Unidiff.open(open)) {
             unidiff.runAll(Recipes.IMAGE_TO_TEXT, requests.subList(0, Math.min(batch, requests.size())));

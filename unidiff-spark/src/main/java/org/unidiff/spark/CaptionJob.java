@@ -89,7 +89,7 @@ public final class CaptionJob {
         }
 
         private List<Row> batch(List<Row> batch) {
-            Unidiff unidiff = ExecutorModels.forBundle(options.bundle());
+            Unidiff unidiff = ExecutorModels.forJob(options);
             List<Outcome<ImageToTextRequest>> requests = new ArrayList<>(batch.size());
             long[] seeds = new long[batch.size()];
             for (int i = 0; i < batch.size(); i++) {

@@ -12,7 +12,7 @@ import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
 
 /**
- * One {@link Unidiff} per bundle per executor JVM, opened by the first task that needs it and
+ * One {@link Unidiff} per bundle (and variant) per executor JVM, opened by the first task that needs it and
  * shared by every later task of that JVM ({@code Unidiff} is thread-safe), closed when the JVM
  * exits. Opening a bundle loads and validates six ONNX sessions, far too slow to repeat per task.
  */
@@ -20,7 +20,11 @@ final class ExecutorModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
 
-    private static final Map<Path, Unidiff> OPEN = new ConcurrentHashMap<>();
+    /** A bundle directory and the variant of its files (null: the main files). */
+    private record Key(Path directory, String variant) {
+    }
+
+    private static final Map<Key, Unidiff> OPEN = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "unidiff-spark-close"));
@@ -29,12 +33,13 @@ final class ExecutorModels {
     private ExecutorModels() {
     }
 
-    /** The shared instance for the bundle named in the job options, opened on first use. */
-    static Unidiff forBundle(String bundle) {
-        Path dir = locate(bundle);
-        return OPEN.computeIfAbsent(dir, d -> {
-            LOG.info("opening model bundle {} in this executor", d);
-            return Unidiff.open(UnidiffOptions.defaults().withBundle(d));
+    /** The shared instance for the bundle and variant named in the job options, opened on first use. */
+    static Unidiff forJob(SparkJobOptions options) {
+        Key key = new Key(locate(options.bundle()), options.variant());
+        return OPEN.computeIfAbsent(key, k -> {
+            LOG.info("opening model bundle {}{} in this executor", k.directory(),
+                    k.variant() == null ? "" : " (variant " + k.variant() + ")");
+            return Unidiff.open(UnidiffOptions.defaults().withBundle(k.directory()).withVariant(k.variant()));
         });
     }
 

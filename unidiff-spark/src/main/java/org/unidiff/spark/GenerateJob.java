@@ -148,7 +148,7 @@ public final class GenerateJob {
                 }
             }
             List<Outcome<ImageResult>> results = BatchRunner.run(
-                    ExecutorModels.forBundle(options.bundle()), Recipes.TEXT_TO_IMAGE, requests);
+                    ExecutorModels.forJob(options), Recipes.TEXT_TO_IMAGE, requests);
             List<Row> out = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 Row row = batch.get(i);

@@ -9,6 +9,8 @@ import org.unidiff.api.SamplingOptions;
  * @param bundle    the model bundle directory as every executor sees it (a shared path, or a
  *                  relative name of a directory shipped with {@code --archives}); null for the
  *                  bundled default model found by {@link org.unidiff.api.DefaultBundle}
+ * @param variant   the bundle's model-file variant to load where declared (e.g. {@code "int8"}), or
+ *                  null for the main files ({@link org.unidiff.api.UnidiffOptions#withVariant(String)})
  * @param jobSeed   the job seed: each row's seed is {@code SeedRules.rowSeed(jobSeed, rowKey)}
  * @param steps     solver steps, or null for the bundle default
  * @param guidance  guidance scale, or null for the bundle default
@@ -17,8 +19,8 @@ import org.unidiff.api.SamplingOptions;
  * @param hook      called after each batch's outputs are written ({@link TaskHook#NONE} in jobs;
  *                  tests use it to make a task fail and be retried)
  */
-public record SparkJobOptions(String bundle, long jobSeed, Integer steps, Double guidance, int batchSize,
-                              TaskHook hook) implements Serializable {
+public record SparkJobOptions(String bundle, String variant, long jobSeed, Integer steps, Double guidance,
+                              int batchSize, TaskHook hook) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,41 +38,49 @@ public record SparkJobOptions(String bundle, long jobSeed, Integer steps, Double
         // Checked here, on the driver, so a bad value fails the job before any task starts.
         new SamplingOptions(jobSeed, steps, null, guidance, 1, null);
         hook = hook == null ? TaskHook.NONE : hook;
+        if (variant != null && variant.isBlank()) {
+            throw new IllegalArgumentException("variant must be a name from the bundle's manifest or null, got a blank string");
+        }
     }
 
     /** The default bundle, job seed 0, bundle defaults for steps and guidance, batches of {@value #DEFAULT_BATCH}. */
     public static SparkJobOptions defaults() {
-        return new SparkJobOptions(null, 0L, null, null, DEFAULT_BATCH, TaskHook.NONE);
+        return new SparkJobOptions(null, null, 0L, null, null, DEFAULT_BATCH, TaskHook.NONE);
     }
 
     /** A copy that opens another bundle directory. */
     public SparkJobOptions withBundle(String directory) {
-        return new SparkJobOptions(directory, jobSeed, steps, guidance, batchSize, hook);
+        return new SparkJobOptions(directory, variant, jobSeed, steps, guidance, batchSize, hook);
+    }
+
+    /** A copy that loads the bundle's variant {@code name} where declared (null: the main files). */
+    public SparkJobOptions withVariant(String name) {
+        return new SparkJobOptions(bundle, name, jobSeed, steps, guidance, batchSize, hook);
     }
 
     /** A copy with another job seed. */
     public SparkJobOptions withJobSeed(long seed) {
-        return new SparkJobOptions(bundle, seed, steps, guidance, batchSize, hook);
+        return new SparkJobOptions(bundle, variant, seed, steps, guidance, batchSize, hook);
     }
 
     /** A copy with another step count. */
     public SparkJobOptions withSteps(Integer newSteps) {
-        return new SparkJobOptions(bundle, jobSeed, newSteps, guidance, batchSize, hook);
+        return new SparkJobOptions(bundle, variant, jobSeed, newSteps, guidance, batchSize, hook);
     }
 
     /** A copy with another guidance scale. */
     public SparkJobOptions withGuidance(Double newGuidance) {
-        return new SparkJobOptions(bundle, jobSeed, steps, newGuidance, batchSize, hook);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, newGuidance, batchSize, hook);
     }
 
     /** A copy with another batch size. */
     public SparkJobOptions withBatchSize(int rows) {
-        return new SparkJobOptions(bundle, jobSeed, steps, guidance, rows, hook);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, rows, hook);
     }
 
     /** A copy with another hook. */
     public SparkJobOptions withHook(TaskHook newHook) {
-        return new SparkJobOptions(bundle, jobSeed, steps, guidance, batchSize, newHook);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, newHook);
     }
 
     /** The sampling options of a row with the given seed: this job's steps and guidance, one output. */

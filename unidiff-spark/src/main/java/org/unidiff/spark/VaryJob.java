@@ -85,7 +85,7 @@ public final class VaryJob {
                 }
             }
             List<Outcome<ImageResult>> results = BatchRunner.run(
-                    ExecutorModels.forBundle(options.bundle()), Recipes.IMAGE_VARIATION, requests);
+                    ExecutorModels.forJob(options), Recipes.IMAGE_VARIATION, requests);
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 String path = batch.get(i).getString(0);

@@ -31,6 +31,12 @@ final class SparkCliTest {
     }
 
     @Test
+    void aBlankVariantIsRefusedBeforeTheJob() {
+        String err = run(2, "caption", "images", "--output", "out", "--variant", " ")[1];
+        assertTrue(err.contains("variant must be a name"), err);
+    }
+
+    @Test
     void aMissingOutputIsABadUsage() {
         String err = run(2, "vary", "images")[1];
         assertTrue(err.contains("--output"), err);
