@@ -32,10 +32,14 @@ final class BenchModel {
             + "(the Python reference stays on CPU).")
     boolean cuda;
 
+    @Option(names = "--variant", paramLabel = "NAME", description = "Load the bundle's model-file variant NAME where "
+            + "it declares one (the default model: int8). Default: the main files.")
+    String variant;
+
     /**
      * The library options for these settings.
      *
-     * @throws IllegalArgumentException for a directory without a manifest or a thread count below 1
+     * @throws IllegalArgumentException for a directory without a manifest, a thread count below 1 or a blank variant
      */
     UnidiffOptions options() {
         if (bundle != null && !Files.isRegularFile(bundle.resolve("unidiff.json"))) {
@@ -49,6 +53,6 @@ final class BenchModel {
         if (threads != null) {
             execution = execution.withThreads(new CpuThreads(threads, 0));
         }
-        return new UnidiffOptions(bundle, execution);
+        return new UnidiffOptions(bundle, execution, variant);
     }
 }

@@ -144,6 +144,11 @@ public final class SpeedBenchmark implements Callable<Integer> {
                         + "--leak-steps >= 1");
             }
             options = model.options();
+            if (options.variant() != null && throughput == null && (sameEngineOnly || !noOrtPeer || !noPython)) {
+                // The peers run the bundle's main files; timing a variant against them would compare two models.
+                throw new IllegalArgumentException("--variant runs the Java side only: add --no-ort-peer --no-python, "
+                        + "or compare a variant's file with --compare-transformer FILE");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("bench-speed: " + e.getMessage());
             return 2;
@@ -159,7 +164,8 @@ public final class SpeedBenchmark implements Callable<Integer> {
                 String sampler = SamplerKind.parse(model.sampler != null ? model.sampler : m.defaults().sampler()).id();
                 int steps = model.steps != null ? model.steps : m.defaults().steps();
                 print(List.of(Throughput.table(unidiff, throughput, throughputRequests, warmup, seed, steps, sampler,
-                        model.threads == null ? "default" : model.threads.toString())));
+                        (model.threads == null ? "default" : model.threads.toString())
+                                + (options.variant() == null ? "" : ", variant " + options.variant()))));
             }
             return 0;
         }

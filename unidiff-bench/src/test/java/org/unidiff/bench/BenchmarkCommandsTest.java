@@ -36,6 +36,16 @@ class BenchmarkCommandsTest {
         assertEquals(2, new CommandLine(new QualityBenchmark()).execute("--bundle", TINY, "--metrics", "t2i,nope"));
         assertEquals(2, new CommandLine(new QualityBenchmark()).execute("--bundle", "no/such/dir"));
         assertEquals(2, new CommandLine(new QualityBenchmark()).execute("--bundle", TINY, "--batch", "0"));
+        assertEquals(2, new CommandLine(new QualityBenchmark()).execute("--bundle", TINY, "--variant", " "));
+    }
+
+    @Test
+    void speedRefusesAVariantAgainstPeersThatRunTheMainFiles() {
+        assertEquals(2, new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--variant", "int8"));
+        assertEquals(2, new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--variant", "int8",
+                "--same-engine-only"));
+        assertEquals(2, new CommandLine(new SpeedBenchmark()).execute("--bundle", TINY, "--variant", "int8",
+                "--no-ort-peer"));
     }
 
     @Test
