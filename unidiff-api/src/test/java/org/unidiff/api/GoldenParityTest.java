@@ -28,7 +28,6 @@ import org.unidiff.runtime.text.Hypothesis;
 import org.unidiff.sampling.noise.RecordedNoiseSource;
 import org.unidiff.sampling.plan.JointBatch;
 import org.unidiff.sampling.plan.JointOutputs;
-import org.unidiff.sampling.plan.JointShape;
 import org.unidiff.sampling.plan.Part;
 import org.unidiff.sampling.plan.SampleLatents;
 import org.unidiff.sampling.plan.SlotLatents;
@@ -194,19 +193,8 @@ class GoldenParityTest {
         while (it.hasNext()) {
             var entry = it.next();
             JsonNode t = entry.getValue();
-            NpzArchive.Array img = g.array(t.path("img"));
-            int rows = (int) img.shape()[0];
-            JointShape shape = b.transformer().shape((int) img.shape()[1]);
-            JointBatch in = JointBatch.allocate(shape, rows, t.has("data_type"));
-            in.img().put(0, img.floats());
-            in.clipImg().put(0, g.array(t.path("clip_img")).floats());
-            in.text().put(0, g.array(t.path("text")).floats());
-            in.tImg().put(0, g.array(t.path("t_img")).floats());
-            in.tText().put(0, g.array(t.path("t_text")).floats());
-            if (t.has("data_type")) {
-                in.dataType().put(0, g.array(t.path("data_type")).longs());
-            }
-            JointOutputs out = JointOutputs.allocate(shape, rows);
+            JointBatch in = g.transformerInputs(t, b.transformer()::shape);
+            JointOutputs out = JointOutputs.allocate(in.shape(), in.rows());
             b.transformer().predict(in, out);
             String what = "transformer " + entry.getKey() + " ";
             assertClose(what + "img_out", g.array(t.path("img_out")).floats(), read(out.img()), atol);

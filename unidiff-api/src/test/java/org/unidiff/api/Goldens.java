@@ -16,7 +16,10 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.unidiff.sampling.plan.JointBatch;
+import org.unidiff.sampling.plan.JointShape;
 import org.unidiff.testing.NpzArchive;
 
 /**
@@ -136,6 +139,25 @@ record Goldens(Path folder, JsonNode doc, NpzArchive arrays, Path bundle) {
     }
 
     /** The input images of the goldens ({@code images_u8}, [K, H, W, 3]) as RGB images. */
+    /**
+     * The inputs of one golden transformer batch ({@code components.transformer.<name>}) for a
+     * transformer of the given shape.
+     */
+    JointBatch transformerInputs(JsonNode t, Function<Integer, JointShape> shapeOfGroup) {
+        NpzArchive.Array img = array(t.path("img"));
+        JointBatch in = JointBatch.allocate(shapeOfGroup.apply((int) img.shape()[1]), (int) img.shape()[0],
+                t.has("data_type"));
+        in.img().put(0, img.floats());
+        in.clipImg().put(0, array(t.path("clip_img")).floats());
+        in.text().put(0, array(t.path("text")).floats());
+        in.tImg().put(0, array(t.path("t_img")).floats());
+        in.tText().put(0, array(t.path("t_text")).floats());
+        if (t.has("data_type")) {
+            in.dataType().put(0, array(t.path("data_type")).longs());
+        }
+        return in;
+    }
+
     List<BufferedImage> inputImages() {
         return images(arrays.get(doc.path("images_u8").asText()));
     }

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.unidiff.runtime.Bundle;
 import org.unidiff.runtime.BundleException;
 import org.unidiff.runtime.ort.ExecutionConfig;
 import org.unidiff.sampling.plan.JointBatch;
 import org.unidiff.sampling.plan.JointOutputs;
-import org.unidiff.sampling.plan.JointShape;
-import org.unidiff.testing.NpzArchive;
 
 /**
  * The default bundle's {@code int8} variant (its transformer with int8 matrix multiplies, made by
@@ -38,19 +35,10 @@ class Int8VariantTest {
             var it = g.doc().path("components").path("transformer").fields();
             while (it.hasNext()) {
                 var entry = it.next();
-                JsonNode t = entry.getValue();
-                NpzArchive.Array img = g.array(t.path("img"));
-                int rows = (int) img.shape()[0];
-                JointShape shape = b.transformer().shape((int) img.shape()[1]);
-                JointBatch in = JointBatch.allocate(shape, rows, t.has("data_type"));
-                in.img().put(0, img.floats());
-                in.clipImg().put(0, g.array(t.path("clip_img")).floats());
-                in.text().put(0, g.array(t.path("text")).floats());
-                in.tImg().put(0, g.array(t.path("t_img")).floats());
-                in.tText().put(0, g.array(t.path("t_text")).floats());
-                JointOutputs out = JointOutputs.allocate(shape, rows);
+                JointBatch in = g.transformerInputs(entry.getValue(), b.transformer()::shape);
+                JointOutputs out = JointOutputs.allocate(in.shape(), in.rows());
                 b.transformer().predict(in, out);
-                float[] golden = g.array(t.path("img_out")).floats();
+                float[] golden = g.array(entry.getValue().path("img_out")).floats();
                 float[] found = new float[golden.length];
                 out.img().get(0, found);
                 double err = 0;
