@@ -1,6 +1,7 @@
 package org.unidiff.api;
 
 import java.util.List;
+import java.util.Optional;
 import org.unidiff.api.engine.Engine;
 import org.unidiff.api.engine.EngineHooks;
 import org.unidiff.api.engine.Recipe;
@@ -54,6 +55,11 @@ public final class Unidiff implements AutoCloseable {
     /** The model's manifest: sizes, defaults, group limit. */
     public BundleManifest manifest() {
         return engine.manifest();
+    }
+
+    /** The model-file variant loaded where the bundle declares it ({@link UnidiffOptions#withVariant}), if any. */
+    public Optional<String> variant() {
+        return engine.variant();
     }
 
     /** The engine behind this instance, for recipes of your own. */

@@ -16,7 +16,7 @@ import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.sampling.solver.SamplerKind;
 
 /**
- * The document of {@code GET /api/model}: the model's name, family, served tasks, sizes,
+ * The document of {@code GET /api/model}: the model's name, loaded variant, family, served tasks, sizes,
  * defaults, group limit, a vocabulary hint, and the server's limits and batching settings.
  */
 final class ModelInfo {
@@ -29,10 +29,12 @@ final class ModelInfo {
     private ModelInfo() {
     }
 
-    static ObjectNode of(ObjectMapper mapper, BundleManifest m, Path bundleDir, List<String> tasks,
+    static ObjectNode of(ObjectMapper mapper, BundleManifest m, String variant, Path bundleDir, List<String> tasks,
                          ServerConfig config) {
         ObjectNode n = mapper.createObjectNode();
         n.put("name", m.name());
+        // The model-file variant the server loaded (e.g. "int8"), null for the bundle's main files.
+        n.put("variant", variant);
         n.put("family", "unidiffuser");
         n.put("schedule", m.schedule().type());
         n.put("prediction", m.schedule().prediction());

@@ -112,7 +112,8 @@ public final class ServerMain implements Callable<Integer> {
             return 1;
         }
         String shown = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        out.println("unidiff serve: model " + unidiff.manifest().name() + " on http://" + shown + ":" + server.port()
+        out.println("unidiff serve: model " + unidiff.manifest().name()
+                + unidiff.variant().map(v -> " (variant " + v + ")").orElse("") + " on http://" + shown + ":" + server.port()
                 + "/" + (config.tokenRequired() ? " (API token required)" : "") + "; SIGTERM or Ctrl-C stops it");
         CountDownLatch stop = new CountDownLatch(1);
         // A stop asked by SIGTERM or Ctrl-C is handled here, not in a shutdown hook: the native

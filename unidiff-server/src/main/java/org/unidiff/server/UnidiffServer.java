@@ -66,7 +66,8 @@ public final class UnidiffServer implements AutoCloseable {
         this.streams = new Semaphore(this.config.maxStreams());
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         try {
-            this.modelJson = mapper.writeValueAsString(ModelInfo.of(mapper, unidiff.manifest(), bundleDir,
+            this.modelJson = mapper.writeValueAsString(ModelInfo.of(mapper, unidiff.manifest(),
+                    unidiff.variant().orElse(null), bundleDir,
                     tasks.names(), this.config));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not write the model document", e);

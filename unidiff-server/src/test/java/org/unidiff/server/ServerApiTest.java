@@ -67,6 +67,7 @@ class ServerApiTest {
         assertEquals(200, r.status());
         JsonNode m = r.json();
         assertEquals("unidiff-shapes-default", m.path("name").asText());
+        assertTrue(m.has("variant") && m.path("variant").isNull(), "the main files: variant null, got " + m.path("variant"));
         assertEquals(64, m.path("image").path("width").asInt());
         Set<String> tasks = new TreeSet<>();
         m.path("tasks").forEach(t -> tasks.add(t.asText()));

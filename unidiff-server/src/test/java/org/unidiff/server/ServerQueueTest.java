@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
 import org.unidiff.server.TestServers.Client;
 import org.unidiff.server.TestServers.Reply;
 
@@ -237,6 +239,15 @@ class ServerQueueTest {
         int code = new picocli.CommandLine(main).execute("--host", "0.0.0.0", "--port", "0");
         assertEquals(2, code);
         assertTrue(err.toString().contains("needs an API token"), err.toString());
+    }
+
+    @Test
+    void theModelDocumentNamesTheLoadedVariant() throws Exception {
+        try (Unidiff int8 = Unidiff.open(UnidiffOptions.defaults().withVariant("int8"));
+             UnidiffServer server = UnidiffServer.start(int8, TestServers.bundleDir(), TestServers.config(),
+                     TaskAdapters.builtIn())) {
+            assertEquals("int8", new Client(server).get("/api/model").json().path("variant").asText());
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.unidiff.api.DefaultBundle;
@@ -81,6 +82,11 @@ public final class Engine implements AutoCloseable {
     /** The model's manifest: sizes, defaults, group limit. */
     public BundleManifest manifest() {
         return manifest;
+    }
+
+    /** The model-file variant loaded where the bundle declares it, if one was asked for. */
+    public Optional<String> variant() {
+        return bundle.variant();
     }
 
     /** Runs one request. */
