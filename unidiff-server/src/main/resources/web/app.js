@@ -43,7 +43,7 @@ async function loadModel() {
     return;
   }
   const m = await r.json();
-  $('model').textContent = 'Model ' + m.name + ' — ' + m.image.width + '×' + m.image.height
+  $('model').textContent = 'Model ' + m.name + (m.variant ? ' (variant ' + m.variant + ')' : '') + ' — ' + m.image.width + '×' + m.image.height
     + ' images; defaults: ' + m.defaults.sampler + ', ' + m.defaults.steps + ' steps, guidance '
     + m.defaults.guidanceScale;
   if (m.vocabulary && m.vocabulary.words) {
