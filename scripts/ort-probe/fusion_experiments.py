@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the transformer files of the fusion experiments in docs/speed-same-engine.md section 2
 (none of them is a shipped variant): the fusions without SkipLayerNormalization, the int8 variant
-without it and with GELU's tanh approximation, and the GEMM-free twins of the committed transformer
-and of attention-fused.
+without it and with GELU's tanh approximation, int8 on attention-fused (with and without the tanh
+GELU), and the GEMM-free twins of the committed transformer and of attention-fused.
 
     python scripts/ort-probe/fusion_experiments.py --bundle models/default/bundle \
         --out-dir models/work/variants
@@ -67,6 +67,8 @@ def main(argv=None) -> int:
     write("no-gemm", gemm_free_twin(committed)[0])
     attention, _ = optimize.fuse_attention(folded, heads)
     write("no-gemm-attention-fused", gemm_free_twin(optimize.fuse(attention, heads, width))[0])
+    write("int8-attention", int8(optimize.fuse(attention, heads, width)))
+    write("int8-attention-fastgelu", int8(optimize.fuse(attention, heads, width, gelu_approximation=True)))
     return 0
 
 
