@@ -45,7 +45,7 @@ class LossLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             with open(self.path, "w", newline="", encoding="utf-8") as f:
-                csv.writer(f).writerow(self.HEADER)
+                csv.writer(f, lineterminator="\n").writerow(self.HEADER)
 
     def truncate(self, stage: str, last_step: int) -> None:
         """Drop rows of ``stage`` logged after ``last_step`` (written before a crash)."""
@@ -53,14 +53,14 @@ class LossLog:
             rows = list(csv.reader(f))
         kept = [r for r in rows[1:] if not (r[0] == stage and int(r[1]) > last_step)]
         with open(self.path, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows([self.HEADER] + kept)
+            csv.writer(f, lineterminator="\n").writerows([self.HEADER] + kept)
 
     def write(self, stage: str, step: int, wall_s: float, lr: float, loss: float,
               detail: Dict[str, float]) -> None:
         """Append one row; ``detail`` becomes ``key=value;...``."""
         text = ";".join(f"{k}={v:.6g}" for k, v in detail.items())
         with open(self.path, "a", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerow([stage, step, f"{wall_s:.1f}", f"{lr:.3g}", f"{loss:.6g}", text])
+            csv.writer(f, lineterminator="\n").writerow([stage, step, f"{wall_s:.1f}", f"{lr:.3g}", f"{loss:.6g}", text])
 
 
 def blas_runs_own_threads() -> bool:
