@@ -288,3 +288,23 @@ def test_goldens_replay_on_the_onnx_transformer_within_their_tolerances(tmp_path
                                 streams, doc["grid"], case["guidance"], role)
         assert all(s.remaining == 0 for s in streams), case["name"]
         np.testing.assert_allclose(got, arrays[case["latent"]["array"]], atol=case["latent"]["atol"])
+
+
+def test_a_budget_stop_stays_resumable_and_only_the_planned_steps_finish(tmp_path):
+    from unidiff_models.incontext_training import InContextRecipe, load_checkpoint, train
+    from unidiff_models.training import LossLog
+    lat = fake_latents(12, len(TASKS))
+    sampler = SequenceSampler(lat, TASKS, np.ones((12, len(TASKS)), dtype=bool))
+    recipe = InContextRecipe(model=InContextConfig(dim=32, depth=1, heads=2), steps=6, warmup=2,
+                             frames_per_step=16, log_every=2)
+    log = LossLog(tmp_path / "losses.csv")
+    # A budget already spent: nothing runs, and the run is not marked finished.
+    first = train(tmp_path, sampler, recipe, 0, log, budget_minutes=0.0)
+    assert first["steps"] == 0 and not first["finished"]
+    assert not load_checkpoint(tmp_path / "incontext.pt")["finished"]
+    # The same run with room to go carries on to the planned steps, and only then finishes.
+    done = train(tmp_path, sampler, recipe, 0, log, budget_minutes=10.0)
+    assert done["steps"] == 6 and done["finished"]
+    again = train(tmp_path, sampler, recipe, 0, log, budget_minutes=10.0)
+    assert again["steps"] == 6 and again["finished"]
+    assert (tmp_path / "losses.csv").read_bytes().count(b"\r") == 0

@@ -134,7 +134,11 @@ def _save(path: Path, state: dict) -> None:
 def train(work: Path, sampler: SequenceSampler, recipe: InContextRecipe, seed: int, log: LossLog,
           budget_minutes: Optional[float] = None, checkpoint_every_s: float = 240.0,
           progress=None) -> dict:
-    """Run (or resume) the stage; returns a summary. ``progress(step, loss)`` is called on logs."""
+    """Run (or resume) the stage; returns a summary. ``progress(step, loss)`` is called on logs.
+
+    ``budget_minutes`` caps the run's whole wall time, earlier sessions included; a run stopped by
+    it stays resumable (with a larger budget), only one that reached ``recipe.steps`` is finished.
+    """
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     ckpt_path = work / f"{STAGE}.pt"
@@ -170,7 +174,8 @@ def train(work: Path, sampler: SequenceSampler, recipe: InContextRecipe, seed: i
     window, window_k = [], []
     while not finished and step < recipe.steps:
         if budget_s is not None and elapsed >= budget_s:
-            finished = True
+            # Out of budget, not finished: the same command with a larger (cumulative) budget
+            # carries on from here.
             break
         k = int(rng.integers(1, recipe.k_max + 1))
         batch = max(1, recipe.frames_per_step // (2 * k + 2))
@@ -208,9 +213,9 @@ def train(work: Path, sampler: SequenceSampler, recipe: InContextRecipe, seed: i
         if time.time() - last_ckpt >= checkpoint_every_s:
             _save(ckpt_path, state())
             last_ckpt = time.time()
-    finished = True
+    finished = step >= recipe.steps
     _save(ckpt_path, state())
-    return {"steps": step, "elapsed_s": elapsed}
+    return {"steps": step, "elapsed_s": elapsed, "finished": finished}
 
 
 def load_ema(work: Path) -> tuple:
