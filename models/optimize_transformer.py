@@ -36,7 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from unidiff_models.optimize import MODES, optimize_transformer, rewrite_bundle_transformer  # noqa: E402
+from unidiff_models.optimize import (MODES, add_bundle_variant, optimize_transformer,  # noqa: E402
+                                     rewrite_bundle_transformer)
 
 
 def main(argv=None) -> int:
@@ -60,36 +61,22 @@ def main(argv=None) -> int:
     if args.out is not None:
         report = optimize_transformer(src, args.out, args.mode, args.heads, args.width)
     elif args.add_variant is not None:
-        report = add_variant(args.bundle, doc, args.add_variant, args.mode, args.heads, args.width)
+        report = add_variant(args.bundle, args.add_variant, args.mode, args.heads, args.width)
     else:
         report = write_bundle(args.bundle, args.bundle_out, args.mode, args.heads, args.width)
     print(json.dumps(report))
     return 0
 
 
-def add_variant(bundle: Path, doc: dict, name: str, mode: str, heads: int, width: int) -> dict:
-    """Writes the ``mode`` variant as ``<transformer folder>/<name>.onnx`` and declares it in the
-    manifest; refuses a name the manifest or the folder already has."""
+def add_variant(bundle: Path, name: str, mode: str, heads: int, width: int) -> dict:
+    """``--add-variant``: checks the name as the Java manifest validator does, then
+    :func:`add_bundle_variant`; a refusal exits with the reason."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", name):
         raise SystemExit(f"--add-variant {name!r}: a name of lower-case letters, digits and '-' (1 to 32)")
-    spec = doc["components"]["transformer"]
-    variants = spec.setdefault("variants", {})
-    main = bundle / spec["path"]
-    target = main.with_name(f"{name}.onnx")
-    if name in variants or target.exists() or target == main:
-        raise SystemExit(f"--add-variant {name}: the bundle already has {'that variant' if name in variants else target}")
-    with tempfile.TemporaryDirectory(dir=main.parent, prefix=".variant-") as tmp:
-        staged = Path(tmp) / target.name
-        report = optimize_transformer(main, staged, mode, heads, width)
-        data = staged.with_name(staged.name + ".data")
-        if data.exists():
-            data.rename(target.with_name(target.name + ".data"))
-        staged.rename(target)
-    variants[name] = {"path": target.relative_to(bundle).as_posix(),
-                      "precision": "int8" if "int8" in MODES[mode] else spec.get("precision", "fp32")}
-    (bundle / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-    report["variant"] = variants[name]
-    return report
+    try:
+        return add_bundle_variant(bundle, name, mode, heads, width)
+    except ValueError as e:
+        raise SystemExit(f"--add-variant {name}: {e}") from e
 
 
 def write_bundle(bundle: Path, out: Path, mode: str, heads: int, width: int) -> dict:

@@ -20,6 +20,7 @@ import onnx
 import torch
 from torch import Tensor, nn
 
+from .onnx_files import save_model
 from .optimize import rewrite_bundle_transformer
 from .recipe import Components
 from .schedule import BETA_END, BETA_START, TRAIN_STEPS
@@ -57,10 +58,6 @@ class TextEncoderExport(nn.Module):
         return self.reduction(self.text_encoder(input_ids))
 
 
-def _total_bytes(model: onnx.ModelProto) -> int:
-    return sum(len(t.raw_data) or t.ByteSize() for t in model.graph.initializer)
-
-
 def export_onnx(module: nn.Module, args: Sequence[Tensor], path: Path, inputs: List[str],
                 outputs: List[str], dynamic: Dict[str, Dict[int, str]]) -> onnx.ModelProto:
     """Trace ``module`` to ``path`` (opset 17), then pass ``onnx.checker`` on the written file."""
@@ -80,12 +77,7 @@ def export_onnx(module: nn.Module, args: Sequence[Tensor], path: Path, inputs: L
                               output_names=outputs, dynamic_axes=dynamic, opset_version=OPSET,
                               do_constant_folding=True, **extra)
         model = onnx.load(str(scratch))
-        external = _total_bytes(model) > EXTERNAL_DATA_BYTES
-        data = path.with_name(path.name + ".data")
-        if data.exists():
-            data.unlink()
-        onnx.save_model(model, str(path), save_as_external_data=external,
-                        all_tensors_to_one_file=True, location=data.name, size_threshold=0)
+        save_model(model, path, EXTERNAL_DATA_BYTES, size_threshold=0)
     onnx.checker.check_model(str(path))
     return onnx.load(str(path), load_external_data=False)
 

@@ -38,6 +38,8 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+from .onnx_files import save_model, weight_bytes
+
 LOG = logging.getLogger(__name__)
 
 # (B, G) settings the shapes are evaluated at; B*G repeats (6) so B and G can be told apart.
@@ -68,26 +70,9 @@ def random_feeds(model: onnx.ModelProto, b: int, g: int, seed: int = 0) -> Dict[
 EXTERNAL_BYTES = 1 << 30
 
 
-def _weight_bytes(model: onnx.ModelProto) -> int:
-    return sum(len(t.raw_data) for t in model.graph.initializer)
-
-
-def save_model(model: onnx.ModelProto, path: Path) -> None:
-    """Writes ``model`` to ``path``; over :data:`EXTERNAL_BYTES` of weights they go to
-    ``<name>.data`` beside it (replacing a stale one), the layout the exporters use."""
-    path = Path(path)
-    data = path.with_name(path.name + ".data")
-    if data.exists():
-        data.unlink()
-    if _weight_bytes(model) > EXTERNAL_BYTES:
-        onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
-                        location=data.name, size_threshold=1024)
-        # Saving moved the weights out of the in-memory model (it now points at the file); read
-        # them back so the caller's model stays whole, whatever happens to the file later.
-        from onnx.external_data_helper import load_external_data_for_model
-        load_external_data_for_model(model, str(path.parent))
-    else:
-        onnx.save_model(model, str(path))
+def _save(model: onnx.ModelProto, path: Path) -> None:
+    """Writes ``model`` (weights beside it above :data:`EXTERNAL_BYTES`); the model stays whole."""
+    save_model(model, path, EXTERNAL_BYTES, keep_weights=True)
 
 
 def _session(model: onnx.ModelProto, optimize: bool = False, threads: int = 1):
@@ -97,13 +82,13 @@ def _session(model: onnx.ModelProto, optimize: bool = False, threads: int = 1):
                                    else ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
     so.intra_op_num_threads = threads
     so.log_severity_level = 3
-    if _weight_bytes(model) <= EXTERNAL_BYTES:
+    if weight_bytes(model) <= EXTERNAL_BYTES:
         return ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
     # Too large for one protobuf message: through a file with external data. The session has
     # read the weights when it returns, so the folder can go.
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.onnx"
-        save_model(model, path)
+        _save(model, path)
         return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
 
 
@@ -271,7 +256,7 @@ def fuse(model: onnx.ModelProto, num_heads: int, hidden_size: int, skip_layer_no
     options.enable_gelu_approximation = gelu_approximation
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.onnx"
-        save_model(model, path)
+        _save(model, path)
         opt = optimize_model(str(path), model_type="bert", num_heads=num_heads, hidden_size=hidden_size,
                              opt_level=0, optimization_options=options)
         LOG.info("fusions: %s", {k: v for k, v in opt.get_fused_operator_statistics().items() if v})
@@ -291,6 +276,15 @@ def quantize_int8(src: Path, dst: Path) -> None:
                      use_external_data_format=Path(str(src) + ".data").exists())
 
 
+def quantized(model: onnx.ModelProto) -> onnx.ModelProto:
+    """``model`` with its MatMuls quantized by :func:`quantize_int8`, in memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+        _save(model, src)
+        quantize_int8(src, dst)
+        return onnx.load(str(dst))
+
+
 def kernels(model: onnx.ModelProto) -> collections.Counter:
     """The nodes ONNX Runtime runs per call after its own optimizations (all levels), by op type."""
     import onnxruntime as ort
@@ -306,7 +300,7 @@ def kernels(model: onnx.ModelProto) -> collections.Counter:
         so.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes",
                                     str(EXTERNAL_BYTES))
         src = Path(tmp) / "in.onnx"
-        save_model(model, src)
+        _save(model, src)
         ort.InferenceSession(str(src), so, providers=["CPUExecutionProvider"])
         optimized = onnx.load(so.optimized_model_filepath, load_external_data=False)
         return collections.Counter(n.op_type for n in optimized.graph.node)
@@ -360,16 +354,11 @@ def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden
         model, report["attentions fused"] = fuse_attention(model, num_heads)
     if "fusions" in steps:
         model = fuse(model, num_heads, hidden_size)
-    dst.parent.mkdir(parents=True, exist_ok=True)
     if "int8" in steps:
-        with tempfile.TemporaryDirectory() as tmp:
-            staged = Path(tmp) / "fp32.onnx"
-            save_model(model, staged)
-            quantize_int8(staged, dst)
-        model = onnx.load(str(dst))
-    else:
-        save_model(model, dst)
-        onnx.checker.check_model(str(dst))
+        model = quantized(model)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    _save(model, dst)
+    onnx.checker.check_model(str(dst))
     report["nodes after"] = len(model.graph.node)
     report["kernels after"] = sum(kernels(model).values())
     report["max output difference"] = max_difference(
@@ -377,43 +366,81 @@ def optimize_transformer(src: Path, dst: Path, mode: str, num_heads: int, hidden
     return report
 
 
-def rewrite_bundle_transformer(bundle: Path, mode: str, num_heads: int, hidden_size: int,
-                               check_settings: Optional[int] = None) -> dict:
-    """Replaces the transformer of the bundle in folder ``bundle`` by its ``mode`` variant and
-    states ``int8`` as its precision when quantized; returns :func:`optimize_transformer`'s report.
+def _bundle_settings(doc: dict) -> Tuple[Tuple[int, int], ...]:
+    """The (B, G) of :data:`SETTINGS` whose group fits the bundle's ``group.max_size`` (the runtime
+    never asks for more)."""
+    max_group = int(doc.get("group", {}).get("max_size", 1))
+    return tuple((b, g) for b, g in SETTINGS if g <= max_group)
 
-    Shapes are folded over the (B, G) of :data:`SETTINGS` whose group fits the bundle's
-    ``group.max_size`` (the runtime never asks for more); the outputs are checked at all of them,
-    or at the first ``check_settings`` (the smallest) for a model too large to run them all.
 
-    The variant is written into a scratch folder first and swapped in only when complete (with
-    its ``.data`` file, if any, and without the original's), so a failure leaves the bundle as
-    it was.
+def _write_variant(bundle: Path, doc: dict, dst: Path, mode: str, num_heads: int, hidden_size: int,
+                   check_count: Optional[int]) -> Tuple[dict, str]:
+    """Writes the ``mode`` variant of the bundle's transformer to ``dst`` (the transformer itself or
+    a new file); returns the report and the variant's precision for the manifest.
+
+    Written into a scratch folder beside ``dst`` first and moved in only when complete, with its
+    ``.data`` file if it has one and without a stale one, so a failure leaves the bundle as it was.
+    Shapes are folded over the bundle's settings; the outputs are checked at all of them, or at
+    the first ``check_count`` (the smallest) for a model too large to run them all.
     """
-    bundle = Path(bundle)
-    doc_path = bundle / "unidiff.json"
-    doc = json.loads(doc_path.read_text(encoding="utf-8"))
     spec = doc["components"]["transformer"]
-    src = bundle / spec["path"]
     if spec.get("precision") not in ("fp32", None):
         raise ValueError(f"bundle {bundle}: transformer precision {spec.get('precision')!r}; the variants "
                          f"rewrite an fp32 export")
-    max_group = int(doc.get("group", {}).get("max_size", 1))
-    settings = tuple((b, g) for b, g in SETTINGS if g <= max_group)
-    checked = settings if check_settings is None else settings[:max(1, check_settings)]
-    with tempfile.TemporaryDirectory(dir=src.parent, prefix=".variant-") as tmp:
-        staged = Path(tmp) / src.name
-        report = optimize_transformer(src, staged, mode, num_heads, hidden_size, settings, checked)
-        old_data = src.with_name(src.name + ".data")
+    settings = _bundle_settings(doc)
+    checked = settings if check_count is None else settings[:max(1, check_count)]
+    with tempfile.TemporaryDirectory(dir=dst.parent, prefix=".variant-") as tmp:
+        staged = Path(tmp) / dst.name
+        report = optimize_transformer(bundle / spec["path"], staged, mode, num_heads, hidden_size,
+                                      settings, checked)
         new_data = staged.with_name(staged.name + ".data")
+        old_data = dst.with_name(dst.name + ".data")
         if new_data.exists():
             new_data.replace(old_data)
-            staged.replace(src)
+            staged.replace(dst)
         else:
-            staged.replace(src)
+            staged.replace(dst)
             old_data.unlink(missing_ok=True)
-    spec["precision"] = "int8" if "int8" in MODES[mode] else spec.get("precision", "fp32")
-    doc_path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return report, "int8" if "int8" in MODES[mode] else spec.get("precision", "fp32")
+
+
+def _read_manifest(bundle: Path) -> dict:
+    return json.loads((bundle / "unidiff.json").read_text(encoding="utf-8"))
+
+
+def _write_manifest(bundle: Path, doc: dict) -> None:
+    (bundle / "unidiff.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+def rewrite_bundle_transformer(bundle: Path, mode: str, num_heads: int, hidden_size: int,
+                               check_count: Optional[int] = None) -> dict:
+    """Replaces the transformer of the bundle in folder ``bundle`` by its ``mode`` variant and
+    states ``int8`` as its precision when quantized; returns :func:`optimize_transformer`'s report.
+    ``check_count`` as in :func:`_write_variant`."""
+    bundle = Path(bundle)
+    doc = _read_manifest(bundle)
+    spec = doc["components"]["transformer"]
+    report, spec["precision"] = _write_variant(bundle, doc, bundle / spec["path"], mode, num_heads,
+                                               hidden_size, check_count)
+    _write_manifest(bundle, doc)
+    return report
+
+
+def add_bundle_variant(bundle: Path, name: str, mode: str, num_heads: int, hidden_size: int) -> dict:
+    """Writes the ``mode`` variant as ``<transformer folder>/<name>.onnx`` beside the main
+    transformer and declares it as ``components.transformer.variants.<name>``; refuses a name the
+    manifest or the folder already has. Returns the report with the manifest entry."""
+    bundle = Path(bundle)
+    doc = _read_manifest(bundle)
+    spec = doc["components"]["transformer"]
+    variants = spec.setdefault("variants", {})
+    target = (bundle / spec["path"]).with_name(f"{name}.onnx")
+    if name in variants or target.exists():
+        raise ValueError(f"bundle {bundle} already has {'variant ' + name if name in variants else target}")
+    report, precision = _write_variant(bundle, doc, target, mode, num_heads, hidden_size, None)
+    variants[name] = {"path": target.relative_to(bundle).as_posix(), "precision": precision}
+    _write_manifest(bundle, doc)
+    report["variant"] = variants[name]
     return report
 
 

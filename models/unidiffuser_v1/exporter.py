@@ -285,7 +285,7 @@ def write_bundle(nets: V1Networks, arch: V1Architecture, out: Path, clip_folder:
         from unidiff_models.optimize import rewrite_bundle_transformer
         # Each checked size runs both transformers once: three keep that to minutes at v1's size.
         report = rewrite_bundle_transformer(out, transformer_variant, arch.uvit.heads, arch.uvit.width,
-                                            check_settings=3)
+                                            check_count=3)
         LOG.info("transformer variant %s: %s", transformer_variant, report)
         doc = json.loads((out / "unidiff.json").read_text(encoding="utf-8"))
     LOG.info("bundle written to %s", out)

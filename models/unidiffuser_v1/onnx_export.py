@@ -13,6 +13,8 @@ import onnx
 import torch
 from torch import nn
 
+from unidiff_models.onnx_files import save_model, weight_bytes
+
 from .fp16 import convert_float16
 
 LOG = logging.getLogger(__name__)
@@ -69,20 +71,12 @@ def export_onnx(module: nn.Module, args: Tuple, path: Path, input_names: Sequenc
                          dynamic_axes)
     if fp16:
         model = convert_float16(model, keep_fp32)
-    weight_bytes = sum(len(t.raw_data) for t in model.graph.initializer)
-    external = weight_bytes > external_threshold
-    data_file = path.with_name(path.name + ".data")
-    if data_file.exists():
-        data_file.unlink()
-    if external:
-        onnx.save_model(model, str(path), save_as_external_data=True,
-                        all_tensors_to_one_file=True, location=data_file.name, size_threshold=1024)
-    else:
-        onnx.save_model(model, str(path))
+    size = weight_bytes(model)
+    external = save_model(model, path, external_threshold)
     onnx.checker.check_model(str(path))
-    LOG.info("wrote %s (%.1f MB of weights%s, %s)", path, weight_bytes / 1e6,
-             " in " + data_file.name if external else "", "fp16" if fp16 else "fp32")
-    return ExportedFile(path, "fp16" if fp16 else "fp32", external, weight_bytes)
+    LOG.info("wrote %s (%.1f MB of weights%s, %s)", path, size / 1e6,
+             " in " + path.name + ".data" if external else "", "fp16" if fp16 else "fp32")
+    return ExportedFile(path, "fp16" if fp16 else "fp32", external, size)
 
 
 def _declare_fixed_sizes(model: onnx.ModelProto, inputs: Dict, outputs: Dict,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models"))
@@ -51,24 +50,17 @@ def main(argv=None) -> int:
         print(json.dumps({"file": str(path), "kernels": sum(optimize.kernels(model).values()),
                           "max output difference": optimize.max_difference(committed, model)}))
 
-    def int8(model):
-        with tempfile.TemporaryDirectory() as tmp:
-            src, dst = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
-            onnx.save(model, str(src))
-            optimize.quantize_int8(src, dst)
-            return onnx.load(str(dst))
-
     heads, width = args.heads, args.width
     noskip = optimize.fuse(folded, heads, width, skip_layer_norm=False)
     write("fused-noskip", noskip)
-    write("int8-noskip", int8(noskip))
-    write("int8-fastgelu", int8(optimize.fuse(folded, heads, width, skip_layer_norm=False,
+    write("int8-noskip", optimize.quantized(noskip))
+    write("int8-fastgelu", optimize.quantized(optimize.fuse(folded, heads, width, skip_layer_norm=False,
                                               gelu_approximation=True)))
     write("no-gemm", gemm_free_twin(committed)[0])
     attention, _ = optimize.fuse_attention(folded, heads)
     write("no-gemm-attention-fused", gemm_free_twin(optimize.fuse(attention, heads, width))[0])
-    write("int8-attention", int8(optimize.fuse(attention, heads, width)))
-    write("int8-attention-fastgelu", int8(optimize.fuse(attention, heads, width, gelu_approximation=True)))
+    write("int8-attention", optimize.quantized(optimize.fuse(attention, heads, width)))
+    write("int8-attention-fastgelu", optimize.quantized(optimize.fuse(attention, heads, width, gelu_approximation=True)))
     return 0
 
 
