@@ -107,8 +107,7 @@ final class CaptionBenchmark implements Callable<Integer> {
                         options.sampling(SeedRules.rowSeed(options.jobSeed(), path))));
             }
         }
-        UnidiffOptions open = UnidiffOptions.defaults().withBundle(ExecutorModels.locate(options.bundle()))
-                .withVariant(options.variant());
+        UnidiffOptions open = ExecutorModels.options(options);
         Map<String, String> captions = new LinkedHashMap<>();
         try (Unidiff unidiff = Unidiff.open(open)) {
             unidiff.runAll(Recipes.IMAGE_TO_TEXT, requests.subList(0, Math.min(batch, requests.size())));

@@ -20,11 +20,7 @@ final class ExecutorModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
 
-    /** A bundle directory and the variant of its files (null: the main files). */
-    private record Key(Path directory, String variant) {
-    }
-
-    private static final Map<Key, Unidiff> OPEN = new ConcurrentHashMap<>();
+    private static final Map<UnidiffOptions, Unidiff> OPEN = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "unidiff-spark-close"));
@@ -35,12 +31,16 @@ final class ExecutorModels {
 
     /** The shared instance for the bundle and variant named in the job options, opened on first use. */
     static Unidiff forJob(SparkJobOptions options) {
-        Key key = new Key(locate(options.bundle()), options.variant());
-        return OPEN.computeIfAbsent(key, k -> {
-            LOG.info("opening model bundle {}{} in this executor", k.directory(),
-                    k.variant() == null ? "" : " (variant " + k.variant() + ")");
-            return Unidiff.open(UnidiffOptions.defaults().withBundle(k.directory()).withVariant(k.variant()));
+        return OPEN.computeIfAbsent(options(options), o -> {
+            LOG.info("opening model bundle {}{} in this executor", o.bundle(),
+                    o.variant() == null ? "" : " (variant " + o.variant() + ")");
+            return Unidiff.open(o);
         });
+    }
+
+    /** How the job's model opens on this machine: its bundle located here, its variant. */
+    static UnidiffOptions options(SparkJobOptions options) {
+        return UnidiffOptions.defaults().withBundle(locate(options.bundle())).withVariant(options.variant());
     }
 
     /**

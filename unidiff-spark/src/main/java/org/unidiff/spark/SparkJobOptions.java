@@ -2,6 +2,7 @@ package org.unidiff.spark;
 
 import java.io.Serializable;
 import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.UnidiffOptions;
 
 /**
  * The settings of one Spark job, sent with the job's tasks to every executor.
@@ -35,12 +36,11 @@ public record SparkJobOptions(String bundle, String variant, long jobSeed, Integ
         if (batchSize < 1 || batchSize > MAX_BATCH) {
             throw new IllegalArgumentException("batchSize must be from 1 to " + MAX_BATCH + ", got " + batchSize);
         }
-        // Checked here, on the driver, so a bad value fails the job before any task starts.
+        // Checked here, on the driver, by the library's own rules, so a bad value fails the job
+        // before any task starts.
         new SamplingOptions(jobSeed, steps, null, guidance, 1, null);
+        UnidiffOptions.defaults().withVariant(variant);
         hook = hook == null ? TaskHook.NONE : hook;
-        if (variant != null && variant.isBlank()) {
-            throw new IllegalArgumentException("variant must be a name from the bundle's manifest or null, got a blank string");
-        }
     }
 
     /** The default bundle, job seed 0, bundle defaults for steps and guidance, batches of {@value #DEFAULT_BATCH}. */
