@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.runtime.manifest.ComponentSpec;
 import org.unidiff.runtime.manifest.ManifestReader;
-import org.unidiff.runtime.manifest.VariantSpec;
 import org.unidiff.runtime.ort.ExecutionConfig;
 import org.unidiff.runtime.ort.ModelSession;
 import org.unidiff.runtime.ort.SessionFactory;
@@ -50,16 +49,18 @@ final class BundleLoader {
         Map<ComponentKind, Path> tokenizerFiles = new EnumMap<>(ComponentKind.class);
         java.util.Set<ComponentKind> kinds = manifest.bundleFamily().components();
         checkVariantExists(bundle, manifest, kinds, variant);
+        Map<ComponentKind, ComponentSpec> specs = new EnumMap<>(ComponentKind.class);
         for (ComponentKind kind : kinds) {
-            ComponentSpec spec = manifest.component(kind);
+            ComponentSpec declared = manifest.component(kind);
+            ComponentSpec spec = declared.forVariant(variant);
+            specs.put(kind, spec);
             String field = "components." + kind.key();
-            VariantSpec chosen = variant == null ? null : spec.variants().get(variant);
-            models.put(kind, chosen == null
-                    ? paths.resolveFile(spec.path(), kind.key(), field + ".path")
-                    : paths.resolveFile(chosen.path(), kind.key(), field + ".variants." + variant + ".path"));
+            models.put(kind, paths.resolveFile(spec.path(), kind.key(),
+                    spec == declared ? field + ".path" : field + ".variants." + variant + ".path"));
             if (kind.hasTokenizer()) {
-                tokenizerFiles.put(kind, paths.resolveFile(spec.tokenizerPath(), kind.key(),
-                        spec.tokenizer() != null ? field + ".tokenizer" : "tokenizer (beside the model)"));
+                // The tokenizer is the component's, whichever model file a variant picks.
+                tokenizerFiles.put(kind, paths.resolveFile(declared.tokenizerPath(), kind.key(),
+                        declared.tokenizer() != null ? field + ".tokenizer" : "tokenizer (beside the model)"));
             }
         }
 
@@ -83,7 +84,7 @@ final class BundleLoader {
                 ModelSession session = open(bundle, kind, models.get(kind), factory);
                 opened.add(session);
                 ContractChecker.check(bundle, ComponentContract.of(kind, manifest), session);
-                noteTypes(bundle, kind, manifest.component(kind), session);
+                noteTypes(bundle, kind, specs.get(kind), session);
                 sessions.put(kind, session);
             }
             LOG.info("loaded bundle '{}' ({}) from {} on {}{}", manifest.name(), manifest.license(), root,

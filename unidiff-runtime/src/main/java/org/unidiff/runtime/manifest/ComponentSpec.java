@@ -32,6 +32,15 @@ public record ComponentSpec(
         this(path, precision, tokenizer, null);
     }
 
+    /**
+     * This component as loaded for {@code variant}: the variant's file and precision where it is
+     * declared, else this spec itself (also for a null variant).
+     */
+    public ComponentSpec forVariant(String variant) {
+        VariantSpec v = variant == null ? null : variants.get(variant);
+        return v == null ? this : new ComponentSpec(v.path(), v.precision(), tokenizer, null);
+    }
+
     /** The tokenizer path relative to the bundle: the explicit one, else beside the model. */
     public String tokenizerPath() {
         if (tokenizer != null) {
