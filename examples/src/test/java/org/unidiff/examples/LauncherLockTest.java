@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -103,11 +106,18 @@ class LauncherLockTest {
         assertEquals(0, p.exitValue());
     }
 
+    /** Waits for a line in the log, woken by the file system's change events (inotify), not a timer. */
     private void waitFor(String event) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.readAllLines(log).contains(event)) {
-            assertTrue(System.nanoTime() < deadline, "no '" + event + "' in 20 s");
-            Thread.sleep(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try (WatchService watch = root.getFileSystem().newWatchService()) {
+            // Registered before the first look, so no write between the look and the wait is missed.
+            root.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (!Files.readAllLines(log).contains(event)) {
+                WatchKey key = watch.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertTrue(key != null, "no '" + event + "' in 120 s");
+                key.pollEvents();
+                key.reset();
+            }
         }
     }
 

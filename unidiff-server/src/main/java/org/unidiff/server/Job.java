@@ -2,7 +2,10 @@ package org.unidiff.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.unidiff.api.CancellationToken;
 import org.unidiff.api.Progress;
 
@@ -11,6 +14,10 @@ import org.unidiff.api.Progress;
  * or cancelled. Readers wait for a change with {@link #awaitChange}; every change bumps a version,
  * so a slow reader gets the latest state instead of a backlog (progress events coalesce; memory
  * stays bounded whatever the reader does).
+ *
+ * <p>The scheduler's finish callback (metrics, the list of kept results) runs inside the same
+ * step that finishes the job, before any reader can see the new state: a client that holds its
+ * result always finds it counted.
  */
 public final class Job {
 
@@ -37,6 +44,8 @@ public final class Job {
     private final Submission<?> submission;
     private final Instant submittedAt;
     private final CancellationToken token = new CancellationToken();
+    private final ServerClock clock;
+    private final Consumer<Snapshot> onFinish;
     private State state = State.QUEUED;
     private long version;
     private Progress progress;
@@ -48,10 +57,17 @@ public final class Job {
     private ObjectNode result;
     private Problem error;
 
-    Job(String id, Submission<?> submission, Instant submittedAt) {
+    /**
+     * A queued job.
+     *
+     * @param onFinish called once, with the final state, before that state is visible to readers
+     */
+    Job(String id, Submission<?> submission, ServerClock clock, Consumer<Snapshot> onFinish) {
         this.id = Objects.requireNonNull(id, "id");
         this.submission = Objects.requireNonNull(submission, "submission");
-        this.submittedAt = submittedAt;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.onFinish = Objects.requireNonNull(onFinish, "onFinish");
+        this.submittedAt = clock.now();
     }
 
     /** The job id. */
@@ -92,14 +108,36 @@ public final class Job {
         return snapshot();
     }
 
+    /**
+     * Waits until the job's state satisfies {@code condition}, woken by each change (a test's
+     * way to wait for an event instead of polling).
+     *
+     * @return the first state that satisfied it
+     * @throws IllegalStateException if {@code limit} passed first (a bound against hanging)
+     */
+    synchronized Snapshot await(Predicate<Snapshot> condition, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Snapshot s = snapshot();
+        while (!condition.test(s)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException("job " + id + " did not reach the awaited state within " + limit
+                        + "; it is " + s.state());
+            }
+            wait(Math.max(1, left / 1_000_000));
+            s = snapshot();
+        }
+        return s;
+    }
+
     synchronized boolean start(int size) {
         if (state != State.QUEUED) {
             return false;
         }
         state = State.RUNNING;
         batchSize = size;
-        startedAt = Instant.now();
-        startNanos = System.nanoTime();
+        startedAt = clock.now();
+        startNanos = clock.nanoTime();
         changed();
         return true;
     }
@@ -138,8 +176,11 @@ public final class Job {
         state = end;
         result = json;
         error = problem;
-        finishedAt = Instant.now();
-        runSeconds = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1e9;
+        finishedAt = clock.now();
+        runSeconds = startedAt == null ? 0 : (clock.nanoTime() - startNanos) / 1e9;
+        // Counted and filed before notifyAll and before this monitor is released: no reader sees
+        // the end state before the counters include it.
+        onFinish.accept(snapshot());
         changed();
         return true;
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,6 +41,10 @@ import org.unidiff.api.engine.Engine;
  * its batch within one model evaluation when no other job of the batch still wants a result.
  * Finished jobs are kept for {@link ServerConfig#resultTtl()}, at most
  * {@link ServerConfig#maxFinishedJobs()}.
+ *
+ * <p>A job is counted in the metrics and filed among the kept results in the step that finishes
+ * it, before its client can see the result (see {@link Job}). Times come from a
+ * {@link ServerClock} a test can replace.
  */
 public final class JobScheduler implements AutoCloseable {
 
@@ -49,11 +54,13 @@ public final class JobScheduler implements AutoCloseable {
     private final ServerConfig config;
     private final Metrics metrics;
     private final ObjectMapper mapper;
+    private final ServerClock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final Map<String, Job> jobs = new HashMap<>();
-    private final ArrayDeque<Job> finishedOrder = new ArrayDeque<>();
+    /** Finished jobs in order; appended under a job's monitor, so not under {@link #lock}. */
+    private final ConcurrentLinkedDeque<Finished> finishedOrder = new ConcurrentLinkedDeque<>();
     private final Map<Job, RunningBatch> batchOf = new HashMap<>();
     private final Set<RunningBatch> runningBatches = new HashSet<>();
     private final List<Thread> workers = new ArrayList<>();
@@ -61,12 +68,19 @@ public final class JobScheduler implements AutoCloseable {
     private boolean accepting = true;
     private boolean stopped;
 
-    /** Starts the workers. */
+    /** Starts the workers, on the system clock. */
     public JobScheduler(Unidiff unidiff, ServerConfig config, Metrics metrics, ObjectMapper mapper) {
+        this(unidiff, config, metrics, mapper, ServerClock.system());
+    }
+
+    /** Starts the workers, reading time from {@code clock}. */
+    public JobScheduler(Unidiff unidiff, ServerConfig config, Metrics metrics, ObjectMapper mapper,
+                        ServerClock clock) {
         this.unidiff = unidiff;
         this.config = config;
         this.metrics = metrics;
         this.mapper = mapper;
+        this.clock = clock;
         for (int i = 0; i < config.workers(); i++) {
             Thread t = new Thread(this::work, "unidiff-worker-" + i);
             t.setDaemon(true);
@@ -91,7 +105,7 @@ public final class JobScheduler implements AutoCloseable {
                 metrics.reject();
                 throw Problem.queueFull(config.queueCapacity(), retryAfterSeconds());
             }
-            Job job = new Job(UUID.randomUUID().toString(), submission, Instant.now());
+            Job job = new Job(UUID.randomUUID().toString(), submission, clock, this::finished);
             queue.addLast(job);
             jobs.put(job.id(), job);
             metrics.submitted();
@@ -134,9 +148,7 @@ public final class JobScheduler implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (job.cancel(why)) {
-            recordFinish(job);
-        }
+        job.cancel(why);
         if (batch != null) {
             batch.cancelIfAllFinished();
         }
@@ -148,6 +160,27 @@ public final class JobScheduler implements AutoCloseable {
         lock.lock();
         try {
             return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until no job is queued or running (for tests and benchmarks: an event, not a guess).
+     *
+     * @return false if {@code limit} passed first
+     */
+    public boolean awaitIdle(Duration limit) throws InterruptedException {
+        long left = limit.toNanos();
+        lock.lock();
+        try {
+            while (!queue.isEmpty() || running > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = changed.awaitNanos(left);
+            }
+            return true;
         } finally {
             lock.unlock();
         }
@@ -194,16 +227,18 @@ public final class JobScheduler implements AutoCloseable {
         int cancelled = 0;
         for (Job job : leftover) {
             if (job.cancel("the server is shutting down")) {
-                recordFinish(job);
                 cancelled++;
             }
         }
+        List<RunningBatch> batches;
         lock.lock();
         try {
-            runningBatches.forEach(RunningBatch::cancelIfAllFinished);
+            batches = List.copyOf(runningBatches);
         } finally {
             lock.unlock();
         }
+        // Outside the lock: a job's monitor is never taken while the scheduler's lock is held.
+        batches.forEach(RunningBatch::cancelIfAllFinished);
         for (Thread t : workers) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(10));
@@ -300,7 +335,7 @@ public final class JobScheduler implements AutoCloseable {
         for (Job j : rb.jobs) {
             if (j.start(rb.jobs.size())) {
                 live.add(j);
-                metrics.queued(Duration.between(j.snapshot().submittedAt(), Instant.now()).toNanos() / 1e9);
+                metrics.queued(Duration.between(j.snapshot().submittedAt(), clock.now()).toNanos() / 1e9);
             }
         }
         if (live.isEmpty()) {
@@ -311,15 +346,11 @@ public final class JobScheduler implements AutoCloseable {
         try {
             List<ObjectNode> results = runTyped(live, control);
             for (int i = 0; i < live.size(); i++) {
-                if (live.get(i).complete(results.get(i))) {
-                    recordFinish(live.get(i));
-                }
+                live.get(i).complete(results.get(i));
             }
         } catch (GenerationCancelledException e) {
             for (Job j : live) {
-                if (j.cancel("cancelled")) {
-                    recordFinish(j);
-                }
+                j.cancel("cancelled");
             }
         } catch (InvalidRequestException e) {
             if (live.size() > 1) {
@@ -342,14 +373,9 @@ public final class JobScheduler implements AutoCloseable {
         CancellationToken token = job.token();
         RunControl control = new RunControl(job::progress, token);
         try {
-            ObjectNode result = runTyped(List.of(job), control).get(0);
-            if (job.complete(result)) {
-                recordFinish(job);
-            }
+            job.complete(runTyped(List.of(job), control).get(0));
         } catch (GenerationCancelledException e) {
-            if (job.cancel("cancelled")) {
-                recordFinish(job);
-            }
+            job.cancel("cancelled");
         } catch (InvalidRequestException e) {
             failAll(List.of(job), Problem.invalid(e.field(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -361,9 +387,7 @@ public final class JobScheduler implements AutoCloseable {
 
     private void failAll(List<Job> failed, Problem problem) {
         for (Job j : failed) {
-            if (j.fail(problem)) {
-                recordFinish(j);
-            }
+            j.fail(problem);
         }
     }
 
@@ -389,30 +413,31 @@ public final class JobScheduler implements AutoCloseable {
         return out;
     }
 
-    private void recordFinish(Job job) {
-        metrics.finished(job.snapshot());
-        lock.lock();
-        try {
-            finishedOrder.addLast(job);
-            purge();
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * The finish callback of every job, run under that job's monitor before its end state is
+     * visible: counts it and files it among the kept results. Takes no lock of the scheduler's
+     * (the lock order is scheduler lock, then job monitor).
+     */
+    private void finished(Job.Snapshot job) {
+        metrics.finished(job);
+        finishedOrder.addLast(new Finished(job.id(), job.finishedAt()));
     }
 
     /** Drops finished jobs beyond the count limit or older than the time limit. Under the lock. */
     private void purge() {
-        Instant oldest = Instant.now().minus(config.resultTtl());
-        while (!finishedOrder.isEmpty()) {
-            Job head = finishedOrder.peekFirst();
-            Instant at = head.snapshot().finishedAt();
-            if (finishedOrder.size() > config.maxFinishedJobs() || at.isBefore(oldest)) {
+        Instant oldest = clock.now().minus(config.resultTtl());
+        for (Finished head; (head = finishedOrder.peekFirst()) != null; ) {
+            if (finishedOrder.size() > config.maxFinishedJobs() || head.at().isBefore(oldest)) {
                 finishedOrder.pollFirst();
                 jobs.remove(head.id());
             } else {
                 break;
             }
         }
+    }
+
+    /** A finished job's id and when it finished. */
+    private record Finished(String id, Instant at) {
     }
 
     /** Seconds a refused client should wait: the queue's share of batches at the mean job time. */

@@ -80,7 +80,7 @@ public final class ServerMain implements Callable<Integer> {
     ServerConfig config() {
         String t = token != null ? token : System.getenv(TOKEN_ENV);
         ServerConfig d = ServerConfig.defaults();
-        return d.withAddress(host, port).withToken(t).withQueueCapacity(queue)
+        return d.withToken(t).withAddress(host, port).withQueueCapacity(queue)
                 .withBatching(batchSize, Duration.ofMillis(batchWaitMs))
                 .withTimings(d.syncCommitDelay(), d.heartbeat(), Duration.ofSeconds(shutdownSeconds));
     }

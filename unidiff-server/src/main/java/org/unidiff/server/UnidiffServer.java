@@ -49,7 +49,8 @@ public final class UnidiffServer implements AutoCloseable {
     private final Javalin app;
     private volatile boolean stopping;
 
-    private UnidiffServer(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks) {
+    private UnidiffServer(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks,
+                          ServerClock clock) {
         this.unidiff = unidiff;
         Integer bundleMax = unidiff.manifest().group().maxSize();
         Limits l = config.limits();
@@ -62,7 +63,7 @@ public final class UnidiffServer implements AutoCloseable {
         this.tasks = tasks;
         this.mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.scheduler = new JobScheduler(unidiff, this.config, metrics, mapper);
+        this.scheduler = new JobScheduler(unidiff, this.config, metrics, mapper, clock);
         this.streams = new Semaphore(this.config.maxStreams());
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         try {
@@ -95,7 +96,17 @@ public final class UnidiffServer implements AutoCloseable {
      * @param bundleDir the bundle's directory (for the vocabulary hint), or null
      */
     public static UnidiffServer start(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks) {
-        UnidiffServer s = new UnidiffServer(unidiff, bundleDir, config, tasks);
+        return start(unidiff, bundleDir, config, tasks, ServerClock.system());
+    }
+
+    /**
+     * Starts a server whose jobs read time from {@code clock} (tests expire results with it).
+     *
+     * @param bundleDir the bundle's directory (for the vocabulary hint), or null
+     */
+    public static UnidiffServer start(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks,
+                                      ServerClock clock) {
+        UnidiffServer s = new UnidiffServer(unidiff, bundleDir, config, tasks, clock);
         s.app.start(config.host(), config.port());
         LOG.info("unidiff server on http://{}:{}/ serving {} tasks of model {}", config.host(), s.port(),
                 tasks.names().size(), unidiff.manifest().name());
@@ -110,6 +121,11 @@ public final class UnidiffServer implements AutoCloseable {
     /** The metrics. */
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The job queue (tests wait on its jobs' events). */
+    JobScheduler scheduler() {
+        return scheduler;
     }
 
     /** The effective configuration (limits narrowed to the bundle's). */

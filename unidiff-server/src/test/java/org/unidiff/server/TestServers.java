@@ -133,18 +133,54 @@ final class TestServers {
             }
         }
 
-        /** Polls a job until it is finished, at most {@code seconds}. */
-        JsonNode awaitJob(String id, double seconds) throws InterruptedException {
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            while (System.nanoTime() < end) {
-                Reply r = get("/api/jobs/" + id);
-                String status = r.json().path("status").asText();
-                if (status.equals("done") || status.equals("failed") || status.equals("cancelled")) {
-                    return r.json();
+        /**
+         * Follows the job's event stream until an event's job satisfies {@code condition} (the
+         * server pushes every change, so nothing polls), at most {@code seconds}.
+         *
+         * @return that event's job document
+         */
+        JsonNode awaitEvent(String id, java.util.function.Predicate<JsonNode> condition, double seconds) {
+            HttpRequest r = request("/api/jobs/" + id + "/events").timeout(Duration.ofMillis((long) (seconds * 1000)))
+                    .GET().build();
+            try {
+                HttpResponse<java.util.stream.Stream<String>> lines = http.send(r, HttpResponse.BodyHandlers.ofLines());
+                if (lines.statusCode() != 200) {
+                    throw new AssertionError("events of job " + id + ": HTTP " + lines.statusCode());
                 }
-                Thread.sleep(20);
+                // The stream sends a keep-alive comment at least every 2 s, so this bound is checked.
+                long end = System.nanoTime() + (long) (seconds * 1e9);
+                try (java.util.stream.Stream<String> stream = lines.body()) {
+                    return stream.peek(l -> {
+                        if (System.nanoTime() > end) {
+                            throw new AssertionError("job " + id + ": no awaited event within " + seconds + " s");
+                        }
+                    }).filter(l -> l.startsWith("data: ")).map(l -> {
+                        try {
+                            return MAPPER.readTree(l.substring(6));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }).filter(condition).findFirst().orElseThrow(
+                            () -> new AssertionError("the events of job " + id + " ended before the awaited one"));
+                }
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new AssertionError("job " + id + ": no awaited event within " + seconds + " s", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-            throw new AssertionError("job " + id + " did not finish within " + seconds + " s");
+        }
+
+        /** Waits (on the job's events) until the job is finished, at most {@code seconds}; its document. */
+        JsonNode awaitJob(String id, double seconds) {
+            return awaitEvent(id, j -> j.path("status").asText().matches("done|failed|cancelled"), seconds);
+        }
+
+        /** Waits (on the job's events) until the job has started, at most {@code seconds}. */
+        JsonNode awaitRunning(String id, double seconds) {
+            return awaitEvent(id, j -> !j.path("status").asText().equals("queued"), seconds);
         }
 
         String base() {
