@@ -36,6 +36,8 @@ public final class UnidiffServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnidiffServer.class);
     private static final String JSON = "application/json";
+    /** The paths served without the token: the page and its files (resources/web). */
+    private static final java.util.Set<String> PAGE_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/app.css");
 
     private final Unidiff unidiff;
     private final ServerConfig config;
@@ -158,8 +160,9 @@ public final class UnidiffServer implements AutoCloseable {
     private void routes() {
         app.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
-            String path = ctx.path();
-            if (token != null && (path.startsWith("/api/") || path.equals("/metrics"))) {
+            // Every path needs the token but the page's own files: an allow-list, so that a new
+            // route or another spelling of one (/metrics/, //api/model) is never open by mistake.
+            if (token != null && !PAGE_FILES.contains(ctx.path())) {
                 checkToken(ctx);
             }
         });
@@ -194,9 +197,11 @@ public final class UnidiffServer implements AutoCloseable {
 
     private void checkToken(Context ctx) {
         String header = ctx.header("Authorization");
-        String prefix = "Bearer ";
-        if (header == null || !header.startsWith(prefix)
-                || !MessageDigest.isEqual(token, header.substring(prefix.length()).strip()
+        String scheme = "bearer ";
+        // The scheme name is case-insensitive (RFC 9110, section 11.1); the token is not.
+        if (header == null || header.length() < scheme.length()
+                || !header.substring(0, scheme.length()).toLowerCase(java.util.Locale.ROOT).equals(scheme)
+                || !MessageDigest.isEqual(token, header.substring(scheme.length()).strip()
                 .getBytes(StandardCharsets.UTF_8))) {
             throw Problem.unauthorized();
         }

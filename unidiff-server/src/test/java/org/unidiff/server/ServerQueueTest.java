@@ -199,7 +199,7 @@ class ServerQueueTest {
     }
 
     @Test
-    void anExposedServerNeedsItsToken() {
+    void anExposedServerNeedsItsToken() throws java.io.IOException {
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.defaults().withAddress("0.0.0.0", 0),
                 "binding all interfaces without a token");
         ServerConfig exposed = ServerConfig.defaults().withToken("t0ken").withAddress("0.0.0.0", 0);
@@ -210,7 +210,8 @@ class ServerQueueTest {
         // The same check on loopback, so the test opens nothing to the network.
         try (UnidiffServer server = TestServers.start(TestServers.config().withToken("s3cret"))) {
             Client anonymous = new Client(server);
-            for (String path : List.of("/api/model", "/api/jobs/x", "/metrics")) {
+            for (String path : List.of("/api/model", "/api/jobs/x", "/metrics", "/metrics/", "/api/model/",
+                    "/api/health", "/no-such-file.js")) {
                 Reply r = anonymous.get(path);
                 assertEquals(401, r.status(), path);
                 assertEquals("Bearer", r.header("WWW-Authenticate"));
@@ -219,6 +220,26 @@ class ServerQueueTest {
             assertEquals(401, anonymous.post("/api/run", textToImage("a", 1, 2)).status());
             assertEquals(401, new Client(server, "wrong").get("/api/model").status());
             assertEquals(200, anonymous.get("/").status(), "the page itself needs no token");
+            try (java.util.stream.Stream<java.nio.file.Path> web = java.nio.file.Files.list(
+                    java.nio.file.Path.of("src", "main", "resources", "web"))) {
+                for (java.nio.file.Path file : web.toList()) {
+                    assertEquals(200, anonymous.get("/" + file.getFileName()).status(), "page file " + file);
+                }
+            }
+            Client lowerCase = new Client(server, null) {
+                @Override
+                java.net.http.HttpRequest.Builder request(String path) {
+                    return super.request(path).header("Authorization", "bearer s3cret");
+                }
+            };
+            assertEquals(200, lowerCase.get("/api/model").status(), "the scheme name is case-insensitive");
+            Client upper = new Client(server, null) {
+                @Override
+                java.net.http.HttpRequest.Builder request(String path) {
+                    return super.request(path).header("Authorization", "BEARER S3CRET");
+                }
+            };
+            assertEquals(401, upper.get("/api/model").status(), "the token itself is case-sensitive");
             Client allowed = new Client(server, "s3cret");
             assertEquals(200, allowed.get("/api/model").status());
             JsonNode done = allowed.post("/api/run", textToImage("a red circle", 1, 2)).json();

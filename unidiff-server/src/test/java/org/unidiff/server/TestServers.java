@@ -72,7 +72,7 @@ final class TestServers {
     }
 
     /** An HTTP client for one server. */
-    static final class Client {
+    static class Client {
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final String base;
         private final String token;

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.Recipes;
@@ -138,10 +139,12 @@ final class CaptionBenchmark implements Callable<Integer> {
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
         try {
             String warm = work.resolve("warm-" + partitions).toString();
-            CaptionJob.run(spark, folder.resolve("img-0000*.png").toString(), warm, partitions, options);
+            // Its own temporary folder: replaced freely between masters.
+            CaptionJob.run(spark, folder.resolve("img-0000*.png").toString(), warm, partitions, options,
+                    SaveMode.Overwrite);
             String output = work.resolve("captions-" + partitions).toString();
             long t0 = System.nanoTime();
-            CaptionJob.run(spark, folder.toString(), output, partitions, options);
+            CaptionJob.run(spark, folder.toString(), output, partitions, options, SaveMode.Overwrite);
             double s = (System.nanoTime() - t0) / 1e9;
             for (Row r : spark.read().parquet(output).select("path", "caption").collectAsList()) {
                 if (!String.valueOf(r.getString(1)).equals(expected.get(r.getString(0)))) {

@@ -58,17 +58,29 @@ public final class CaptionJob {
         return images.select("path", "content").mapPartitions(new Partition(options), Encoders.row(SCHEMA));
     }
 
-    /**
-     * Reads {@code input}, captions it in {@code partitions} partitions (0 keeps the source's) and
-     * writes the table as Parquet to {@code output}, replacing what is there.
-     */
+    /** {@link #run(SparkSession, String, String, int, SparkJobOptions, SaveMode)} refusing an existing output. */
     public static JobSummary run(SparkSession spark, String input, String output, int partitions,
                                  SparkJobOptions options) {
+        return run(spark, input, output, partitions, options, SaveMode.ErrorIfExists);
+    }
+
+    /**
+     * Reads {@code input}, captions it in {@code partitions} partitions (0 keeps the source's) and
+     * writes the table as Parquet to {@code output}; an existing output is treated by {@code mode}
+     * (see {@link JobOutput}), and an output that overlaps the input is refused.
+     */
+    public static JobSummary run(SparkSession spark, String input, String output, int partitions,
+                                 SparkJobOptions options, SaveMode mode) {
+        if (JobOutput.prepare(spark.sparkContext().hadoopConfiguration(), output, List.of(input), mode)
+                == JobOutput.Decision.SKIP) {
+            return JobSummary.skipped(output);
+        }
         Dataset<Row> images = readImages(spark, input);
         if (partitions > 0) {
             images = images.repartition(partitions);
         }
-        caption(images, options).write().mode(SaveMode.Overwrite).parquet(output);
+        caption(images, options).write().mode(mode == SaveMode.Append ? SaveMode.Append : SaveMode.ErrorIfExists)
+                .parquet(output);
         return JobSummary.of(spark.read().parquet(output), output);
     }
 

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
@@ -111,17 +112,29 @@ public final class GenerateJob {
                 .mapPartitions(new Partition(folder, options, HadoopSettings.of(spark)), Encoders.row(SCHEMA));
     }
 
+    /** {@link #run(SparkSession, String, String, int, SparkJobOptions, SaveMode)} refusing an existing output. */
+    public static JobSummary run(SparkSession spark, String input, String output, int partitions,
+                                 SparkJobOptions options) {
+        return run(spark, input, output, partitions, options, SaveMode.ErrorIfExists);
+    }
+
     /**
      * Reads {@code input}, renders it in {@code partitions} partitions (0 keeps the source's),
      * writing PNGs to {@code output/images} and the index as Parquet to {@code output/index}.
+     * An existing output is treated by {@code mode} (see {@link JobOutput}); an output that overlaps
+     * the input is refused.
      */
     public static JobSummary run(SparkSession spark, String input, String output, int partitions,
-                                 SparkJobOptions options) {
+                                 SparkJobOptions options, SaveMode mode) {
+        if (JobOutput.prepare(spark.sparkContext().hadoopConfiguration(), output, List.of(input), mode)
+                == JobOutput.Decision.SKIP) {
+            return JobSummary.skipped(output);
+        }
         Dataset<Row> keyed = withRowKeys(readPrompts(spark, input));
         if (partitions > 0) {
             keyed = keyed.repartition(partitions);
         }
-        return JobSummary.writeIndex(spark, generate(keyed, output + "/images", options), output);
+        return JobSummary.writeIndex(spark, generate(keyed, output + "/images", options), output, mode);
     }
 
     /** Runs in each task: parses a batch of rows, renders the valid ones in one call, writes files. */

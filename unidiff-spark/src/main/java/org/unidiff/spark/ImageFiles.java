@@ -15,7 +15,7 @@ final class ImageFiles {
     }
 
     /**
-     * Writes output i of {@code result} to {@code folder/fileName(rowKey, label, i)} atomically and
+     * Writes output i of {@code result} to {@code folder/fileName(rowKey, label, seed, parameters, i)} atomically and
      * returns the written paths, output i at index i.
      *
      * @throws UncheckedIOException when the file system refuses: that fails the task (and Spark
@@ -25,8 +25,10 @@ final class ImageFiles {
         TaskContext task = TaskContext.get();
         long attempt = task == null ? ProcessHandle.current().pid() : task.taskAttemptId();
         List<String> files = new ArrayList<>(result.images().size());
+        // Sorted, so the name does not depend on a map's iteration order.
+        String parameters = new java.util.TreeMap<>(result.parameters().asText()).toString();
         for (int i = 0; i < result.images().size(); i++) {
-            String name = OutputFiles.fileName(rowKey, label, i);
+            String name = OutputFiles.fileName(rowKey, label, result.parameters().seed(), parameters, i);
             try {
                 files.add(OutputFiles.writeAtomically(conf, folder, name, OutputFiles.png(result.images().get(i)), attempt));
             } catch (IOException e) {

@@ -34,10 +34,13 @@ final class OutputFiles {
     }
 
     /**
-     * {@code <label>-<16 hex digits of SHA-256(rowKey)>-<output>.png}: the label (the prompt, or the
-     * source file's name) only helps a person find a file; the hash makes the name unique per row.
+     * {@code <label>-s<seed>-<16 hex digits of SHA-256(rowKey, parameters)>-<output>.png}: the label
+     * (the prompt, or the source file's name) only helps a person find a file; the seed is there
+     * to read; the hash of the row key and of every generation parameter (seed, steps, guidance,
+     * model, ...) makes the name unique per row and per setting, so a run with other settings
+     * appended to an output never replaces an earlier run's file.
      */
-    static String fileName(String rowKey, String label, int output) {
+    static String fileName(String rowKey, String label, long seed, String parameters, int output) {
         StringBuilder slug = new StringBuilder();
         for (char c : (label == null ? "" : label).toLowerCase(Locale.ROOT).toCharArray()) {
             if (slug.length() >= MAX_LABEL) {
@@ -54,7 +57,7 @@ final class OutputFiles {
             slug.setLength(slug.length() - 1);
         }
         String prefix = slug.length() == 0 ? "row" : slug.toString();
-        return prefix + "-" + keyHash(rowKey) + "-" + output + ".png";
+        return prefix + "-s" + seed + "-" + keyHash(rowKey + "\n" + parameters) + "-" + output + ".png";
     }
 
     static String keyHash(String rowKey) {

@@ -3,6 +3,7 @@ package org.unidiff.spark;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -117,9 +118,19 @@ public final class SparkCli implements Runnable {
                         + "depend on it.")
         int partitions;
 
+        @Option(names = "--mode", paramLabel = "MODE", defaultValue = "error",
+                description = "What to do when the output exists (Spark's save modes): error (default; nothing is "
+                        + "touched), overwrite (the output folder is replaced entirely), append (results are added), "
+                        + "ignore (nothing runs). An output that is, holds or lies inside an input is always refused.")
+        String mode;
+
         @Option(names = "--master", paramLabel = "URL",
                 description = "Spark master. Default: spark-submit's, else local[*].")
         String master;
+
+        SaveMode saveMode() {
+            return JobOutput.parseMode(mode);
+        }
 
         SparkJobOptions options() {
             return new SparkJobOptions(bundle, variant, seed, steps, guidance, batch, TaskHook.NONE);
@@ -140,6 +151,7 @@ public final class SparkCli implements Runnable {
         @Override
         public final Integer call() throws java.io.IOException {
             SparkJobOptions options = job.options();
+            job.saveMode();   // a bad mode is a usage error before Spark starts
             try (SparkSession spark = session(spec.name(), job.master)) {
                 report(spec, run(spark, options));
             }
@@ -156,7 +168,7 @@ public final class SparkCli implements Runnable {
 
         @Override
         JobSummary run(SparkSession spark, SparkJobOptions options) {
-            return CaptionJob.run(spark, input, job.output, job.partitions, options);
+            return CaptionJob.run(spark, input, job.output, job.partitions, options, job.saveMode());
         }
     }
 
@@ -171,7 +183,7 @@ public final class SparkCli implements Runnable {
 
         @Override
         JobSummary run(SparkSession spark, SparkJobOptions options) {
-            return GenerateJob.run(spark, input, job.output, job.partitions, options);
+            return GenerateJob.run(spark, input, job.output, job.partitions, options, job.saveMode());
         }
     }
 
@@ -184,11 +196,15 @@ public final class SparkCli implements Runnable {
 
         @Override
         JobSummary run(SparkSession spark, SparkJobOptions options) {
-            return VaryJob.run(spark, input, job.output, job.partitions, options);
+            return VaryJob.run(spark, input, job.output, job.partitions, options, job.saveMode());
         }
     }
 
     private static void report(CommandLine.Model.CommandSpec spec, JobSummary summary) {
+        if (summary.skipped()) {
+            spec.commandLine().getOut().println(summary.output() + " exists; nothing ran (--mode ignore)");
+            return;
+        }
         spec.commandLine().getOut().println(summary.rows() + " rows (" + summary.errors() + " with an error) in "
                 + summary.output());
     }

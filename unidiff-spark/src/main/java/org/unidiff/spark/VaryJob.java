@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -48,17 +49,29 @@ public final class VaryJob {
                 Encoders.row(SCHEMA));
     }
 
+    /** {@link #run(SparkSession, String, String, int, SparkJobOptions, SaveMode)} refusing an existing output. */
+    public static JobSummary run(SparkSession spark, String input, String output, int partitions,
+                                 SparkJobOptions options) {
+        return run(spark, input, output, partitions, options, SaveMode.ErrorIfExists);
+    }
+
     /**
      * Reads the images under {@code input}, writes their variations to {@code output/images} and
      * the index as Parquet to {@code output/index}.
+     * An existing output is treated by {@code mode} (see {@link JobOutput}); an output that overlaps
+     * the input is refused.
      */
     public static JobSummary run(SparkSession spark, String input, String output, int partitions,
-                                 SparkJobOptions options) {
+                                 SparkJobOptions options, SaveMode mode) {
+        if (JobOutput.prepare(spark.sparkContext().hadoopConfiguration(), output, List.of(input), mode)
+                == JobOutput.Decision.SKIP) {
+            return JobSummary.skipped(output);
+        }
         Dataset<Row> images = CaptionJob.readImages(spark, input);
         if (partitions > 0) {
             images = images.repartition(partitions);
         }
-        return JobSummary.writeIndex(spark, vary(images, output + "/images", options), output);
+        return JobSummary.writeIndex(spark, vary(images, output + "/images", options), output, mode);
     }
 
     /** Runs in each task. */

@@ -1,11 +1,15 @@
 package org.unidiff.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's refusals, which happen before any Spark session starts. */
 final class SparkCliTest {
@@ -40,6 +44,26 @@ final class SparkCliTest {
     void aMissingOutputIsABadUsage() {
         String err = run(2, "vary", "images")[1];
         assertTrue(err.contains("--output"), err);
+    }
+
+    @Test
+    void anUnknownSaveModeIsABadUsageNamingTheModes() {
+        String err = run(2, "caption", "images", "--output", "out", "--mode", "replace")[1];
+        assertTrue(err.contains("error, overwrite, append, ignore"), err);
+    }
+
+    @Test
+    void captioningAFolderIntoItselfIsRefusedAndDeletesNothing(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("a.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", png.toFile());
+        byte[] before = Files.readAllBytes(png);
+        for (String mode : new String[] {"error", "overwrite", "append"}) {
+            String err = run(2, "caption", dir.toString(), "--output", dir.toString(), "--mode", mode,
+                    "--master", "local[1]")[1];
+            assertTrue(err.contains("overlaps the input"), err);
+            assertArrayEquals(before, Files.readAllBytes(png), "the input image was changed by mode " + mode);
+        }
     }
 
     @Test

@@ -278,8 +278,9 @@ final class SparkJobsTest {
         // What an attempt killed in the middle of a write leaves behind: the job must remove it.
         Path stale = Files.createDirectories(out.resolve("images")).resolve(".row-0.png.999.tmp");
         Files.write(stale, new byte[] {1, 2, 3});
+        // Appending: the output holds what the killed run left.
         JobSummary summary = GenerateJob.run(spark, csv.toString(), out.toString(), 2,
-                options().withBatchSize(2).withHook(failOnce));
+                options().withBatchSize(2).withHook(failOnce), org.apache.spark.sql.SaveMode.Append);
         assertEquals(1, INJECTED_FAILURES.get(), "the hook must have failed one attempt");
         assertEquals(12, summary.rows());
         assertEquals(0, summary.errors());
@@ -290,7 +291,8 @@ final class SparkJobsTest {
         Set<String> indexed = new HashSet<>();
         for (Row r : index.values()) {
             indexed.add(Path.of(URI.create(r.getAs("file"))).getFileName().toString());
-            assertEquals(OutputFiles.fileName(r.getAs("row_key"), r.getAs("prompt"), 0),
+            assertEquals(OutputFiles.fileName(r.getAs("row_key"), r.getAs("prompt"), r.<Long>getAs("seed"),
+                            new TreeMap<>(r.<String, String>getJavaMap(r.fieldIndex("parameters"))).toString(), 0),
                     Path.of(URI.create(r.getAs("file"))).getFileName().toString());
         }
         assertEquals(indexed, new HashSet<>(files.stream().map(p -> p.getFileName().toString()).toList()));
@@ -298,12 +300,13 @@ final class SparkJobsTest {
 
     @Test
     void varyJobWritesTheApisVariations(@TempDir Path dir) throws IOException {
-        Files.write(dir.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.write(in.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         for (int i = 0; i < 2; i++) {
-            Files.copy(images.resolve("shape-" + i + ".png"), dir.resolve("shape-" + i + ".png"));
+            Files.copy(images.resolve("shape-" + i + ".png"), in.resolve("shape-" + i + ".png"));
         }
         Path out = dir.resolve("out");
-        JobSummary summary = VaryJob.run(spark, dir.toString(), out.toString(), 2, options());
+        JobSummary summary = VaryJob.run(spark, in.toString(), out.toString(), 2, options());
         assertEquals(3, summary.rows());
         assertEquals(1, summary.errors());
         for (Row r : spark.read().parquet(out.resolve("index").toString()).collectAsList()) {
@@ -332,8 +335,11 @@ final class SparkJobsTest {
                 () -> ExecutorModels.locate("no-such-bundle"));
         assertTrue(bundle.getMessage().contains("model bundle 'no-such-bundle' not found on this executor")
                 && bundle.getMessage().contains("--archives bundle.zip#no-such-bundle"), bundle.getMessage());
-        assertNotEquals(OutputFiles.fileName("a#0", "a", 0), OutputFiles.fileName("a#1", "a", 0));
-        assertFalse(OutputFiles.fileName("x", "A Red / Circle!", 0).contains("/"));
+        assertNotEquals(OutputFiles.fileName("a#0", "a", 1, "{}", 0), OutputFiles.fileName("a#1", "a", 1, "{}", 0));
+        assertNotEquals(OutputFiles.fileName("a#0", "a", 1, "{steps=3}", 0),
+                OutputFiles.fileName("a#0", "a", 1, "{steps=4}", 0), "other settings, another name");
+        assertTrue(OutputFiles.fileName("a#0", "a", 17, "{}", 0).startsWith("a-s17-"), "the seed is in the name");
+        assertFalse(OutputFiles.fileName("x", "A Red / Circle!", 0, "{}", 0).contains("/"));
     }
 
     private static List<Path> pngs(Path folder) throws IOException {
