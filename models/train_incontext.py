@@ -31,7 +31,8 @@ REPO = MODELS.parent
 sys.path.insert(0, str(MODELS))
 
 from unidiff_models.incontext import InContextConfig, InContextTransformer, parameter_count  # noqa: E402
-from unidiff_models.incontext_data import HELD_OUT, InContextPool, SequenceSampler, encode_pool  # noqa: E402
+from unidiff_models.incontext_data import (HELD_OUT, InContextPool, SequenceSampler, encode_pool,  # noqa: E402
+                                           object_masks)
 from unidiff_models import incontext_training as training  # noqa: E402
 from unidiff_models.incontext_export import export_bundle  # noqa: E402
 from unidiff_models.training import LossLog  # noqa: E402
@@ -52,6 +53,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--depth", type=int, default=None)
     p.add_argument("--heads", type=int, default=None)
     p.add_argument("--frames-per-step", type=int, default=None)
+    p.add_argument("--t-noise-end", type=float, default=None,
+                   help="share of target times drawn from U[0.9, 1] (recipe default 0)")
+    p.add_argument("--object-weight", type=float, default=None,
+                   help="loss weight of latent cells under the query's or target's object (recipe default 1)")
     p.add_argument("--log-csv", type=Path, default=None,
                    help="loss CSV (default models/train_incontext_losses.csv; <work>/losses.csv for --smoke)")
     p.add_argument("--measure", type=int, default=0, metavar="N", help="time N steps, print s/step, exit")
@@ -73,6 +78,10 @@ def recipe_from(args) -> training.InContextRecipe:
         ro["steps"] = args.steps
     if args.frames_per_step is not None:
         ro["frames_per_step"] = args.frames_per_step
+    if args.t_noise_end is not None:
+        ro["t_noise_end"] = args.t_noise_end
+    if args.object_weight is not None:
+        ro["object_weight"] = args.object_weight
     if args.smoke:
         ro.update(steps=args.steps or 40, warmup=5, log_every=5, frames_per_step=48)
     return dataclasses.replace(r, **ro)
@@ -103,8 +112,13 @@ def main(argv=None) -> int:
     if leaked:
         raise SystemExit(f"{args.data} holds held-out tasks {leaked}: write training pools without --include-held-out")
     latents = load_latents(pool, args.work)
-    sampler = SequenceSampler(latents, pool.tasks, pool.changes)
     recipe = recipe_from(args)
+    objects = None
+    if recipe.object_weight != 1.0:
+        cell = pool.images.shape[1] // latents.shape[-1]
+        objects = torch.from_numpy(object_masks(pool.images, cell)).reshape(
+            len(pool.scenes), pool.per_scene, *latents.shape[-2:])
+    sampler = SequenceSampler(latents, pool.tasks, pool.changes, objects=objects)
     work = args.work / "smoke" if args.smoke else args.work
     if args.measure:
         work = args.work / "measure"

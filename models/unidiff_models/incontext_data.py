@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -66,6 +66,22 @@ class InContextPool:
         return np.asarray(self.images[scene * self.per_scene + 1 + task])
 
 
+def object_masks(images: np.ndarray, cell: int, tolerance: int = 24, chunk: int = 4096) -> np.ndarray:
+    """[N, H/cell, W/cell] bool: cells holding a pixel that differs from the image's background
+    by more than ``tolerance`` in a channel. The background is the median colour of the image's
+    border ring (a shape world image is one flat background and one object, which covers little
+    of the border). ``images`` is [N, H, W, 3] uint8."""
+    n, h, w, _ = images.shape
+    out = np.empty((n, h // cell, w // cell), dtype=bool)
+    for a in range(0, n, chunk):
+        im = np.asarray(images[a:a + chunk]).astype(np.int16)
+        ring = np.concatenate([im[:, 0], im[:, -1], im[:, 1:-1, 0], im[:, 1:-1, -1]], axis=1)   # [n, 2w+2h-4, 3]
+        bg = np.median(ring, axis=1)                                                            # [n, 3]
+        diff = (np.abs(im - bg[:, None, None, :]).max(axis=-1) > tolerance)                     # [n, h, w]
+        out[a:a + chunk] = diff.reshape(len(im), h // cell, cell, w // cell, cell).any(axis=(2, 4))
+    return out
+
+
 def encode_pool(pool: InContextPool, encoder_onnx: Path, scaling_factor: float, batch: int = 256,
                 threads: int = 2) -> np.ndarray:
     """Latents float32 [N, 1 + T, C, h, w] = scaling_factor * VAE mean, with onnxruntime."""
@@ -95,8 +111,10 @@ class SequenceSampler:
     """
 
     def __init__(self, latents: Tensor, tasks: Sequence[str], changes: np.ndarray,
-                 held_out: Sequence[str] = HELD_OUT) -> None:
+                 held_out: Sequence[str] = HELD_OUT, objects: Optional[Tensor] = None) -> None:
         self.latents = latents
+        # [N, per_scene, h, w] bool: latent cells an object covers (object_masks), if weighted.
+        self.objects = objects
         self.tasks = list(tasks)
         allowed = [j for j, t in enumerate(self.tasks) if t not in held_out]
         kinds: dict = {}
@@ -113,15 +131,31 @@ class SequenceSampler:
             out[i] = kind[rng.integers(len(kind))]
         return out
 
-    def sample(self, rng: np.random.Generator, batch: int, k: int) -> Tuple[Tensor, np.ndarray]:
-        """Clean frames [batch, 2k + 2, C, h, w] and the task column of each sequence."""
+    def _draw(self, rng: np.random.Generator, batch: int, k: int):
         tasks = self.draw_tasks(rng, batch)
         scene_idx = np.empty((batch, k + 1), dtype=np.int64)
         for i, j in enumerate(tasks):
             scene_idx[i] = rng.choice(self.candidates[j], size=k + 1, replace=False)
         s = torch.from_numpy(scene_idx)
         col = torch.from_numpy(tasks + 1)[:, None].expand(batch, k + 1)
+        return tasks, s, col
+
+    def sample(self, rng: np.random.Generator, batch: int, k: int) -> Tuple[Tensor, np.ndarray]:
+        """Clean frames [batch, 2k + 2, C, h, w] and the task column of each sequence."""
+        tasks, s, col = self._draw(rng, batch, k)
         inputs = self.latents[s, 0]            # [B, k+1, C, h, w]
         targets = self.latents[s, col]         # [B, k+1, C, h, w]
         frames = torch.stack([inputs, targets], dim=2).flatten(1, 2)  # in_1, out_1, ..., query, target
         return frames, tasks
+
+    def sample_with_objects(self, rng: np.random.Generator, batch: int, k: int):
+        """Like ``sample`` (same draws), plus [batch, h, w] the cells covered by the object of the
+        query or of the target (where the answer must draw, and where a moved object must go)."""
+        if self.objects is None:
+            raise ValueError("this sampler was made without object masks (SequenceSampler(objects=...))")
+        tasks, s, col = self._draw(rng, batch, k)
+        inputs = self.latents[s, 0]
+        targets = self.latents[s, col]
+        frames = torch.stack([inputs, targets], dim=2).flatten(1, 2)
+        objects = self.objects[s[:, -1], 0] | self.objects[s[:, -1], col[:, -1]]
+        return frames, tasks, objects

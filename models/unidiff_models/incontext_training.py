@@ -56,6 +56,12 @@ class InContextRecipe:
     p_uncond: float = 0.12
     p_renoise: float = 0.1
     log_every: int = 25
+    # Share of target-time draws moved to U[0.9, 1], the noise end where LaVin-DiT's grid spends
+    # half its steps and the x0 head decides an object's place and outline (0: the first mix only).
+    t_noise_end: float = 0.0
+    # Loss weight of latent cells covered by the object of the query or the target (1: plain MSE);
+    # an object is a few percent of the frame, so its shape barely moves a plain MSE.
+    object_weight: float = 1.0
 
     def to_dict(self) -> dict:
         """Plain JSON values."""
@@ -85,11 +91,27 @@ def lr_at(step: int, recipe: InContextRecipe, time_fraction: float = 0.0) -> flo
     return recipe.lr * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress))))
 
 
-def sample_times(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Target times in [0, 1]: half uniform, half logit-normal(0, 1)."""
+def sample_times(rng: np.random.Generator, n: int, noise_end: float = 0.0) -> np.ndarray:
+    """Target times in [0, 1]: half uniform, half logit-normal(0, 1); then a share
+    ``noise_end`` of them replaced by U[0.9, 1] (no extra draws when it is 0, so the first
+    recipe's stream of random numbers is unchanged)."""
     uniform = rng.random(n)
     logit = 1.0 / (1.0 + np.exp(-rng.standard_normal(n)))
-    return np.where(rng.random(n) < 0.5, uniform, logit)
+    t = np.where(rng.random(n) < 0.5, uniform, logit)
+    if noise_end > 0:
+        end = 0.9 + 0.1 * rng.random(n)
+        t = np.where(rng.random(n) < noise_end, end, t)
+    return t
+
+
+def weighted_mse(pred: Tensor, want: Tensor, objects: Optional[Tensor], object_weight: float) -> Tensor:
+    """MSE with latent cells of ``objects`` [B, h, w] weighted ``object_weight`` (normalised by
+    the mean weight, so the loss keeps the plain MSE's scale); plain MSE when the weight is 1."""
+    if objects is None or object_weight == 1.0:
+        return F.mse_loss(pred, want)
+    w = 1.0 + (object_weight - 1.0) * objects.to(pred.dtype).unsqueeze(1)   # [B, 1, h, w]
+    w = w.expand_as(pred)
+    return (w * (pred - want) ** 2).sum() / w.sum()
 
 
 def build_batch(frames: Tensor, t: np.ndarray, uncond: np.ndarray, renoise: np.ndarray,
@@ -179,8 +201,12 @@ def train(work: Path, sampler: SequenceSampler, recipe: InContextRecipe, seed: i
             break
         k = int(rng.integers(1, recipe.k_max + 1))
         batch = max(1, recipe.frames_per_step // (2 * k + 2))
-        frames, _ = sampler.sample(rng, batch, k)
-        t = sample_times(rng, batch)
+        if recipe.object_weight != 1.0:
+            frames, _, objects = sampler.sample_with_objects(rng, batch, k)
+        else:
+            frames, _ = sampler.sample(rng, batch, k)
+            objects = None
+        t = sample_times(rng, batch, recipe.t_noise_end)
         uncond = rng.random(batch) < recipe.p_uncond
         renoise = rng.random(batch) < recipe.p_renoise
         img, t_img, v = build_batch(frames, t, uncond, renoise, gen, recipe.model.time_scale)
@@ -189,7 +215,7 @@ def train(work: Path, sampler: SequenceSampler, recipe: InContextRecipe, seed: i
             group["lr"] = lr
         pred = model.head(img, t_img)[:, -1]
         want = v if recipe.model.parameterization == "velocity" else frames[:, -1]  # x0: the clean target
-        loss = F.mse_loss(pred, want)
+        loss = weighted_mse(pred, want, objects, recipe.object_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
