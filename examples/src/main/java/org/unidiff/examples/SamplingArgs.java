@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 public final class SamplingArgs {
 
     /** The largest {@code --guidance} accepted: far past any useful value, below where outputs are pure noise. */
-    public static final double MAX_GUIDANCE = 50.0;
+    public static final double MAX_GUIDANCE = org.unidiff.api.SamplingOptions.MAX_GUIDANCE;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;

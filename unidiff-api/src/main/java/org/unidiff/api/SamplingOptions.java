@@ -20,6 +20,12 @@ import java.util.Optional;
 public record SamplingOptions(long seed, Integer steps, String sampler, Double guidanceScale, int outputs,
                               Integer dataType) {
 
+    /**
+     * The largest guidance scale accepted (useful values are about 1 to 10; far beyond, samples
+     * saturate). One rule for the library, the command line and the server.
+     */
+    public static final double MAX_GUIDANCE = 50.0;
+
     /** The most steps a request may ask for: more than this is almost surely a mistake. */
     public static final int MAX_STEPS = 1000;
 
@@ -31,8 +37,8 @@ public record SamplingOptions(long seed, Integer steps, String sampler, Double g
         if (steps != null && (steps < 1 || steps > MAX_STEPS)) {
             throw new InvalidRequestException("steps", "an integer from 1 to " + MAX_STEPS, steps);
         }
-        if (guidanceScale != null && !(guidanceScale >= 0 && Double.isFinite(guidanceScale))) {
-            throw new InvalidRequestException("guidanceScale", "a finite number >= 0", guidanceScale);
+        if (guidanceScale != null && !(guidanceScale >= 0 && guidanceScale <= MAX_GUIDANCE)) {
+            throw new InvalidRequestException("guidanceScale", "a number from 0 to " + MAX_GUIDANCE, guidanceScale);
         }
         if (outputs < 1 || outputs > MAX_OUTPUTS) {
             throw new InvalidRequestException("outputs", "an integer from 1 to " + MAX_OUTPUTS, outputs);

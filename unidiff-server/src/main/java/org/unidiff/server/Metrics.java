@@ -17,6 +17,8 @@ public final class Metrics {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> refused =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Histogram batchSize = new Histogram(1, 2, 4, 8, 16, 32, 64);
     private final Histogram jobSeconds = new Histogram(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300);
     private final Histogram queueSeconds = new Histogram(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
@@ -27,6 +29,17 @@ public final class Metrics {
 
     void reject() {
         rejected.incrementAndGet();
+    }
+
+    /** Counts a request refused with 429 because too many {@code what} (streams, sync-calls) were open. */
+    void refused(String what) {
+        refused.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Requests refused because too many of {@code what} were open. */
+    public long refusedCount(String what) {
+        AtomicLong n = refused.get(what);
+        return n == null ? 0 : n.get();
     }
 
     void batch(int size) {
@@ -88,6 +101,12 @@ public final class Metrics {
                 .append("unidiff_jobs_finished_total{outcome=\"cancelled\"} ").append(cancelled.get()).append('\n');
         counter(sb, "unidiff_jobs_rejected_total", "Submissions refused with 429 because the queue was full.",
                 rejected.get());
+        sb.append("# HELP unidiff_requests_refused_total Requests refused with 429 because too many were open, by kind.\n")
+                .append("# TYPE unidiff_requests_refused_total counter\n");
+        for (String kind : java.util.List.of("streams", "sync-calls")) {
+            sb.append("unidiff_requests_refused_total{kind=\"").append(kind).append("\"} ")
+                    .append(refusedCount(kind)).append('\n');
+        }
         batchSize.render(sb, "unidiff_batch_size", "Jobs per batched engine call.");
         jobSeconds.render(sb, "unidiff_job_seconds", "Seconds from the start of a job's batch to its result.");
         queueSeconds.render(sb, "unidiff_queue_wait_seconds", "Seconds a job waited in the queue.");

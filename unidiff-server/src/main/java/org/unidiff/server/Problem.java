@@ -70,7 +70,14 @@ public final class Problem extends RuntimeException {
     /** Too many open event streams or synchronous calls. */
     public static Problem tooManyStreams(int limit) {
         return new Problem(429, "too-many-streams", "Too many requests", "at most " + limit
-                + " event streams and synchronous calls may be open at once", null, Map.of("Retry-After", "1"));
+                + " event streams may be open at once", null, Map.of("Retry-After", "1"));
+    }
+
+    /** Too many synchronous calls waiting at once. */
+    public static Problem tooManySyncCalls(int limit) {
+        return new Problem(429, "too-many-sync-calls", "Too many requests", "at most " + limit
+                + " synchronous calls may wait at once; submit with POST /api/jobs instead", null,
+                Map.of("Retry-After", "1"));
     }
 
     /** No or a wrong API token. */

@@ -177,7 +177,7 @@ public final class RequestReader {
             throw Problem.invalid(prefix + "sampler", prefix + "sampler must be one of " + SamplerKind.validNames()
                     + ", found '" + sampler + "'");
         }
-        Double guidance = optionalNumber("guidanceScale", 0, 100);
+        Double guidance = optionalNumber("guidanceScale", 0, org.unidiff.api.SamplingOptions.MAX_GUIDANCE);
         Long outputs = optionalLong("outputs", 1, limits.maxOutputs());
         Long dataType = optionalLong("dataType", 0, Integer.MAX_VALUE);
         return new SamplingOptions(seed == null ? 0 : seed, steps == null ? null : steps.intValue(), sampler,

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param limits           what one request may ask for
  * @param resultTtl        how long a finished job and its result are kept
  * @param maxFinishedJobs  most finished jobs kept (oldest dropped first)
- * @param maxStreams       most event streams and synchronous calls open at once
+ * @param maxStreams       most event streams open at once, and (separately) most synchronous calls
+ *                         waiting at once: streams held open never lock out synchronous callers
  * @param syncCommitDelay  how long a synchronous call waits before it answers 200 and starts
  *                         keep-alive whitespace (so a client that goes away is noticed)
  * @param heartbeat        interval of keep-alives on event streams and long synchronous calls
@@ -104,6 +105,12 @@ public record ServerConfig(String host, int port, String token, int queueCapacit
     public ServerConfig withRetention(Duration ttl, int maxFinished) {
         return new ServerConfig(host, port, token, queueCapacity, maxBatchSize, batchWait, workers, limits,
                 ttl, maxFinished, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline);
+    }
+
+    /** A copy with another cap of open event streams (and of waiting synchronous calls). */
+    public ServerConfig withMaxStreams(int streams) {
+        return new ServerConfig(host, port, token, queueCapacity, maxBatchSize, batchWait, workers, limits,
+                resultTtl, maxFinishedJobs, streams, syncCommitDelay, heartbeat, shutdownDeadline);
     }
 
     /** A copy with other timings of synchronous calls and streams. */

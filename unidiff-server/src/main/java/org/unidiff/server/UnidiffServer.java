@@ -46,6 +46,7 @@ public final class UnidiffServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final JobScheduler scheduler;
     private final Semaphore streams;
+    private final Semaphore syncCalls;
     private final String modelJson;
     private final byte[] token;
     private final Javalin app;
@@ -67,6 +68,7 @@ public final class UnidiffServer implements AutoCloseable {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.scheduler = new JobScheduler(unidiff, this.config, metrics, mapper, clock);
         this.streams = new Semaphore(this.config.maxStreams());
+        this.syncCalls = new Semaphore(this.config.maxStreams());
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         try {
             this.modelJson = mapper.writeValueAsString(ModelInfo.of(mapper, unidiff.manifest(),
@@ -234,6 +236,7 @@ public final class UnidiffServer implements AutoCloseable {
     private void events(Context ctx) throws IOException, InterruptedException {
         Job job = job(ctx);
         if (!streams.tryAcquire()) {
+            metrics.refused("streams");
             throw Problem.tooManyStreams(config.maxStreams());
         }
         try {
@@ -277,8 +280,9 @@ public final class UnidiffServer implements AutoCloseable {
      */
     private void runSync(Context ctx) throws IOException, InterruptedException {
         Submission<?> submission = parse(ctx);
-        if (!streams.tryAcquire()) {
-            throw Problem.tooManyStreams(config.maxStreams());
+        if (!syncCalls.tryAcquire()) {
+            metrics.refused("sync-calls");
+            throw Problem.tooManySyncCalls(config.maxStreams());
         }
         try {
             Job job = scheduler.submit(submission);
@@ -312,7 +316,7 @@ public final class UnidiffServer implements AutoCloseable {
                 LOG.debug("synchronous call of job {}: client gone, job cancelled", job.id());
             }
         } finally {
-            streams.release();
+            syncCalls.release();
         }
     }
 
@@ -388,7 +392,8 @@ public final class UnidiffServer implements AutoCloseable {
         progress.put("fraction", fraction);
         if (p != null) {
             progress.put("stage", p.stage());
-            progress.put("evaluation", p.evaluation());
+            // The last progress event comes before the last evaluation ends: a finished job has done them all.
+            progress.put("evaluation", s.state() == Job.State.DONE ? p.totalEvaluations() : p.evaluation());
             progress.put("totalEvaluations", p.totalEvaluations());
             progress.put("stageIndex", p.stageIndex());
             progress.put("stageCount", p.stageCount());

@@ -98,6 +98,8 @@ class ServerApiTest {
         JsonNode job = client.awaitJob(id, 60);
         assertEquals("done", job.path("status").asText(), job.toString());
         assertEquals(1.0, job.path("progress").path("fraction").asDouble());
+        assertEquals(job.path("progress").path("totalEvaluations").asInt(),
+                job.path("progress").path("evaluation").asInt(), "a finished job has done every evaluation");
         JsonNode result = job.path("result");
         JsonNode p = result.path("parameters");
         assertEquals("text-to-image", p.path("task").asText());

@@ -108,6 +108,9 @@ class ServerBadRequestTest {
         refused("{\"task\": \"text-to-image\", \"prompt\": \"a\", \"outputs\": 17}", 400, "invalid-request", "outputs", "from 1 to 16");
         refused("{\"task\": \"text-to-image\", \"prompt\": \"a\", \"outputs\": 0}", 400, "invalid-request", "outputs", "from 1 to 16");
         refused("{\"task\": \"text-to-image\", \"prompt\": \"a\", \"steps\": 1001}", 400, "invalid-request", "steps", "from 1 to 1000");
+        // The library's one guidance rule (the command line's too): 0 to 50.
+        refused("{\"task\": \"text-to-image\", \"prompt\": \"a\", \"guidanceScale\": 50.5}", 400, "invalid-request",
+                "guidanceScale", "from 0.0 to 50.0");
         refused("{\"task\": \"text-to-image\", \"prompt\": \"a\", \"guidanceScale\": -1}", 400, "invalid-request", "guidanceScale", "from 0");
         refused("{\"task\": \"text-to-image\", \"prompt\": \"" + "a".repeat(501) + "\"}", 400, "invalid-request", "prompt", "at most 500 characters");
         String slots = "{\"caption\": \"a\"},".repeat(4) + "{\"caption\": \"b\"}";

@@ -135,6 +135,32 @@ class ServerQueueTest {
     }
 
     @Test
+    void streamsHeldOpenNeverLockOutSynchronousCallsAndEveryRefusalIsCounted() throws Exception {
+        ServerConfig config = TestServers.config().withMaxStreams(1).withBatching(1, Duration.ZERO);
+        try (UnidiffServer server = TestServers.start(config)) {
+            Client client = new Client(server);
+            String id = client.post("/api/jobs", textToImage("a red circle", 1, 1000)).json().path("id").asText();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            // ofInputStream answers at the headers: the stream is open (and its slot held) from then on.
+            var held = http.send(client.request("/api/jobs/" + id + "/events").GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, held.statusCode());
+            Reply second = client.get("/api/jobs/" + id + "/events");
+            assertEquals(429, second.status());
+            assertEquals("urn:unidiff:problem:too-many-streams", second.json().path("type").asText());
+            assertEquals(1, server.metrics().refusedCount("streams"));
+            var sync = http.send(client.request("/api/run").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(textToImage("a", 2, 2).toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, sync.statusCode(), "a synchronous call was locked out by an open stream");
+            assertTrue(client.get("/metrics").raw().body().contains(
+                    "unidiff_requests_refused_total{kind=\"streams\"} 1"));
+            held.body().close();
+            sync.body().close();
+        }
+    }
+
+    @Test
     void finishedResultsAreKeptForABoundedCount() throws Exception {
         ServerConfig config = TestServers.config().withRetention(Duration.ofMinutes(5), 2);
         try (UnidiffServer server = TestServers.start(config)) {
