@@ -98,6 +98,13 @@ public final class Problem extends RuntimeException {
         return new Problem(404, "not-found", "Not found", "nothing is served at " + path, null, Map.of());
     }
 
+    /** A Host header a loopback server does not answer (DNS rebinding). */
+    public static Problem hostNotAllowed(String host) {
+        return new Problem(403, "host-not-allowed", "Host not allowed", "this server listens on loopback and answers"
+                + " only requests addressed to localhost, 127.0.0.1 or [::1]; the Host header was '" + host
+                + "' (a page of another site reaching it through DNS rebinding looks like this)", null, Map.of());
+    }
+
     /** A method this path does not take. */
     public static Problem methodNotAllowed(String method, String path) {
         return new Problem(405, "method-not-allowed", "Method not allowed", method + " is not allowed on " + path,

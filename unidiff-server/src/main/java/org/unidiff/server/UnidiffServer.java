@@ -49,6 +49,7 @@ public final class UnidiffServer implements AutoCloseable {
     private final Semaphore syncCalls;
     private final String modelJson;
     private final byte[] token;
+    private final boolean loopbackOnly;
     private final Javalin app;
     private volatile boolean stopping;
 
@@ -70,6 +71,7 @@ public final class UnidiffServer implements AutoCloseable {
         this.streams = new Semaphore(this.config.maxStreams());
         this.syncCalls = new Semaphore(this.config.maxStreams());
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
+        this.loopbackOnly = ServerConfig.isLoopback(config.host());
         try {
             this.modelJson = mapper.writeValueAsString(ModelInfo.of(mapper, unidiff.manifest(),
                     unidiff.variant().orElse(null), bundleDir,
@@ -81,6 +83,8 @@ public final class UnidiffServer implements AutoCloseable {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
             c.http.disableCompression();
+            // A known path with another method is 405 (with Allow), not 404.
+            c.http.prefer405over404 = true;
             c.http.maxRequestSize = this.config.limits().maxBodyBytes();
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
@@ -162,6 +166,11 @@ public final class UnidiffServer implements AutoCloseable {
     private void routes() {
         app.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
+            // On loopback the Host header must name loopback too: a browser page of another site
+            // that rebinds its name to 127.0.0.1 sends its own name here.
+            if (loopbackOnly && !LoopbackHosts.isLoopbackHost(ctx.header("Host"))) {
+                throw Problem.hostNotAllowed(String.valueOf(ctx.header("Host")));
+            }
             // Every path needs the token but the page's own files: an allow-list, so that a new
             // route or another spelling of one (/metrics/, //api/model) is never open by mistake.
             if (token != null && !PAGE_FILES.contains(ctx.path())) {
