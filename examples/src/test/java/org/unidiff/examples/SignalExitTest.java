@@ -78,7 +78,9 @@ class SignalExitTest {
             assertEquals(status, child.exitValue(), err.toString());
             assertEquals("", Files.readString(dir.resolve("stdout.txt")), "nothing on standard output");
             assertTrue(err.toString().contains("cancelled"), err.toString());
-            assertTrue(millis < 15_000, "exited " + millis + " ms after the signal");
+            // A bound against a signal that is never acted on (the run itself would take minutes),
+            // generous for a loaded machine: the exit comes within one model evaluation.
+            assertTrue(millis < 60_000, "exited " + millis + " ms after the signal");
             try (Stream<Path> files = Files.list(dir)) {
                 List<String> crashes = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("hs_err"))
                         .toList();

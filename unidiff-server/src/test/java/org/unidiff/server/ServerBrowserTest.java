@@ -160,7 +160,8 @@ class ServerBrowserTest {
         driver.findElement(By.id("cancel")).click();
         wait.until(d -> d.findElement(By.id("status")).getText().equals("Cancelled"));
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(seconds < 5, "cancel took " + seconds + " s");
+        // A bound against a cancel that never lands, not a timing: the engine stops within one evaluation.
+        assertTrue(seconds < 60, "cancel took " + seconds + " s");
         assertEquals(before, cards(), "a cancelled job showed a result");
         assertTrue(driver.findElement(By.id("generate")).isEnabled());
         wait.until(d -> server.metrics().cancelled() == 1);

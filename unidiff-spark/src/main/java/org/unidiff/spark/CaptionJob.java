@@ -43,9 +43,25 @@ public final class CaptionJob {
     private CaptionJob() {
     }
 
-    /** The images under a folder or glob, as {@code path, content} rows (Spark's binaryFile source). */
+    /**
+     * The files under a folder (subfolders included) or glob, as {@code path, content} rows
+     * (Spark's binaryFile source), every file a row: a file of 0 bytes, which that source drops,
+     * gets a row with empty content (so it becomes an error row, not a lost one).
+     *
+     * @throws IllegalArgumentException when the input holds no file
+     */
     public static Dataset<Row> readImages(SparkSession spark, String folderOrGlob) {
-        return spark.read().format("binaryFile").load(folderOrGlob).select("path", "content");
+        List<org.apache.hadoop.fs.FileStatus> listed = InputListing.nonEmpty(
+                spark.sparkContext().hadoopConfiguration(), folderOrGlob);
+        Dataset<Row> read = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                .load(folderOrGlob).select("path", "content");
+        List<Row> empty = new ArrayList<>();
+        for (org.apache.hadoop.fs.FileStatus f : listed) {
+            if (f.isFile() && f.getLen() == 0) {
+                empty.add(RowFactory.create(f.getPath().toString(), new byte[0]));
+            }
+        }
+        return empty.isEmpty() ? read : read.union(spark.createDataFrame(empty, read.schema()));
     }
 
     /**

@@ -1,10 +1,13 @@
 package org.unidiff.runtime.image;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -46,9 +49,41 @@ public final class ImageFiles {
             if (in == null) {
                 throw new ImageFileException(file, "cannot be opened");
             }
+            return decode(in, reason -> new ImageFileException(file, reason),
+                    (reason, cause) -> new ImageFileException(file, reason, cause));
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Reads an image from its bytes with the same limits (header first, pixel limit, subsampled
+     * decoding of large images), for images that arrive as data: a table's binary column, an
+     * upload.
+     *
+     * @param name what the bytes are called in errors (a path or URI)
+     * @throws ImageFileException naming {@code name} and what was wrong: no bytes, not an image,
+     *                            too many pixels, unreadable
+     */
+    public static BufferedImage read(String name, byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageFileException(name, "the file is empty (0 bytes)", null);
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            return decode(in, reason -> new ImageFileException(name, reason, null),
+                    (reason, cause) -> new ImageFileException(name, reason, cause));
+        } catch (IOException e) {
+            throw new ImageFileException(name, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The shared decoding: header, limits, subsampling; errors built by the caller's factories. */
+    private static BufferedImage decode(ImageInputStream in, Function<String, ImageFileException> refusal,
+                                        BiFunction<String, Throwable, ImageFileException> failure) {
+        try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new ImageFileException(file, "not an image format this JDK reads (PNG, JPEG, BMP, GIF, WBMP, TIFF)");
+                throw refusal.apply("not an image format this JDK reads (PNG, JPEG, BMP, GIF, WBMP, TIFF)");
             }
             ImageReader reader = readers.next();
             try {
@@ -58,7 +93,7 @@ public final class ImageFiles {
                 int height = reader.getHeight(0);
                 long pixels = (long) width * height;
                 if (pixels > MAX_PIXELS) {
-                    throw new ImageFileException(file, width + " x " + height + " pixels (" + pixels
+                    throw refusal.apply(width + " x " + height + " pixels (" + pixels
                             + ") is more than the " + MAX_PIXELS + " accepted; scale it down first");
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
@@ -68,7 +103,7 @@ public final class ImageFiles {
                 }
                 BufferedImage image = reader.read(0, param);
                 if (image == null) {
-                    throw new ImageFileException(file, "holds no image");
+                    throw refusal.apply("holds no image");
                 }
                 return image;
             } finally {
@@ -79,8 +114,8 @@ public final class ImageFiles {
                 throw known;
             }
             // Decoders report corrupt data as IOException or as unchecked exceptions (e.g. IIOException,
-            // IndexOutOfBounds); either way the file is the problem.
-            throw new ImageFileException(file, "cannot be read (" + e.getMessage() + ")", e);
+            // IndexOutOfBounds); either way the image is the problem.
+            throw failure.apply("cannot be read (" + e.getMessage() + ")", e);
         }
     }
 
