@@ -23,7 +23,11 @@ PY=$(scripts/python-env.sh)
 # install, not verify: InstalledArtifactsTest (examples) builds a project outside the checkout
 # against the installed artifacts, which the modules before it install in this same run.
 # Includes unidiff-spark's tests: one local[2] Spark session, about a minute on 2 cores.
-mvn -B -ntp install
+# Both halves run even when the first fails, and the counts are printed either way.
+status=0
+mvn -B -ntp install || status=$?
 mkdir -p target
-"$PY" -m pytest -q -rs --junitxml=target/pytest-report.xml models/tests
-"$PY" scripts/test_counts.py --seconds $(( $(date +%s) - started ))
+"$PY" -m pytest -q -rs --junitxml=target/pytest-report.xml models/tests || status=$?
+"$PY" scripts/test_counts.py --seconds $(( $(date +%s) - started )) || status=$?
+if [ "$status" != 0 ]; then echo "test-all: FAILED (exit $status)" >&2; fi
+exit "$status"

@@ -54,10 +54,12 @@ class BadRequestTest {
     void stepsGuidanceOutputsAndSampler() {
         refused("steps", "from 1 to", () -> SamplingOptions.defaults().withSteps(0));
         refused("steps", "from 1 to", () -> SamplingOptions.defaults().withSteps(1_000_000));
-        refused("guidanceScale", ">= 0", () -> SamplingOptions.defaults().withGuidanceScale(Double.NaN));
-        refused("guidanceScale", ">= 0", () -> SamplingOptions.defaults().withGuidanceScale(-1));
-        refused("guidanceScale", ">= 0",
+        refused("guidanceScale", "from 0 to 50", () -> SamplingOptions.defaults().withGuidanceScale(Double.NaN));
+        refused("guidanceScale", "from 0 to 50", () -> SamplingOptions.defaults().withGuidanceScale(-1));
+        refused("guidanceScale", "from 0 to 50",
                 () -> SamplingOptions.defaults().withGuidanceScale(Double.POSITIVE_INFINITY));
+        refused("guidanceScale", "from 0 to 50", () -> SamplingOptions.defaults().withGuidanceScale(50.01));
+        assertEquals(50.0, SamplingOptions.defaults().withGuidanceScale(50.0).guidanceScale());
         refused("outputs", "from 1 to", () -> SamplingOptions.defaults().withOutputs(0));
         refused("sampler", "dpm-solver", () -> unidiff.textToImage(new TextToImageRequest("a circle",
                 SamplingOptions.defaults().withSampler("k-lms"))));
