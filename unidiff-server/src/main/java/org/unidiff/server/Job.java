@@ -41,7 +41,10 @@ public final class Job {
     }
 
     private final String id;
-    private final Submission<?> submission;
+    private final String task;
+    private final long inputBytes;
+    /** The request, dropped when the job finishes: a kept result must not keep its input images. */
+    private Submission<?> submission;
     private final Instant submittedAt;
     private final CancellationToken token = new CancellationToken();
     private final ServerClock clock;
@@ -65,6 +68,8 @@ public final class Job {
     Job(String id, Submission<?> submission, ServerClock clock, Consumer<Snapshot> onFinish) {
         this.id = Objects.requireNonNull(id, "id");
         this.submission = Objects.requireNonNull(submission, "submission");
+        this.task = submission.adapter().name();
+        this.inputBytes = submission.inputBytes();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.onFinish = Objects.requireNonNull(onFinish, "onFinish");
         this.submittedAt = clock.now();
@@ -75,9 +80,17 @@ public final class Job {
         return id;
     }
 
-    /** What was asked. */
-    public Submission<?> submission() {
+    /**
+     * What was asked, while the job is queued or running; null once it finished (its input is
+     * dropped then, so kept results hold no input images).
+     */
+    public synchronized Submission<?> submission() {
         return submission;
+    }
+
+    /** Bytes the job's decoded input images held (counted against the queue's bound until it finishes). */
+    public long inputBytes() {
+        return inputBytes;
     }
 
     /** The token that stops this job's run (shared by nobody else). */
@@ -87,8 +100,8 @@ public final class Job {
 
     /** A consistent copy of the job's state. */
     public synchronized Snapshot snapshot() {
-        return new Snapshot(id, submission.adapter().name(), state, version, progress, batchSize, submittedAt,
-                startedAt, finishedAt, runSeconds, result, error);
+        return new Snapshot(id, task, state, version, progress, batchSize, submittedAt,
+                startedAt, finishedAt, runSeconds, result, error, inputBytes);
     }
 
     /**
@@ -130,16 +143,17 @@ public final class Job {
         return s;
     }
 
-    synchronized boolean start(int size) {
+    /** Marks the job running; its submission, or null if it is no longer queued (cancelled meanwhile). */
+    synchronized Submission<?> start(int size) {
         if (state != State.QUEUED) {
-            return false;
+            return null;
         }
         state = State.RUNNING;
         batchSize = size;
         startedAt = clock.now();
         startNanos = clock.nanoTime();
         changed();
-        return true;
+        return submission;
     }
 
     synchronized void progress(Progress p) {
@@ -178,6 +192,7 @@ public final class Job {
         error = problem;
         finishedAt = clock.now();
         runSeconds = startedAt == null ? 0 : (clock.nanoTime() - startNanos) / 1e9;
+        submission = null;
         // Counted and filed before notifyAll and before this monitor is released: no reader sees
         // the end state before the counters include it.
         onFinish.accept(snapshot());
@@ -205,9 +220,10 @@ public final class Job {
      * @param runSeconds  seconds from start to finish (0 if it never started)
      * @param result      the result JSON when done
      * @param error       the problem when failed or cancelled
+     * @param inputBytes  bytes the job's decoded input images held while it was queued or running
      */
     public record Snapshot(String id, String task, State state, long version, Progress progress, int batchSize,
                            Instant submittedAt, Instant startedAt, Instant finishedAt, double runSeconds,
-                           ObjectNode result, Problem error) {
+                           ObjectNode result, Problem error, long inputBytes) {
     }
 }

@@ -64,6 +64,9 @@ public final class JobScheduler implements AutoCloseable {
     private final Map<Job, RunningBatch> batchOf = new HashMap<>();
     private final Set<RunningBatch> runningBatches = new HashSet<>();
     private final List<Thread> workers = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong keptBytes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Instant outOfMemory;
     private int running;
     private boolean accepting = true;
     private boolean stopped;
@@ -105,6 +108,14 @@ public final class JobScheduler implements AutoCloseable {
                 metrics.reject();
                 throw Problem.queueFull(config.queueCapacity(), retryAfterSeconds());
             }
+            long need = submission.inputBytes();
+            long held = heldBytes.get();
+            if (need > 0 && held + need > config.limits().maxHeldInputBytes()) {
+                // Images are held from submission to the end of the job: bound them in bytes too.
+                metrics.reject();
+                throw Problem.inputMemoryFull(held, need, config.limits().maxHeldInputBytes(), retryAfterSeconds());
+            }
+            heldBytes.addAndGet(need);
             Job job = new Job(UUID.randomUUID().toString(), submission, clock, this::finished);
             queue.addLast(job);
             jobs.put(job.id(), job);
@@ -332,9 +343,12 @@ public final class JobScheduler implements AutoCloseable {
 
     private void runBatch(RunningBatch rb) {
         List<Job> live = new ArrayList<>();
+        List<Submission<?>> asked = new ArrayList<>();
         for (Job j : rb.jobs) {
-            if (j.start(rb.jobs.size())) {
+            Submission<?> s = j.start(rb.jobs.size());
+            if (s != null) {
                 live.add(j);
+                asked.add(s);
                 metrics.queued(Duration.between(j.snapshot().submittedAt(), clock.now()).toNanos() / 1e9);
             }
         }
@@ -344,10 +358,11 @@ public final class JobScheduler implements AutoCloseable {
         metrics.batch(live.size());
         RunControl control = new RunControl(p -> live.forEach(j -> j.progress(p)), rb.token);
         try {
-            List<ObjectNode> results = runTyped(live, control);
+            List<ObjectNode> results = runTyped(asked, control);
             for (int i = 0; i < live.size(); i++) {
                 live.get(i).complete(results.get(i));
             }
+            outOfMemory = null;
         } catch (GenerationCancelledException e) {
             for (Job j : live) {
                 j.cancel("cancelled");
@@ -356,33 +371,55 @@ public final class JobScheduler implements AutoCloseable {
             if (live.size() > 1) {
                 // One bad request refuses the whole call before any model work: run each alone so
                 // that only the bad one fails.
-                for (Job j : live) {
-                    runAlone(j);
+                for (int i = 0; i < live.size(); i++) {
+                    runAlone(live.get(i), asked.get(i));
                 }
             } else {
                 failAll(live, Problem.invalid(e.field(), e.getMessage()));
             }
-        } catch (RuntimeException | OutOfMemoryError e) {
-            LOG.warn("batch of {} {} jobs failed", live.size(), live.get(0).submission().adapter().name(), e);
+        } catch (OutOfMemoryError e) {
+            failOutOfMemory(live, asked.get(0).adapter().name(), e);
+        } catch (RuntimeException e) {
+            LOG.warn("batch of {} {} jobs failed", live.size(), asked.get(0).adapter().name(), e);
             failAll(live, Problem.internal("generation failed (" + e.getClass().getSimpleName()
                     + "); the server log has the details"));
         }
     }
 
-    private void runAlone(Job job) {
+    private void runAlone(Job job, Submission<?> asked) {
         CancellationToken token = job.token();
         RunControl control = new RunControl(job::progress, token);
         try {
-            job.complete(runTyped(List.of(job), control).get(0));
+            job.complete(runTyped(List.of(asked), control).get(0));
         } catch (GenerationCancelledException e) {
             job.cancel("cancelled");
         } catch (InvalidRequestException e) {
             failAll(List.of(job), Problem.invalid(e.field(), e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            failOutOfMemory(List.of(job), asked.adapter().name(), e);
         } catch (RuntimeException e) {
             LOG.warn("job {} failed", job.id(), e);
             failAll(List.of(job), Problem.internal("generation failed (" + e.getClass().getSimpleName()
                     + "); the server log has the details"));
         }
+    }
+
+    /** Out of memory: the server's state, so 503 for the jobs, an error in the log, and health degraded. */
+    private void failOutOfMemory(List<Job> failed, String task, OutOfMemoryError e) {
+        outOfMemory = clock.now();
+        LOG.error("out of memory running a batch of {} {} jobs; they are answered 503 and health reports degraded"
+                + " until a batch succeeds", failed.size(), task, e);
+        failAll(failed, Problem.outOfMemory("running the model"));
+    }
+
+    /** When the last out-of-memory error happened, or null if none since the last successful batch. */
+    public Instant outOfMemorySince() {
+        return outOfMemory;
+    }
+
+    /** Bytes of decoded input images that queued and running jobs hold now. */
+    public long heldInputBytes() {
+        return heldBytes.get();
     }
 
     private void failAll(List<Job> failed, Problem problem) {
@@ -391,15 +428,16 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
-    private List<ObjectNode> runTyped(List<Job> batch, RunControl control) {
-        return runWith(batch.get(0).submission().adapter(), batch, control);
+    private List<ObjectNode> runTyped(List<Submission<?>> batch, RunControl control) {
+        return runWith(batch.get(0).adapter(), batch, control);
     }
 
-    private <Q, R> List<ObjectNode> runWith(TaskAdapter<Q, R> adapter, List<Job> batch, RunControl control) {
+    private <Q, R> List<ObjectNode> runWith(TaskAdapter<Q, R> adapter, List<Submission<?>> batch,
+                                            RunControl control) {
         List<Q> requests = new ArrayList<>(batch.size());
-        for (Job j : batch) {
+        for (Submission<?> s : batch) {
             @SuppressWarnings("unchecked")
-            Q q = (Q) j.submission().request();
+            Q q = (Q) s.request();
             requests.add(q);
         }
         List<R> results = unidiff.runAll(adapter.recipe(), requests, control);
@@ -420,15 +458,32 @@ public final class JobScheduler implements AutoCloseable {
      */
     private void finished(Job.Snapshot job) {
         metrics.finished(job);
-        finishedOrder.addLast(new Finished(job.id(), job.finishedAt()));
+        heldBytes.addAndGet(-job.inputBytes());   // its input is dropped with the end state
+        long size = resultBytes(job);
+        keptBytes.addAndGet(size);
+        finishedOrder.addLast(new Finished(job.id(), job.finishedAt(), size));
+    }
+
+    /** Bytes a kept result holds, measured as its JSON (base64 images dominate). */
+    private long resultBytes(Job.Snapshot job) {
+        if (job.result() == null) {
+            return 0;
+        }
+        try {
+            return mapper.writeValueAsBytes(job.result()).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return 0;
+        }
     }
 
     /** Drops finished jobs beyond the count limit or older than the time limit. Under the lock. */
     private void purge() {
         Instant oldest = clock.now().minus(config.resultTtl());
         for (Finished head; (head = finishedOrder.peekFirst()) != null; ) {
-            if (finishedOrder.size() > config.maxFinishedJobs() || head.at().isBefore(oldest)) {
+            if (finishedOrder.size() > config.maxFinishedJobs() || head.at().isBefore(oldest)
+                    || keptBytes.get() > config.limits().maxKeptResultBytes()) {
                 finishedOrder.pollFirst();
+                keptBytes.addAndGet(-head.bytes());
                 jobs.remove(head.id());
             } else {
                 break;
@@ -436,8 +491,8 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
-    /** A finished job's id and when it finished. */
-    private record Finished(String id, Instant at) {
+    /** A finished job's id, when it finished, and the bytes its kept result holds. */
+    private record Finished(String id, Instant at, long bytes) {
     }
 
     /** Seconds a refused client should wait: the queue's share of batches at the mean job time. */

@@ -62,7 +62,10 @@ public final class Pngs {
             if (image == null) {
                 throw Problem.invalid(field, field + " must be a readable PNG image");
             }
-            return image;
+            return compact(image);
+        } catch (OutOfMemoryError e) {
+            // The server's memory, not the client's image: 503, never "broken or truncated".
+            throw Problem.outOfMemory("decoding " + field);
         } catch (IOException | RuntimeException e) {
             if (e instanceof Problem p) {
                 throw p;
@@ -75,6 +78,34 @@ public final class Pngs {
     }
 
     /** Encodes an image as base64 PNG. */
+    /**
+     * The image in at most 4 bytes a pixel: 16-bit and other wide decodings (8 bytes a pixel for
+     * 16-bit RGBA) are redrawn as 8-bit RGB or ARGB, which is all the models read, so a queued
+     * request keeps half the memory or less.
+     */
+    static BufferedImage compact(BufferedImage image) {
+        if (bytesHeld(image) <= 4L * image.getWidth() * image.getHeight()) {
+            return image;
+        }
+        boolean alpha = image.getColorModel().hasAlpha();
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(),
+                alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Bytes the image's pixels hold in memory. */
+    static long bytesHeld(BufferedImage image) {
+        java.awt.image.DataBuffer buffer = image.getRaster().getDataBuffer();
+        return (long) buffer.getSize() * buffer.getNumBanks()
+                * java.awt.image.DataBuffer.getDataTypeSize(buffer.getDataType()) / 8;
+    }
+
     public static String encode(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {

@@ -127,6 +127,19 @@ public final class Problem extends RuntimeException {
         return new Problem(500, "internal", "Internal error", detail, null, Map.of());
     }
 
+    /** The server ran out of memory while doing {@code what}: the server's state, not the request's fault. */
+    public static Problem outOfMemory(String what) {
+        return new Problem(503, "out-of-memory", "Service unavailable", "the server ran out of memory while "
+                + what + "; try again later, or with a smaller request", null, Map.of("Retry-After", "10"));
+    }
+
+    /** Too much input memory queued: the request would push held images over the server's bound. */
+    public static Problem inputMemoryFull(long heldBytes, long requestBytes, long maxBytes, int retryAfter) {
+        return new Problem(429, "queue-full", "Too many requests", "queued and running requests hold "
+                + heldBytes + " bytes of decoded images; this one needs " + requestBytes + " more and at most "
+                + maxBytes + " are held", null, Map.of("Retry-After", Integer.toString(retryAfter)));
+    }
+
     /** The HTTP status. */
     public int status() {
         return status;

@@ -24,6 +24,8 @@ public final class RequestReader {
     private final Limits limits;
     private final String prefix;
     private final Set<String> read = new LinkedHashSet<>();
+    /** Bytes of the images decoded by this reader and its nested ones (one counter for the request). */
+    private final long[] decoded;
 
     /**
      * @param node   the request object
@@ -31,9 +33,19 @@ public final class RequestReader {
      * @param prefix prefix of field names in errors ({@code "slots[1]."}), empty at the top
      */
     public RequestReader(ObjectNode node, Limits limits, String prefix) {
+        this(node, limits, prefix, new long[1]);
+    }
+
+    private RequestReader(ObjectNode node, Limits limits, String prefix, long[] decoded) {
         this.node = node;
         this.limits = limits;
         this.prefix = prefix;
+        this.decoded = decoded;
+    }
+
+    /** Bytes the decoded images of the whole request hold in memory (what a queued job keeps). */
+    public long decodedBytes() {
+        return decoded[0];
     }
 
     /** The server's limits. */
@@ -86,7 +98,9 @@ public final class RequestReader {
         if (!v.isTextual()) {
             throw wrongType(name, "a PNG image in base64 (a string)", v);
         }
-        return Pngs.decode(prefix + name, v.textValue(), limits.maxImagePixels());
+        BufferedImage image = Pngs.decode(prefix + name, v.textValue(), limits.maxImagePixels());
+        decoded[0] += Pngs.bytesHeld(image);
+        return image;
     }
 
     /** An optional integer in {@code [min, max]}, or null. */
@@ -160,7 +174,7 @@ public final class RequestReader {
             if (!e.isObject()) {
                 throw wrongType(name + "[" + i + "]", "an object", e);
             }
-            out.add(new RequestReader((ObjectNode) e, limits, prefix + name + "[" + i + "]."));
+            out.add(new RequestReader((ObjectNode) e, limits, prefix + name + "[" + i + "].", decoded));
         }
         return out;
     }

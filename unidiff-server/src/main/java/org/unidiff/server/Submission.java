@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param request  the request record (of the adapter's request type)
  * @param batchKey submissions with equal keys may run in one batched call
  * @param outputs  outputs the request asks for (bounds the outputs of a batch)
+ * @param inputBytes bytes its decoded input images hold (bounds what the queue keeps)
  * @param <Q>      the request type
  */
-public record Submission<Q>(TaskAdapter<Q, ?> adapter, Q request, List<Object> batchKey, int outputs) {
+public record Submission<Q>(TaskAdapter<Q, ?> adapter, Q request, List<Object> batchKey, int outputs,
+                            long inputBytes) {
 
     /** Checks the parts. */
     public Submission {
@@ -22,9 +24,14 @@ public record Submission<Q>(TaskAdapter<Q, ?> adapter, Q request, List<Object> b
         batchKey = List.copyOf(batchKey.stream().map(k -> k == null ? "-" : k).toList());
     }
 
-    /** A submission of {@code request}, its key and outputs taken from the adapter. */
+    /** A submission of {@code request} with no input images, its key and outputs taken from the adapter. */
     public static <Q> Submission<Q> of(TaskAdapter<Q, ?> adapter, Q request) {
+        return of(adapter, request, 0);
+    }
+
+    /** A submission of {@code request} whose images hold {@code inputBytes}. */
+    public static <Q> Submission<Q> of(TaskAdapter<Q, ?> adapter, Q request, long inputBytes) {
         return new Submission<>(adapter, request, adapter.batchKey(request),
-                adapter.recipe().options(request).outputs());
+                adapter.recipe().options(request).outputs(), inputBytes);
     }
 }

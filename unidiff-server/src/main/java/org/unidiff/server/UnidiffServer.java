@@ -61,7 +61,7 @@ public final class UnidiffServer implements AutoCloseable {
         // The bundle's own group limit is the tighter one when it is smaller.
         if (bundleMax != null && bundleMax < l.maxGroupSize()) {
             l = new Limits(l.maxBodyBytes(), l.maxImagePixels(), l.maxPromptChars(), l.maxSteps(), l.maxOutputs(),
-                    bundleMax);
+                    bundleMax, l.maxHeldInputBytes(), l.maxKeptResultBytes());
         }
         this.config = config.withLimits(l);
         this.tasks = tasks;
@@ -178,8 +178,7 @@ public final class UnidiffServer implements AutoCloseable {
             }
         });
         app.get("/api/model", ctx -> ctx.contentType(JSON).result(modelJson));
-        app.get("/api/health", ctx -> json(ctx, 200, mapper.createObjectNode()
-                .put("status", stopping ? "shutting-down" : "ok")));
+        app.get("/api/health", this::health);
         app.post("/api/jobs", this::submitJob);
         app.get("/api/jobs/{id}", ctx -> json(ctx, 200, jobJson(job(ctx).snapshot(), true)));
         app.delete("/api/jobs/{id}", this::cancelJob);
@@ -204,6 +203,23 @@ public final class UnidiffServer implements AutoCloseable {
                 problem(ctx, Problem.methodNotAllowed(ctx.method().name(), ctx.path()));
             }
         });
+    }
+
+    /**
+     * ok (200); shutting-down (503); degraded (503) after the server ran out of memory, until a
+     * batch succeeds again, so a load balancer stops sending work while it recovers.
+     */
+    private void health(Context ctx) {
+        java.time.Instant oom = scheduler.outOfMemorySince();
+        ObjectNode body = mapper.createObjectNode();
+        if (stopping) {
+            json(ctx, 503, body.put("status", "shutting-down"));
+        } else if (oom != null) {
+            json(ctx, 503, body.put("status", "degraded").put("reason", "out of memory at " + oom
+                    + "; healthy again after the next successful batch"));
+        } else {
+            json(ctx, 200, body.put("status", "ok"));
+        }
     }
 
     private void checkToken(Context ctx) {
@@ -369,7 +385,7 @@ public final class UnidiffServer implements AutoCloseable {
     private static <Q> Submission<Q> read(TaskAdapter<Q, ?> adapter, RequestReader reader) {
         Q request = adapter.read(reader);
         reader.finish();
-        return Submission.of(adapter, request);
+        return Submission.of(adapter, request, reader.decodedBytes());
     }
 
     /** The body, refused with 413 beyond the limit (by its declared length, or while reading). */

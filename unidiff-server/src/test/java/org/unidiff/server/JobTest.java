@@ -32,9 +32,11 @@ class JobTest {
         Job job = new Job("j", submission(), ServerClock.system(),
                 s -> heldTheMonitor.set(Thread.holdsLock(self.get()) && s.state() == Job.State.DONE));
         self.set(job);
-        assertTrue(job.start(1));
+        assertTrue(job.start(1) != null);
         assertTrue(job.complete(TestServers.MAPPER.createObjectNode()));
         assertTrue(heldTheMonitor.get(), "the callback ran outside the job's monitor");
+        assertEquals(null, job.submission(), "a finished job keeps no input");
+        assertEquals("text-only", job.snapshot().task());
 
         // Racing half: a reader woken by the end always finds it counted (fails often with the
         // old order, count after complete).
