@@ -38,9 +38,14 @@ final class ExecutorModels {
         });
     }
 
-    /** How the job's model opens on this machine: its bundle located here, its variant. */
+    /**
+     * How the job's model opens on this machine: its bundle located here, its variant, and the
+     * threads and device of the current task ({@link ExecutorResources}); the cache key, so tasks
+     * on different GPUs of one executor get their own model.
+     */
     static UnidiffOptions options(SparkJobOptions options) {
-        return UnidiffOptions.defaults().withBundle(locate(options.bundle())).withVariant(options.variant());
+        return new UnidiffOptions(locate(options.bundle()), ExecutorResources.forCurrentTask(options),
+                options.variant());
     }
 
     /**

@@ -118,6 +118,15 @@ public final class SparkCli implements Runnable {
                         + "depend on it.")
         int partitions;
 
+        @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime threads of each executor's "
+                + "model. Default: spark.task.cpus (1 unless set), so executors sharing a host share its cores.")
+        Integer threads;
+
+        @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "cpu", description = "cpu (default), or "
+                + "cuda: each task runs on the GPU Spark assigned it (spark.task.resource.gpu.amount=1 and a GPU "
+                + "discovery script on the workers; the cluster jar built with -Pcuda).")
+        String device;
+
         @Option(names = "--mode", paramLabel = "MODE", defaultValue = "error",
                 description = "What to do when the output exists (Spark's save modes): error (default; nothing is "
                         + "touched), overwrite (the output folder is replaced entirely), append (results are added), "
@@ -133,7 +142,7 @@ public final class SparkCli implements Runnable {
         }
 
         SparkJobOptions options() {
-            return new SparkJobOptions(bundle, variant, seed, steps, guidance, batch, TaskHook.NONE);
+            return new SparkJobOptions(bundle, variant, seed, steps, guidance, batch, TaskHook.NONE, threads, device);
         }
     }
 

@@ -19,9 +19,14 @@ import org.unidiff.api.UnidiffOptions;
  *                  {@value #MAX_BATCH}
  * @param hook      called after each batch's outputs are written ({@link TaskHook#NONE} in jobs;
  *                  tests use it to make a task fail and be retried)
+ * @param threads   ONNX Runtime intra-op threads per executor model, or null for the task's
+ *                  {@code spark.task.cpus} (so executors of 1 core do not each use every core of
+ *                  the host); see {@link ExecutorResources}
+ * @param device    {@code cpu}, or {@code cuda} for the GPU Spark assigned to the task
+ *                  ({@code spark.task.resource.gpu.amount}); null means cpu
  */
 public record SparkJobOptions(String bundle, String variant, long jobSeed, Integer steps, Double guidance,
-                              int batchSize, TaskHook hook) implements Serializable {
+                              int batchSize, TaskHook hook, Integer threads, String device) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,46 +46,61 @@ public record SparkJobOptions(String bundle, String variant, long jobSeed, Integ
         new SamplingOptions(jobSeed, steps, null, guidance, 1, null);
         UnidiffOptions.defaults().withVariant(variant);
         hook = hook == null ? TaskHook.NONE : hook;
+        if (threads != null && (threads < 1 || threads > ExecutorResources.MAX_THREADS)) {
+            throw new IllegalArgumentException("threads must be from 1 to " + ExecutorResources.MAX_THREADS
+                    + ", got " + threads);
+        }
+        device = ExecutorResources.device(device);
+    }
+
+    /** A copy with another thread count per executor model (null: spark.task.cpus). */
+    public SparkJobOptions withThreads(Integer newThreads) {
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, hook, newThreads, device);
+    }
+
+    /** A copy on another device: {@code cpu} or {@code cuda} (the task's GPU). */
+    public SparkJobOptions withDevice(String newDevice) {
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, hook, threads, newDevice);
     }
 
     /** The default bundle, job seed 0, bundle defaults for steps and guidance, batches of {@value #DEFAULT_BATCH}. */
     public static SparkJobOptions defaults() {
-        return new SparkJobOptions(null, null, 0L, null, null, DEFAULT_BATCH, TaskHook.NONE);
+        return new SparkJobOptions(null, null, 0L, null, null, DEFAULT_BATCH, TaskHook.NONE, null, "cpu");
     }
 
     /** A copy that opens another bundle directory. */
     public SparkJobOptions withBundle(String directory) {
-        return new SparkJobOptions(directory, variant, jobSeed, steps, guidance, batchSize, hook);
+        return new SparkJobOptions(directory, variant, jobSeed, steps, guidance, batchSize, hook, threads, device);
     }
 
     /** A copy that loads the bundle's variant {@code name} where declared (null: the main files). */
     public SparkJobOptions withVariant(String name) {
-        return new SparkJobOptions(bundle, name, jobSeed, steps, guidance, batchSize, hook);
+        return new SparkJobOptions(bundle, name, jobSeed, steps, guidance, batchSize, hook, threads, device);
     }
 
     /** A copy with another job seed. */
     public SparkJobOptions withJobSeed(long seed) {
-        return new SparkJobOptions(bundle, variant, seed, steps, guidance, batchSize, hook);
+        return new SparkJobOptions(bundle, variant, seed, steps, guidance, batchSize, hook, threads, device);
     }
 
     /** A copy with another step count. */
     public SparkJobOptions withSteps(Integer newSteps) {
-        return new SparkJobOptions(bundle, variant, jobSeed, newSteps, guidance, batchSize, hook);
+        return new SparkJobOptions(bundle, variant, jobSeed, newSteps, guidance, batchSize, hook, threads, device);
     }
 
     /** A copy with another guidance scale. */
     public SparkJobOptions withGuidance(Double newGuidance) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, newGuidance, batchSize, hook);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, newGuidance, batchSize, hook, threads, device);
     }
 
     /** A copy with another batch size. */
     public SparkJobOptions withBatchSize(int rows) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, rows, hook);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, rows, hook, threads, device);
     }
 
     /** A copy with another hook. */
     public SparkJobOptions withHook(TaskHook newHook) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, newHook);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, newHook, threads, device);
     }
 
     /** The sampling options of a row with the given seed: this job's steps and guidance, one output. */

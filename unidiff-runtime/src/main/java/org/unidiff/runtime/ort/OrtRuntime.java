@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * (six components times several bundles would otherwise oversubscribe the cores).
  *
  * <p>ONNX Runtime allows one environment per process and fixes its pools at creation, so the
- * first request decides the thread counts; a later request for different counts is refused.
+ * first request decides the thread counts; a later request for different counts is refused, but
+ * a request for {@link CpuThreads#runtimeDefault()} (no preference) joins the pools that run.
  */
 public final class OrtRuntime {
 
@@ -33,7 +34,8 @@ public final class OrtRuntime {
      */
     public static synchronized OrtEnvironment environment(CpuThreads requested) {
         if (environment != null) {
-            if (globalPools && !requested.equals(threads)) {
+            // The runtime default (0, 0) states no preference: it joins whatever pools are running.
+            if (globalPools && !requested.equals(threads) && !requested.equals(CpuThreads.runtimeDefault())) {
                 throw new IllegalStateException("the ONNX Runtime environment of this process already has thread pools "
                         + threads + "; it cannot be changed to " + requested
                         + " (use the same CpuThreads for every bundle in one process)");
@@ -61,6 +63,15 @@ public final class OrtRuntime {
         threads = requested;
         OrtTempFolder.removeAtExit();
         return environment;
+    }
+
+    /**
+     * The thread pools this process's environment was created with, or empty before the first
+     * model opened (or when another library created it without global pools). A caller that
+     * shares the process with others (a Spark executor in local mode) adopts them.
+     */
+    public static synchronized java.util.Optional<CpuThreads> threadsInUse() {
+        return environment != null && globalPools ? java.util.Optional.of(threads) : java.util.Optional.empty();
     }
 
     /** Whether sessions share the environment's global pools (false only if another library created the environment first). */

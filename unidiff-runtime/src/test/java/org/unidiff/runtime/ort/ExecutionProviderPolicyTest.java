@@ -73,6 +73,11 @@ class ExecutionProviderPolicyTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> SessionFactory.create(ExecutionConfig.cpu().withThreads(new CpuThreads(3, 1))));
         assertTrue(e.getMessage().contains("cannot be changed"), e.getMessage());
+        CpuThreads running = OrtRuntime.threadsInUse().orElseThrow();
+        // No preference joins the running pools, whatever they are; the same counts join too.
+        SessionFactory.create(ExecutionConfig.cpu());
+        SessionFactory.create(ExecutionConfig.cpu().withThreads(running));
+        assertEquals(running, OrtRuntime.threadsInUse().orElseThrow());
     }
 
     @Test
