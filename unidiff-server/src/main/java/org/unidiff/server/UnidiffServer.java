@@ -184,6 +184,8 @@ public final class UnidiffServer implements AutoCloseable {
         app.delete("/api/jobs/{id}", this::cancelJob);
         app.get("/api/jobs/{id}/events", this::events);
         app.post("/api/run", this::runSync);
+        new OpenAiImages(this, mapper, unidiff.manifest().image().width(), unidiff.manifest().image().height())
+                .register(app);
         app.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE)
                 .result(metrics.render(scheduler.queueLength(), scheduler.running())));
         app.exception(Problem.class, (p, ctx) -> problem(ctx, p));
@@ -345,8 +347,36 @@ public final class UnidiffServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues a submission and waits for its end without answering early (the OpenAI-style
+     * endpoint's way: its clients read the status line as the outcome). Shares the cap of
+     * synchronous calls.
+     */
+    Job.Snapshot runToEnd(Submission<?> submission) throws InterruptedException {
+        if (!syncCalls.tryAcquire()) {
+            metrics.refused("sync-calls");
+            throw Problem.tooManySyncCalls(config.maxStreams());
+        }
+        try {
+            Job job = scheduler.submit(submission);
+            return job.await(s -> s.state().finished(), OpenAiImages.WAIT_LIMIT);
+        } finally {
+            syncCalls.release();
+        }
+    }
+
     /** Reads, checks and converts a request body into a submission. */
     private Submission<?> parse(Context ctx) {
+        JsonNode root = parseJson(ctx);
+        if (root == null || !root.isObject()) {
+            throw Problem.invalid(null, "the body must be a JSON object with a \"task\" field, found "
+                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return submission((ObjectNode) root);
+    }
+
+    /** The body as JSON (checked media type and size), or null when empty. */
+    JsonNode parseJson(Context ctx) {
         String type = ctx.contentType();
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
             throw Problem.unsupportedMedia(type);
@@ -362,10 +392,11 @@ public final class UnidiffServer implements AutoCloseable {
         } catch (IOException e) {
             throw Problem.malformed("the body could not be read as JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw Problem.invalid(null, "the body must be a JSON object with a \"task\" field, found "
-                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
-        }
+        return root;
+    }
+
+    /** A checked submission from a request object with a {@code task} field. */
+    Submission<?> submission(ObjectNode root) {
         JsonNode taskNode = root.get("task");
         if (taskNode == null || !taskNode.isTextual()) {
             throw Problem.invalid("task", "task must be a string naming the task, one of "
@@ -373,7 +404,7 @@ public final class UnidiffServer implements AutoCloseable {
         }
         TaskAdapter<?, ?> adapter = tasks.find(taskNode.textValue())
                 .orElseThrow(() -> Problem.unknownTask(taskNode.textValue(), tasks.names()));
-        RequestReader reader = new RequestReader((ObjectNode) root, config.limits(), "");
+        RequestReader reader = new RequestReader(root, config.limits(), "");
         reader.accept("task");
         try {
             return read(adapter, reader);
