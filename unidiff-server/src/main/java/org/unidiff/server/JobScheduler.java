@@ -166,6 +166,23 @@ public final class JobScheduler implements AutoCloseable {
         return true;
     }
 
+    /** Up to {@code limit} known jobs in {@code state} (null: any), newest first. */
+    public List<Job.Snapshot> list(Job.State state, int limit) {
+        List<Job> known;
+        lock.lock();
+        try {
+            purge();
+            known = new ArrayList<>(jobs.values());
+        } finally {
+            lock.unlock();
+        }
+        // Snapshots outside the scheduler's lock: a job's monitor is never taken under it here.
+        return known.stream().map(Job::snapshot).filter(s -> state == null || s.state() == state)
+                .sorted(java.util.Comparator.comparing(Job.Snapshot::submittedAt).reversed()
+                        .thenComparing(Job.Snapshot::id))
+                .limit(limit).toList();
+    }
+
     /** Jobs waiting in the queue. */
     public int queueLength() {
         lock.lock();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Iterator;
@@ -47,11 +46,8 @@ final class OpenAiImages {
         this.height = height;
     }
 
-    void register(Javalin app) {
-        app.post(PATH, this::generate);
-    }
-
-    private void generate(Context ctx) throws InterruptedException {
+    /** The route's handler. */
+    void generate(Context ctx) throws InterruptedException {
         try {
             JsonNode body = server.parseJson(ctx);
             if (body == null || !body.isObject()) {

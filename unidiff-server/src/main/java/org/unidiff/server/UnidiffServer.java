@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.ServletOutputStream;
@@ -35,6 +36,13 @@ import org.unidiff.api.Unidiff;
 public final class UnidiffServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnidiffServer.class);
+    /** One line a request: method, path, status, milliseconds, request id (its own logger, so it can be routed or silenced). */
+    private static final Logger ACCESS = LoggerFactory.getLogger("org.unidiff.server.access");
+    /** Probes for orchestrators: answered without the token (they say nothing but up or not). */
+    private static final java.util.Set<String> PROBES = java.util.Set.of("/api/health/live", "/api/health/ready",
+            "/api/openapi.json");
+    /** The OpenAPI 3.1 description of the routes (resources/openapi.json). */
+    private static final String OPENAPI = readResource("/openapi.json");
     private static final String JSON = "application/json";
     /** The paths served without the token: the page and its files (resources/web). */
     private static final java.util.Set<String> PAGE_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/app.css");
@@ -50,6 +58,7 @@ public final class UnidiffServer implements AutoCloseable {
     private final String modelJson;
     private final byte[] token;
     private final boolean loopbackOnly;
+    private final java.util.List<String> routes = new java.util.ArrayList<>();
     private final Javalin app;
     private volatile boolean stopping;
 
@@ -85,6 +94,8 @@ public final class UnidiffServer implements AutoCloseable {
             c.http.disableCompression();
             // A known path with another method is 405 (with Allow), not 404.
             c.http.prefer405over404 = true;
+            c.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {} ms id={}", ctx.method(), ctx.path(),
+                    ctx.statusCode(), Math.round(ms), ctx.res().getHeader(RequestIds.HEADER)));
             c.http.maxRequestSize = this.config.limits().maxBodyBytes();
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
@@ -166,6 +177,7 @@ public final class UnidiffServer implements AutoCloseable {
     private void routes() {
         app.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header(RequestIds.HEADER, RequestIds.accept(ctx.header(RequestIds.HEADER)));
             // On loopback the Host header must name loopback too: a browser page of another site
             // that rebinds its name to 127.0.0.1 sends its own name here.
             if (loopbackOnly && !LoopbackHosts.isLoopbackHost(ctx.header("Host"))) {
@@ -173,20 +185,25 @@ public final class UnidiffServer implements AutoCloseable {
             }
             // Every path needs the token but the page's own files: an allow-list, so that a new
             // route or another spelling of one (/metrics/, //api/model) is never open by mistake.
-            if (token != null && !PAGE_FILES.contains(ctx.path())) {
+            if (token != null && !PAGE_FILES.contains(ctx.path()) && !PROBES.contains(ctx.path())) {
                 checkToken(ctx);
             }
         });
-        app.get("/api/model", ctx -> ctx.contentType(JSON).result(modelJson));
-        app.get("/api/health", this::health);
-        app.post("/api/jobs", this::submitJob);
-        app.get("/api/jobs/{id}", ctx -> json(ctx, 200, jobJson(job(ctx).snapshot(), true)));
-        app.delete("/api/jobs/{id}", this::cancelJob);
-        app.get("/api/jobs/{id}/events", this::events);
-        app.post("/api/run", this::runSync);
-        new OpenAiImages(this, mapper, unidiff.manifest().image().width(), unidiff.manifest().image().height())
-                .register(app);
-        app.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE)
+        route(HandlerType.GET, "/api/model", ctx -> ctx.contentType(JSON).result(modelJson));
+        route(HandlerType.GET, "/api/openapi.json", ctx -> ctx.contentType(JSON).result(OPENAPI));
+        route(HandlerType.GET, "/api/health", this::health);
+        route(HandlerType.GET, "/api/health/ready", this::health);
+        route(HandlerType.GET, "/api/health/live", ctx -> json(ctx, 200, mapper.createObjectNode().put("status", "alive")));
+        route(HandlerType.GET, "/api/jobs", this::listJobs);
+        route(HandlerType.POST, "/api/jobs", this::submitJob);
+        route(HandlerType.GET, "/api/jobs/{id}", ctx -> json(ctx, 200, jobJson(job(ctx).snapshot(), true)));
+        route(HandlerType.DELETE, "/api/jobs/{id}", this::cancelJob);
+        route(HandlerType.GET, "/api/jobs/{id}/events", this::events);
+        route(HandlerType.POST, "/api/run", this::runSync);
+        OpenAiImages openAi = new OpenAiImages(this, mapper, unidiff.manifest().image().width(),
+                unidiff.manifest().image().height());
+        route(HandlerType.POST, OpenAiImages.PATH, openAi::generate);
+        route(HandlerType.GET, "/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE)
                 .result(metrics.render(scheduler.queueLength(), scheduler.running())));
         app.exception(Problem.class, (p, ctx) -> problem(ctx, p));
         app.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromHttp(e.getStatus(), ctx)));
@@ -224,6 +241,17 @@ public final class UnidiffServer implements AutoCloseable {
         }
     }
 
+    /** Registers a route and records it (the OpenAPI description is checked against the record). */
+    private void route(HandlerType method, String path, io.javalin.http.Handler handler) {
+        app.addHttpHandler(method, path, handler);
+        routes.add(method.name() + " " + path);
+    }
+
+    /** Every API route as "METHOD /path" (path parameters in braces), in registration order. */
+    java.util.List<String> registeredRoutes() {
+        return java.util.List.copyOf(routes);
+    }
+
     private void checkToken(Context ctx) {
         String header = ctx.header("Authorization");
         String scheme = "bearer ";
@@ -240,6 +268,41 @@ public final class UnidiffServer implements AutoCloseable {
         Job job = scheduler.submit(parse(ctx));
         ctx.header("Location", "/api/jobs/" + job.id());
         json(ctx, 202, jobJson(job.snapshot(), true));
+    }
+
+    /**
+     * The jobs the server knows (queued, running, and finished ones still kept), newest first,
+     * without results: {@code ?status=} one state, {@code ?limit=} 1 to 256 (default 50).
+     */
+    private void listJobs(Context ctx) {
+        String status = ctx.queryParam("status");
+        Job.State state = null;
+        if (status != null) {
+            try {
+                state = Job.State.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw Problem.invalid("status", "status must be one of queued, running, done, failed, cancelled,"
+                        + " found '" + status + "'");
+            }
+        }
+        int limit = 50;
+        String l = ctx.queryParam("limit");
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 256) {
+                throw Problem.invalid("limit", "limit must be an integer from 1 to 256, found '" + l + "'");
+            }
+        }
+        ObjectNode body = mapper.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("jobs");
+        for (Job.Snapshot s : scheduler.list(state, limit)) {
+            list.add(jobJson(s, false));
+        }
+        json(ctx, 200, body);
     }
 
     private void cancelJob(Context ctx) {
@@ -507,6 +570,17 @@ public final class UnidiffServer implements AutoCloseable {
             case 413 -> Problem.tooLarge("the body is larger than " + config.limits().maxBodyBytes() + " bytes");
             default -> Problem.internal("HTTP " + status);
         };
+    }
+
+    private static String readResource(String name) {
+        try (InputStream in = UnidiffServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the server's jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Jobs waiting in the queue now. */

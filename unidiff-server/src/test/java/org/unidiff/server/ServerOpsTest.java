@@ -1,0 +1,81 @@
+package org.unidiff.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.unidiff.server.TestServers.Client;
+import org.unidiff.server.TestServers.Reply;
+
+/** What operators of model servers expect: request ids and an access log, probes, the list of jobs. */
+class ServerOpsTest {
+
+    private static ObjectNode textOnly(long seed) {
+        return TestServers.MAPPER.createObjectNode().put("task", "text-only").put("seed", seed).put("steps", 2);
+    }
+
+    @Test
+    void requestIdsAreEchoedOrMadeAndEveryRequestIsLogged() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (UnidiffServer server = TestServers.start(TestServers.config())) {
+            Client client = new Client(server);
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            Reply mine = client.send(client.request("/api/model").header("X-Request-Id", "trace-42.a").GET());
+            assertEquals("trace-42.a", mine.header("X-Request-Id"));
+            Reply forged = client.send(client.request("/api/model").header("X-Request-Id", "x id=evil").GET());
+            assertNotEquals("x id=evil", forged.header("X-Request-Id"), "an unusable id is replaced");
+            String made = client.get("/api/model").header("X-Request-Id");
+            assertTrue(made != null && made.length() >= 32, "an id is made when none is sent: " + made);
+            assertEquals(404, client.get("/no/such/path").status());
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("GET /api/model 200") && log.contains("id=trace-42.a"), log);
+        assertTrue(log.contains("GET /no/such/path 404"), log);
+    }
+
+    @Test
+    void probesAnswerWithoutTheTokenEverythingElseNeedsIt() {
+        try (UnidiffServer server = TestServers.start(TestServers.config().withToken("t"))) {
+            Client anonymous = new Client(server);
+            assertEquals(200, anonymous.get("/api/health/live").status());
+            Reply ready = anonymous.get("/api/health/ready");
+            assertEquals(200, ready.status());
+            assertEquals("ok", ready.json().path("status").asText());
+            assertEquals(401, anonymous.get("/api/health").status());
+            assertEquals(401, anonymous.get("/api/jobs").status());
+        }
+    }
+
+    @Test
+    void theJobListShowsKnownJobsNewestFirstAndFilters() {
+        try (UnidiffServer server = TestServers.start(TestServers.config())) {
+            Client client = new Client(server);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(client.post("/api/run", textOnly(i)).json().path("id").asText());
+            }
+            JsonNode all = client.get("/api/jobs").json().path("jobs");
+            assertEquals(3, all.size());
+            assertEquals(ids.get(2), all.get(0).path("id").asText(), "newest first");
+            assertTrue(all.get(0).path("result").isMissingNode(), "the list carries no results");
+            assertEquals(2, client.get("/api/jobs?limit=2").json().path("jobs").size());
+            assertEquals(3, client.get("/api/jobs?status=done").json().path("jobs").size());
+            assertEquals(0, client.get("/api/jobs?status=queued").json().path("jobs").size());
+            Reply bad = client.get("/api/jobs?status=finished");
+            assertEquals(400, bad.status());
+            assertEquals("status", bad.json().path("field").asText());
+            assertEquals(400, client.get("/api/jobs?limit=0").status());
+        }
+    }
+}
