@@ -68,7 +68,7 @@ final class CaptionBenchmark implements Callable<Integer> {
         try {
             Path folder = Files.createDirectories(work.resolve("images"));
             writeImages(folder, images);
-            SparkJobOptions options = new SparkJobOptions(bundle, null, 0L, steps, null, batch, TaskHook.NONE, null, "cpu");
+            SparkJobOptions options = new SparkJobOptions(bundle, null, 0L, steps, null, batch, TaskHook.NONE, null, "cpu", false);
             Map<String, Double> seconds = new LinkedHashMap<>();
             Map<String, String> captions = apiRuns(folder, options, seconds);
             List<String> checks = new ArrayList<>();

@@ -71,7 +71,8 @@ public final class CaptionJob {
      */
     public static Dataset<Row> caption(Dataset<Row> images, SparkJobOptions options) {
         Columns.require(images, "a caption job", "path", "content");
-        return images.select("path", "content").mapPartitions(new Partition(options), Encoders.row(SCHEMA));
+        JobCounters counters = JobCounters.register(images.sparkSession().sparkContext(), "caption");
+        return images.select("path", "content").mapPartitions(new Partition(options, counters), Encoders.row(SCHEMA));
     }
 
     /** {@link #run(SparkSession, String, String, int, SparkJobOptions, SaveMode)} refusing an existing output. */
@@ -91,13 +92,18 @@ public final class CaptionJob {
                 == JobOutput.Decision.SKIP) {
             return JobSummary.skipped(output);
         }
-        Dataset<Row> images = readImages(spark, input);
-        if (partitions > 0) {
-            images = images.repartition(partitions);
+        JobCounters.describe(spark.sparkContext(), "caption " + input + " -> " + output);
+        try {
+            Dataset<Row> images = readImages(spark, input);
+            if (partitions > 0) {
+                images = images.repartition(partitions);
+            }
+            caption(images, options).write().mode(mode == SaveMode.Append ? SaveMode.Append : SaveMode.ErrorIfExists)
+                    .parquet(output);
+            return JobSummary.of(spark.read().parquet(output), output);
+        } finally {
+            JobCounters.clearDescription(spark.sparkContext());
         }
-        caption(images, options).write().mode(mode == SaveMode.Append ? SaveMode.Append : SaveMode.ErrorIfExists)
-                .parquet(output);
-        return JobSummary.of(spark.read().parquet(output), output);
     }
 
     /** Runs in each task: decodes, captions a batch at a time, reports bad rows as errors. */
@@ -107,13 +113,16 @@ public final class CaptionJob {
 
         private final SparkJobOptions options;
 
-        Partition(SparkJobOptions options) {
+        private final JobCounters counters;
+
+        Partition(SparkJobOptions options, JobCounters counters) {
             this.options = options;
+            this.counters = counters;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
+            return new PartitionBatches(rows, options.batchSize(), b -> counters.count(batch(b), 4, -1), options.hook());
         }
 
         private List<Row> batch(List<Row> batch) {

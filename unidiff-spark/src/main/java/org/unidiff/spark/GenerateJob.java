@@ -45,7 +45,7 @@ public final class GenerateJob {
     /** The column {@link #withRowKeys} adds. */
     public static final String ROW_KEY = "row_key";
 
-    /** row_key, prompt, seed, output, file, parameters, error. */
+    /** row_key, prompt, seed, output, file, parameters, error, warning (unknown prompt words, ignored). */
     public static final StructType SCHEMA = new StructType()
             .add(ROW_KEY, DataTypes.StringType, false)
             .add("prompt", DataTypes.StringType, true)
@@ -53,7 +53,8 @@ public final class GenerateJob {
             .add("output", DataTypes.IntegerType, true)
             .add("file", DataTypes.StringType, true)
             .add("parameters", Columns.PARAMETERS, true)
-            .add("error", DataTypes.StringType, true);
+            .add("error", DataTypes.StringType, true)
+            .add("warning", DataTypes.StringType, true);
 
     private static final String[] OPTIONAL = {"seed", "steps", "guidance", "outputs"};
 
@@ -108,8 +109,9 @@ public final class GenerateJob {
         }
         SparkSession spark = keyed.sparkSession();
         String folder = OutputFiles.prepareFolder(spark.sparkContext().hadoopConfiguration(), imageFolder);
+        JobCounters counters = JobCounters.register(spark.sparkContext(), "generate");
         return keyed.select(columns.toArray(Column[]::new))
-                .mapPartitions(new Partition(folder, options, HadoopSettings.of(spark)), Encoders.row(SCHEMA));
+                .mapPartitions(new Partition(folder, options, HadoopSettings.of(spark), counters), Encoders.row(SCHEMA));
     }
 
     /** {@link #run(SparkSession, String, String, int, SparkJobOptions, SaveMode)} refusing an existing output. */
@@ -130,11 +132,16 @@ public final class GenerateJob {
                 == JobOutput.Decision.SKIP) {
             return JobSummary.skipped(output);
         }
-        Dataset<Row> keyed = withRowKeys(readPrompts(spark, input));
-        if (partitions > 0) {
-            keyed = keyed.repartition(partitions);
+        JobCounters.describe(spark.sparkContext(), "generate " + input + " -> " + output);
+        try {
+            Dataset<Row> keyed = withRowKeys(readPrompts(spark, input));
+            if (partitions > 0) {
+                keyed = keyed.repartition(partitions);
+            }
+            return JobSummary.writeIndex(spark, generate(keyed, output + "/images", options), output, mode);
+        } finally {
+            JobCounters.clearDescription(spark.sparkContext());
         }
-        return JobSummary.writeIndex(spark, generate(keyed, output + "/images", options), output, mode);
     }
 
     /** Runs in each task: parses a batch of rows, renders the valid ones in one call, writes files. */
@@ -142,19 +149,25 @@ public final class GenerateJob {
 
         private static final long serialVersionUID = 1L;
 
-        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
-            super(folder, options, hadoop);
+        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop, JobCounters counters) {
+            super(folder, options, hadoop, counters);
         }
 
         @Override
         List<Row> batch(List<Row> batch) {
             List<Outcome<TextToImageRequest>> requests = new ArrayList<>(batch.size());
             Long[] seeds = new Long[batch.size()];
+            String[] warnings = new String[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
                 Row row = batch.get(i);
                 try {
                     seeds[i] = row.isNullAt(2) ? SeedRules.rowSeed(options.jobSeed(), row.getString(0))
                             : parseLong("seed", row.getString(2));
+                    warnings[i] = unknownWords(row.getString(1));
+                    if (warnings[i] != null && options.strict()) {
+                        requests.add(Outcome.failed(warnings[i] + " (--strict makes them errors)"));
+                        continue;
+                    }
                     requests.add(Outcome.ok(new TextToImageRequest(row.getString(1), sampling(row, seeds[i]))));
                 } catch (InvalidRequestException e) {
                     requests.add(Outcome.failed(e.getMessage()));
@@ -168,16 +181,35 @@ public final class GenerateJob {
                 Outcome<ImageResult> r = results.get(i);
                 if (!r.isOk()) {
                     out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], null, null, null,
-                            r.error()));
+                            r.error(), options.strict() ? null : warnings[i]));
                     continue;
                 }
                 List<String> files = ImageFiles.write(conf(), folder, row.getString(0), row.getString(1), r.value());
                 for (int k = 0; k < files.size(); k++) {
                     out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], k, files.get(k),
-                            Columns.parameters(r.value().parameters().asText()), null));
+                            Columns.parameters(r.value().parameters().asText()), null, warnings[i]));
                 }
             }
             return out;
+        }
+
+        @Override
+        int errorColumn() {
+            return 6;
+        }
+
+        @Override
+        int fileColumn() {
+            return 4;
+        }
+
+        /** "unknown words ignored: 'a', 'b'" for the words the model does not know, or null. */
+        private String unknownWords(String prompt) {
+            if (prompt == null || prompt.isBlank()) {
+                return null;
+            }
+            List<String> words = ExecutorModels.forJob(options).unknownWords(prompt);
+            return words.isEmpty() ? null : "unknown words ignored: '" + String.join("', '", words) + "'";
         }
 
         /** The row's options: its own steps, guidance and outputs where set, else the job's. */

@@ -20,20 +20,29 @@ abstract class ImageWritingPartition implements MapPartitionsFunction<Row, Row> 
     /** The job's options. */
     protected final SparkJobOptions options;
     private final HadoopSettings hadoop;
+    private final JobCounters counters;
     // Built once per task from the settings: Configuration itself is not serializable.
     private transient Configuration conf;
 
-    ImageWritingPartition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
+    ImageWritingPartition(String folder, SparkJobOptions options, HadoopSettings hadoop, JobCounters counters) {
         this.folder = folder;
         this.options = options;
         this.hadoop = hadoop;
+        this.counters = counters;
     }
 
     @Override
     public final Iterator<Row> call(Iterator<Row> rows) {
         conf = hadoop.configuration();
-        return new PartitionBatches(rows, options.batchSize(), this::batch, options.hook());
+        return new PartitionBatches(rows, options.batchSize(), b -> counters.count(batch(b), errorColumn(), fileColumn()),
+                options.hook());
     }
+
+    /** Index of the error column in the rows {@link #batch} makes. */
+    abstract int errorColumn();
+
+    /** Index of the file column in the rows {@link #batch} makes. */
+    abstract int fileColumn();
 
     /** The index rows of one batch of input rows, image files written on the way. */
     abstract List<Row> batch(List<Row> batch);

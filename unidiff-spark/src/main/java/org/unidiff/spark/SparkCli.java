@@ -127,6 +127,10 @@ public final class SparkCli implements Runnable {
                 + "discovery script on the workers; the cluster jar built with -Pcuda).")
         String device;
 
+        @Option(names = "--strict", description = "A prompt with words the model does not know is an error row "
+                + "(default: it runs, and the index's warning column names the words).")
+        boolean strict;
+
         @Option(names = "--mode", paramLabel = "MODE", defaultValue = "error",
                 description = "What to do when the output exists (Spark's save modes): error (default; nothing is "
                         + "touched), overwrite (the output folder is replaced entirely), append (results are added), "
@@ -142,7 +146,7 @@ public final class SparkCli implements Runnable {
         }
 
         SparkJobOptions options() {
-            return new SparkJobOptions(bundle, variant, seed, steps, guidance, batch, TaskHook.NONE, threads, device);
+            return new SparkJobOptions(bundle, variant, seed, steps, guidance, batch, TaskHook.NONE, threads, device, strict);
         }
     }
 

@@ -24,9 +24,12 @@ import org.unidiff.api.UnidiffOptions;
  *                  the host); see {@link ExecutorResources}
  * @param device    {@code cpu}, or {@code cuda} for the GPU Spark assigned to the task
  *                  ({@code spark.task.resource.gpu.amount}); null means cpu
+ * @param strict    a prompt with words the model does not know is an error row (otherwise it runs,
+ *                  and the row's {@code warning} names the words)
  */
 public record SparkJobOptions(String bundle, String variant, long jobSeed, Integer steps, Double guidance,
-                              int batchSize, TaskHook hook, Integer threads, String device) implements Serializable {
+                              int batchSize, TaskHook hook, Integer threads, String device, boolean strict)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -55,52 +58,57 @@ public record SparkJobOptions(String bundle, String variant, long jobSeed, Integ
 
     /** A copy with another thread count per executor model (null: spark.task.cpus). */
     public SparkJobOptions withThreads(Integer newThreads) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, hook, newThreads, device);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, hook, newThreads, device, strict);
+    }
+
+    /** A copy that makes unknown prompt words errors ({@code true}) or warnings. */
+    public SparkJobOptions withStrict(boolean newStrict) {
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, hook, threads, device, newStrict);
     }
 
     /** A copy on another device: {@code cpu} or {@code cuda} (the task's GPU). */
     public SparkJobOptions withDevice(String newDevice) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, hook, threads, newDevice);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, hook, threads, newDevice, strict);
     }
 
     /** The default bundle, job seed 0, bundle defaults for steps and guidance, batches of {@value #DEFAULT_BATCH}. */
     public static SparkJobOptions defaults() {
-        return new SparkJobOptions(null, null, 0L, null, null, DEFAULT_BATCH, TaskHook.NONE, null, "cpu");
+        return new SparkJobOptions(null, null, 0L, null, null, DEFAULT_BATCH, TaskHook.NONE, null, "cpu", false);
     }
 
     /** A copy that opens another bundle directory. */
     public SparkJobOptions withBundle(String directory) {
-        return new SparkJobOptions(directory, variant, jobSeed, steps, guidance, batchSize, hook, threads, device);
+        return new SparkJobOptions(directory, variant, jobSeed, steps, guidance, batchSize, hook, threads, device, strict);
     }
 
     /** A copy that loads the bundle's variant {@code name} where declared (null: the main files). */
     public SparkJobOptions withVariant(String name) {
-        return new SparkJobOptions(bundle, name, jobSeed, steps, guidance, batchSize, hook, threads, device);
+        return new SparkJobOptions(bundle, name, jobSeed, steps, guidance, batchSize, hook, threads, device, strict);
     }
 
     /** A copy with another job seed. */
     public SparkJobOptions withJobSeed(long seed) {
-        return new SparkJobOptions(bundle, variant, seed, steps, guidance, batchSize, hook, threads, device);
+        return new SparkJobOptions(bundle, variant, seed, steps, guidance, batchSize, hook, threads, device, strict);
     }
 
     /** A copy with another step count. */
     public SparkJobOptions withSteps(Integer newSteps) {
-        return new SparkJobOptions(bundle, variant, jobSeed, newSteps, guidance, batchSize, hook, threads, device);
+        return new SparkJobOptions(bundle, variant, jobSeed, newSteps, guidance, batchSize, hook, threads, device, strict);
     }
 
     /** A copy with another guidance scale. */
     public SparkJobOptions withGuidance(Double newGuidance) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, newGuidance, batchSize, hook, threads, device);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, newGuidance, batchSize, hook, threads, device, strict);
     }
 
     /** A copy with another batch size. */
     public SparkJobOptions withBatchSize(int rows) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, rows, hook, threads, device);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, rows, hook, threads, device, strict);
     }
 
     /** A copy with another hook. */
     public SparkJobOptions withHook(TaskHook newHook) {
-        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, newHook, threads, device);
+        return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, newHook, threads, device, strict);
     }
 
     /** The sampling options of a row with the given seed: this job's steps and guidance, one output. */

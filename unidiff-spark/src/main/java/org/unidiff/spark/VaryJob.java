@@ -45,7 +45,9 @@ public final class VaryJob {
         Columns.require(images, "a vary job", "path", "content");
         SparkSession spark = images.sparkSession();
         String folder = OutputFiles.prepareFolder(spark.sparkContext().hadoopConfiguration(), imageFolder);
-        return images.select("path", "content").mapPartitions(new Partition(folder, options, HadoopSettings.of(spark)),
+        JobCounters counters = JobCounters.register(spark.sparkContext(), "vary");
+        return images.select("path", "content").mapPartitions(new Partition(folder, options, HadoopSettings.of(spark),
+                        counters),
                 Encoders.row(SCHEMA));
     }
 
@@ -67,11 +69,16 @@ public final class VaryJob {
                 == JobOutput.Decision.SKIP) {
             return JobSummary.skipped(output);
         }
-        Dataset<Row> images = CaptionJob.readImages(spark, input);
-        if (partitions > 0) {
-            images = images.repartition(partitions);
+        JobCounters.describe(spark.sparkContext(), "vary " + input + " -> " + output);
+        try {
+            Dataset<Row> images = CaptionJob.readImages(spark, input);
+            if (partitions > 0) {
+                images = images.repartition(partitions);
+            }
+            return JobSummary.writeIndex(spark, vary(images, output + "/images", options), output, mode);
+        } finally {
+            JobCounters.clearDescription(spark.sparkContext());
         }
-        return JobSummary.writeIndex(spark, vary(images, output + "/images", options), output, mode);
     }
 
     /** Runs in each task. */
@@ -79,8 +86,18 @@ public final class VaryJob {
 
         private static final long serialVersionUID = 1L;
 
-        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop) {
-            super(folder, options, hadoop);
+        Partition(String folder, SparkJobOptions options, HadoopSettings hadoop, JobCounters counters) {
+            super(folder, options, hadoop, counters);
+        }
+
+        @Override
+        int errorColumn() {
+            return 5;
+        }
+
+        @Override
+        int fileColumn() {
+            return 3;
         }
 
         @Override

@@ -104,6 +104,69 @@ final class SparkInputsTest {
     }
 
     @Test
+    void unknownWordsAreAWarningColumnOrWithStrictAnErrorAndCountersReachTheUi(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("prompts.csv");
+        Files.writeString(csv, "prompt\na red circle\na red cat\n");
+        java.util.concurrent.ConcurrentHashMap<String, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch counted = new java.util.concurrent.CountDownLatch(1);
+        java.util.Set<String> descriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+                if (d != null) {
+                    descriptions.add(d);
+                }
+            }
+
+            @Override
+            public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted done) {
+                scala.collection.Iterator<org.apache.spark.scheduler.AccumulableInfo> it =
+                        done.stageInfo().accumulables().values().iterator();
+                while (it.hasNext()) {
+                    org.apache.spark.scheduler.AccumulableInfo a = it.next();
+                    String name = a.name().isDefined() ? a.name().get() : "";
+                    if (name.startsWith("unidiff generate") && a.value().isDefined()) {
+                        seen.merge(name, ((Number) a.value().get()).longValue(), Long::sum);
+                        if (name.endsWith("images")) {
+                            counted.countDown();
+                        }
+                    }
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            SparkJobOptions options = SparkJobOptions.defaults().withSteps(2).withBatchSize(4);
+            GenerateJob.run(spark, csv.toString(), dir.resolve("lenient").toString(), 1, options);
+            Map<String, Row> lenient = new TreeMap<>();
+            for (Row r : spark.read().parquet(dir.resolve("lenient").resolve("index").toString()).collectAsList()) {
+                lenient.put(r.getAs("prompt"), r);
+            }
+            assertNull(lenient.get("a red circle").getAs("warning"));
+            assertEquals("unknown words ignored: 'cat'", lenient.get("a red cat").getAs("warning"));
+            assertNotNull(lenient.get("a red cat").getAs("file"), "a warning still draws");
+            // The Spark UI's view: the job's named accumulators, sent with the stage's completion.
+            assertTrue(counted.await(120, java.util.concurrent.TimeUnit.SECONDS), "no counters reached the UI: " + seen);
+            assertEquals(2L, seen.get("unidiff generate rows"), seen.toString());
+            assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("unidiff generate ") && d.contains("prompts.csv")),
+                    "jobs are named for the UI: " + descriptions);
+            assertEquals(2L, seen.get("unidiff generate images"), seen.toString());
+            assertEquals(0L, seen.getOrDefault("unidiff generate errors", 0L), "a zero counter is not sent: " + seen);
+
+            JobSummary strict = GenerateJob.run(spark, csv.toString(), dir.resolve("strict").toString(), 1,
+                    options.withStrict(true));
+            assertEquals(1, strict.errors());
+            Row cat = spark.read().parquet(dir.resolve("strict").resolve("index").toString())
+                    .filter("prompt = 'a red cat'").first();
+            assertTrue(((String) cat.getAs("error")).contains("unknown words ignored: 'cat'"), cat.toString());
+            assertNull(cat.getAs("file"));
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+    }
+
+    @Test
     void anInputWithNoFileIsRefused(@TempDir Path dir) throws IOException {
         Path in = Files.createDirectories(dir.resolve("in").resolve("sub"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
