@@ -140,6 +140,14 @@ public final class Problem extends RuntimeException {
                 + maxBytes + " are held", null, Map.of("Retry-After", Integer.toString(retryAfter)));
     }
 
+    /** The body could not be taken as sent: 408 when it came slower than the server's minimum rate. */
+    public static Problem badBody(int status, String reason) {
+        return status == 408
+                ? new Problem(408, "request-timeout", "Request timeout", "the body arrived slower than "
+                        + UnidiffServer.MIN_BODY_BYTES_PER_SECOND + " bytes a second; send it at once", null, Map.of())
+                : new Problem(status, "bad-body", "Bad request body", String.valueOf(reason), null, Map.of());
+    }
+
     /** The HTTP status. */
     public int status() {
         return status;

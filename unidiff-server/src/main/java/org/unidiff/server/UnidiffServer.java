@@ -44,6 +44,10 @@ public final class UnidiffServer implements AutoCloseable {
     /** The OpenAPI 3.1 description of the routes (resources/openapi.json). */
     private static final String OPENAPI = readResource("/openapi.json");
     private static final String JSON = "application/json";
+    /** The slowest request body accepted, in bytes a second (a 8 MiB body may take 8 minutes). */
+    static final long MIN_BODY_BYTES_PER_SECOND = 16 * 1024;
+    /** The most connections open at once. */
+    static final int MAX_CONNECTIONS = 512;
     /** The paths served without the token: the page and its files (resources/web). */
     private static final java.util.Set<String> PAGE_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/app.css");
 
@@ -97,6 +101,11 @@ public final class UnidiffServer implements AutoCloseable {
             c.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {} ms id={}", ctx.method(), ctx.path(),
                     ctx.statusCode(), Math.round(ms), ctx.res().getHeader(RequestIds.HEADER)));
             c.http.maxRequestSize = this.config.limits().maxBodyBytes();
+            // Slow clients: a body arriving slower than MIN_BODY_BYTES_PER_SECOND is answered 408 and
+            // its thread freed (a reader of 1 byte a second would otherwise hold one for minutes),
+            // and at most MAX_CONNECTIONS are accepted at once (more wait in the accept backlog).
+            c.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND));
+            c.jetty.modifyServer(s -> s.addBean(new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, s)));
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
                 sf.directory = "/web";
@@ -497,6 +506,9 @@ public final class UnidiffServer implements AutoCloseable {
             return bytes;
         } catch (IOException e) {
             throw Problem.malformed("the body could not be read: " + e.getMessage());
+        } catch (org.eclipse.jetty.http.BadMessageException e) {
+            // Jetty's verdict on the body (408 when it arrives slower than the minimum rate).
+            throw Problem.badBody(e.getCode(), e.getReason());
         }
     }
 
