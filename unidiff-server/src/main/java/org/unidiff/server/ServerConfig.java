@@ -27,10 +27,13 @@ import java.util.Objects;
  * @param heartbeat        interval of keep-alives on event streams and long synchronous calls
  * @param shutdownDeadline how long a graceful shutdown lets queued and running jobs finish
  *                         before it cancels them
+ * @param corsOrigins      origins (scheme://host[:port]) whose pages may call the API from a
+ *                         browser (CORS); empty (the default) allows none, {@code *} any
  */
 public record ServerConfig(String host, int port, String token, int queueCapacity, int maxBatchSize,
                            Duration batchWait, int workers, Limits limits, Duration resultTtl, int maxFinishedJobs,
-                           int maxStreams, Duration syncCommitDelay, Duration heartbeat, Duration shutdownDeadline) {
+                           int maxStreams, Duration syncCommitDelay, Duration heartbeat, Duration shutdownDeadline,
+                           java.util.List<String> corsOrigins) {
 
     /** The loopback address the service binds by default. */
     public static final String LOOPBACK = "127.0.0.1";
@@ -48,6 +51,13 @@ public record ServerConfig(String host, int port, String token, int queueCapacit
         if (token == null && !isLoopback(host)) {
             throw new IllegalArgumentException("host " + host + " is not a loopback address: exposing the service"
                     + " needs an API token (--token or the environment variable " + ServerMain.TOKEN_ENV + ")");
+        }
+        corsOrigins = corsOrigins == null ? java.util.List.of() : java.util.List.copyOf(corsOrigins);
+        for (String o : corsOrigins) {
+            if (!o.equals("*") && !o.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
+                throw new IllegalArgumentException("a CORS origin must be scheme://host[:port] (no path) or *, found '"
+                        + o + "'");
+            }
         }
         atLeast("queueCapacity", queueCapacity, 1);
         atLeast("maxBatchSize", maxBatchSize, 1);
@@ -68,55 +78,61 @@ public record ServerConfig(String host, int port, String token, int queueCapacit
     public static ServerConfig defaults() {
         return new ServerConfig(LOOPBACK, 8080, null, 64, 16, Duration.ofMillis(20), 1, Limits.defaults(),
                 Duration.ofMinutes(10), 256, 64, Duration.ofMillis(500), Duration.ofMillis(250),
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(20), java.util.List.of());
     }
 
     /** A copy listening elsewhere. */
     public ServerConfig withAddress(String newHost, int newPort) {
         return new ServerConfig(newHost, newPort, token, queueCapacity, maxBatchSize, batchWait, workers, limits,
-                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline);
+                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline, corsOrigins);
     }
 
     /** A copy with another token (null for none). */
     public ServerConfig withToken(String newToken) {
         return new ServerConfig(host, port, newToken, queueCapacity, maxBatchSize, batchWait, workers, limits,
-                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline);
+                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline, corsOrigins);
     }
 
     /** A copy with another queue capacity. */
     public ServerConfig withQueueCapacity(int capacity) {
         return new ServerConfig(host, port, token, capacity, maxBatchSize, batchWait, workers, limits,
-                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline);
+                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline, corsOrigins);
     }
 
     /** A copy with other batching settings ({@code size} 1 turns batching off). */
     public ServerConfig withBatching(int size, Duration wait) {
         return new ServerConfig(host, port, token, queueCapacity, size, wait, workers, limits,
-                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline);
+                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline, corsOrigins);
     }
 
     /** A copy with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(host, port, token, queueCapacity, maxBatchSize, batchWait, workers, newLimits,
-                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline);
+                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline, corsOrigins);
     }
 
     /** A copy with another retention of finished jobs. */
     public ServerConfig withRetention(Duration ttl, int maxFinished) {
         return new ServerConfig(host, port, token, queueCapacity, maxBatchSize, batchWait, workers, limits,
-                ttl, maxFinished, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline);
+                ttl, maxFinished, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline, corsOrigins);
     }
 
     /** A copy with another cap of open event streams (and of waiting synchronous calls). */
     public ServerConfig withMaxStreams(int streams) {
         return new ServerConfig(host, port, token, queueCapacity, maxBatchSize, batchWait, workers, limits,
-                resultTtl, maxFinishedJobs, streams, syncCommitDelay, heartbeat, shutdownDeadline);
+                resultTtl, maxFinishedJobs, streams, syncCommitDelay, heartbeat, shutdownDeadline, corsOrigins);
+    }
+
+    /** A copy that lets pages of these origins call the API from a browser (empty: none). */
+    public ServerConfig withCorsOrigins(java.util.List<String> origins) {
+        return new ServerConfig(host, port, token, queueCapacity, maxBatchSize, batchWait, workers, limits,
+                resultTtl, maxFinishedJobs, maxStreams, syncCommitDelay, heartbeat, shutdownDeadline, origins);
     }
 
     /** A copy with other timings of synchronous calls and streams. */
     public ServerConfig withTimings(Duration commitDelay, Duration beat, Duration deadline) {
         return new ServerConfig(host, port, token, queueCapacity, maxBatchSize, batchWait, workers, limits,
-                resultTtl, maxFinishedJobs, maxStreams, commitDelay, beat, deadline);
+                resultTtl, maxFinishedJobs, maxStreams, commitDelay, beat, deadline, corsOrigins);
     }
 
     /** Whether callers must send the token. */

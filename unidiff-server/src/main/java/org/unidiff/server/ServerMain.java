@@ -43,6 +43,11 @@ public final class ServerMain implements Callable<Integer> {
             description = "API token clients send as 'Authorization: Bearer T' (default: $" + TOKEN_ENV + ").")
     String token;
 
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "Let pages of this origin (scheme://host[:port], or *) call the API from a browser; "
+                    + "repeat for several. Default: none (CORS off).")
+    java.util.List<String> corsOrigins = new java.util.ArrayList<>();
+
     @Option(names = "--queue", defaultValue = "64", description = "Most waiting jobs before 429 (default: ${DEFAULT-VALUE}).")
     int queue;
 
@@ -80,7 +85,7 @@ public final class ServerMain implements Callable<Integer> {
     ServerConfig config() {
         String t = token != null ? token : System.getenv(TOKEN_ENV);
         ServerConfig d = ServerConfig.defaults();
-        return d.withToken(t).withAddress(host, port).withQueueCapacity(queue)
+        return d.withToken(t).withAddress(host, port).withCorsOrigins(corsOrigins).withQueueCapacity(queue)
                 .withBatching(batchSize, Duration.ofMillis(batchWaitMs))
                 .withTimings(d.syncCommitDelay(), d.heartbeat(), Duration.ofSeconds(shutdownSeconds));
     }

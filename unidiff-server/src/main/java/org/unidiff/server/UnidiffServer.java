@@ -187,6 +187,9 @@ public final class UnidiffServer implements AutoCloseable {
         app.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header(RequestIds.HEADER, RequestIds.accept(ctx.header(RequestIds.HEADER)));
+            if (cors(ctx)) {
+                return;   // a preflight, answered without the token (browsers send none with it)
+            }
             // On loopback the Host header must name loopback too: a browser page of another site
             // that rebinds its name to 127.0.0.1 sends its own name here.
             if (loopbackOnly && !LoopbackHosts.isLoopbackHost(ctx.header("Host"))) {
@@ -248,6 +251,32 @@ public final class UnidiffServer implements AutoCloseable {
         } else {
             json(ctx, 200, body.put("status", "ok"));
         }
+    }
+
+    /**
+     * CORS, off unless origins are configured: an allowed Origin gets its allow headers; a
+     * preflight (OPTIONS with Access-Control-Request-Method) from it is answered 204 here.
+     *
+     * @return true when the request was a preflight and is answered
+     */
+    private boolean cors(Context ctx) {
+        String origin = ctx.header("Origin");
+        java.util.List<String> allowed = config.corsOrigins();
+        if (origin == null || allowed.isEmpty() || !(allowed.contains("*") || allowed.contains(origin))) {
+            return false;
+        }
+        ctx.header("Access-Control-Allow-Origin", origin);
+        ctx.header("Vary", "Origin");
+        ctx.header("Access-Control-Expose-Headers", "Location, Retry-After, X-Request-Id");
+        if (ctx.method() == HandlerType.OPTIONS && ctx.header("Access-Control-Request-Method") != null) {
+            ctx.header("Access-Control-Allow-Methods", "GET, POST, DELETE");
+            ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
+            ctx.header("Access-Control-Max-Age", "600");
+            ctx.status(204);
+            ctx.skipRemainingHandlers();
+            return true;
+        }
+        return false;
     }
 
     /** Registers a route and records it (the OpenAPI description is checked against the record). */

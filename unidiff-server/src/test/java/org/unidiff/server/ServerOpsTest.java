@@ -78,4 +78,36 @@ class ServerOpsTest {
             assertEquals(400, client.get("/api/jobs?limit=0").status());
         }
     }
+
+    @Test
+    void corsIsOffByDefaultAndFollowsTheAllowList() {
+        try (UnidiffServer plain = TestServers.start(TestServers.config())) {
+            Client c = new Client(plain);
+            Reply r = c.send(c.request("/api/model").header("Origin", "https://app.example").GET());
+            assertEquals(200, r.status());
+            assertEquals(null, r.header("Access-Control-Allow-Origin"), "CORS is off by default");
+        }
+        ServerConfig config = TestServers.config().withToken("t").withCorsOrigins(List.of("https://app.example"));
+        try (UnidiffServer server = TestServers.start(config)) {
+            Client c = new Client(server, "t");
+            Reply allowed = c.send(c.request("/api/model").header("Origin", "https://app.example").GET());
+            assertEquals("https://app.example", allowed.header("Access-Control-Allow-Origin"));
+            Reply other = c.send(c.request("/api/model").header("Origin", "https://evil.example").GET());
+            assertEquals(null, other.header("Access-Control-Allow-Origin"));
+            Client anonymous = new Client(server);
+            Reply preflight = anonymous.send(anonymous.request("/api/jobs").header("Origin", "https://app.example")
+                    .header("Access-Control-Request-Method", "POST")
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+            assertEquals(204, preflight.status(), "a preflight carries no token and is answered");
+            assertTrue(preflight.header("Access-Control-Allow-Methods").contains("POST"));
+            assertTrue(preflight.header("Access-Control-Allow-Headers").contains("Authorization"));
+            Reply foreign = anonymous.send(anonymous.request("/api/jobs").header("Origin", "https://evil.example")
+                    .header("Access-Control-Request-Method", "POST")
+                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+            assertEquals(null, foreign.header("Access-Control-Allow-Origin"));
+            assertTrue(foreign.status() == 401 || foreign.status() == 405, "status " + foreign.status());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TestServers.config().withCorsOrigins(List.of("https://app.example/path")));
+    }
 }
