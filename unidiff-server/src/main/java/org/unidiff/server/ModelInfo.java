@@ -91,6 +91,7 @@ final class ModelInfo {
             JsonNode model = mapper.readTree(file.toFile()).path("model");
             JsonNode vocab = model.path("vocab");
             v.put("kind", model.path("type").asText("unknown"));
+            // "size" counts the tokens (special ones included); "words" lists what a prompt may use.
             v.put("size", vocab.size());
             if ("WordLevel".equals(model.path("type").asText()) && vocab.size() <= MAX_LISTED_WORDS) {
                 List<String> words = new ArrayList<>();
@@ -102,6 +103,8 @@ final class ModelInfo {
                 }
                 ArrayNode a = v.putArray("words");
                 words.forEach(a::add);
+                v.put("wordCount", words.size());
+                v.put("specialTokens", vocab.size() - words.size());
                 v.put("hint", "prompts use these words only");
             } else {
                 v.put("hint", "free text");

@@ -127,8 +127,16 @@ public final class TaskAdapters {
         n.put("sampler", p.sampler());
         n.put("guidanceScale", p.guidanceScale());
         n.put("outputs", p.outputs());
+        // Always present: null when the model takes no data type.
         if (p.dataType() != null) {
             n.put("dataType", p.dataType());
+        } else {
+            n.putNull("dataType");
+        }
+        // Words of the prompts the model does not know (ignored): the CLI's warning, in the result.
+        ArrayNode unknown = n.putArray("unknownWords");
+        if (p.unknownWords() != null) {
+            p.unknownWords().forEach(unknown::add);
         }
         if (p.route() != null) {
             n.put("route", p.route());

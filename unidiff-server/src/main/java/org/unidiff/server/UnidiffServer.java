@@ -105,7 +105,10 @@ public final class UnidiffServer implements AutoCloseable {
             // its thread freed (a reader of 1 byte a second would otherwise hold one for minutes),
             // and at most MAX_CONNECTIONS are accepted at once (more wait in the accept backlog).
             c.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND));
-            c.jetty.modifyServer(s -> s.addBean(new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, s)));
+            c.jetty.modifyServer(s -> {
+                s.addBean(new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, s));
+                s.setErrorHandler(new ProblemErrorHandler());
+            });
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
                 sf.directory = "/web";

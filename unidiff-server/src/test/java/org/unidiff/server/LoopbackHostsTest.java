@@ -49,4 +49,28 @@ class LoopbackHostsTest {
             assertEquals("urn:unidiff:problem:method-not-allowed", wrong.json().path("type").asText());
         }
     }
+
+    @Test
+    void jettysOwnRefusalsAreProblemDocuments() throws Exception {
+        try (UnidiffServer server = TestServers.start(TestServers.config())) {
+            String longUri = rawGet(server.port(), "127.0.0.1", "/api/" + "x".repeat(20_000));
+            assertTrue(longUri.startsWith("HTTP/1.1 414"), longUri.substring(0, Math.min(200, longUri.length())));
+            assertTrue(longUri.contains("application/problem+json") && longUri.contains("urn:unidiff:problem:uri-too-long"),
+                    longUri);
+            String hugeHeader;
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(("GET /api/model HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "y".repeat(40_000)
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                hugeHeader = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertTrue(hugeHeader.startsWith("HTTP/1.1 431"), hugeHeader);
+            assertTrue(hugeHeader.contains("urn:unidiff:problem:headers-too-large"), hugeHeader);
+            String garbage;
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                garbage = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertTrue(garbage.startsWith("HTTP/1.1 400") && garbage.contains("urn:unidiff:problem:bad-request"), garbage);
+        }
+    }
 }

@@ -81,6 +81,9 @@ class ServerApiTest {
         assertTrue(m.path("defaults").path("steps").asInt() > 0);
         assertEquals(4, m.path("groupMaxSize").asInt(), "the bundle's group limit (4) is tighter than the server's");
         assertTrue(m.path("vocabulary").path("words").toString().contains("circle"), m.path("vocabulary").toString());
+        assertEquals(m.path("vocabulary").path("words").size(), m.path("vocabulary").path("wordCount").asInt());
+        assertEquals(m.path("vocabulary").path("size").asInt(), m.path("vocabulary").path("wordCount").asInt()
+                + m.path("vocabulary").path("specialTokens").asInt(), "size counts words and special tokens");
         assertFalse(m.path("tokenRequired").asBoolean());
         assertEquals(200, client.get("/api/health").status());
     }
@@ -98,6 +101,8 @@ class ServerApiTest {
         JsonNode job = client.awaitJob(id, 60);
         assertEquals("done", job.path("status").asText(), job.toString());
         assertEquals(1.0, job.path("progress").path("fraction").asDouble());
+        assertTrue(job.path("result").path("parameters").has("dataType"), "the data type is always stated");
+        assertEquals(0, job.path("result").path("parameters").path("unknownWords").size());
         assertEquals(job.path("progress").path("totalEvaluations").asInt(),
                 job.path("progress").path("evaluation").asInt(), "a finished job has done every evaluation");
         JsonNode result = job.path("result");

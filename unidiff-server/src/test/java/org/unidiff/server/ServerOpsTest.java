@@ -110,4 +110,17 @@ class ServerOpsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TestServers.config().withCorsOrigins(List.of("https://app.example/path")));
     }
+
+    @Test
+    void unknownPromptWordsAreNamedInTheResult() {
+        try (UnidiffServer server = TestServers.start(TestServers.config())) {
+            ObjectNode b = TestServers.MAPPER.createObjectNode().put("task", "text-to-image")
+                    .put("prompt", "a red cat on the moon").put("steps", 2);
+            Reply r = new Client(server).post("/api/run", b);
+            assertEquals(200, r.status());
+            List<String> words = new ArrayList<>();
+            r.json().path("result").path("parameters").path("unknownWords").forEach(w -> words.add(w.asText()));
+            assertEquals(List.of("cat", "moon"), words.stream().sorted().toList());
+        }
+    }
 }
