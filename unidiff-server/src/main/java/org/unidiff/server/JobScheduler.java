@@ -68,6 +68,8 @@ public final class JobScheduler implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong keptBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile Instant outOfMemory;
     private int running;
+    private long submissions;
+    private Job lastSubmitted;
     private boolean accepting = true;
     private boolean stopped;
 
@@ -119,6 +121,8 @@ public final class JobScheduler implements AutoCloseable {
             Job job = new Job(UUID.randomUUID().toString(), submission, clock, this::finished);
             queue.addLast(job);
             jobs.put(job.id(), job);
+            submissions++;
+            lastSubmitted = job;
             metrics.submitted();
             changed.signalAll();
             return job;
@@ -209,6 +213,38 @@ public final class JobScheduler implements AutoCloseable {
                 left = changed.awaitNanos(left);
             }
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many jobs were accepted so far (to wait for the next with {@link #awaitSubmission}). */
+    public long submissions() {
+        lock.lock();
+        try {
+            return submissions;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits, woken by each submission, until more than {@code seen} jobs were accepted (tests and
+     * tools find the job a synchronous call queued this way).
+     *
+     * @return the job accepted last, or empty if {@code limit} passed first
+     */
+    public Optional<Job> awaitSubmission(long seen, Duration limit) throws InterruptedException {
+        long left = limit.toNanos();
+        lock.lock();
+        try {
+            while (submissions <= seen) {
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                left = changed.awaitNanos(left);
+            }
+            return Optional.of(lastSubmitted);
         } finally {
             lock.unlock();
         }

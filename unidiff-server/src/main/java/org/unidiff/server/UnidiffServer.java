@@ -404,13 +404,27 @@ public final class UnidiffServer implements AutoCloseable {
     }
 
     /**
-     * A synchronous call: answers the finished job. A call still running after
+     * A synchronous call: answers the finished job with its own status (200 done, or the
+     * failure's status with its problem document), however long it runs.
+     *
+     * <p>With {@code ?keepAlive=true} a call still running after
      * {@link ServerConfig#syncCommitDelay()} is answered 200 at once and kept alive with spaces
-     * (JSON allows leading whitespace) so that a client that disconnects is noticed, and its job
-     * cancelled, within a keep-alive interval and one model evaluation.
+     * (JSON allows leading whitespace), so that a client that disconnects is noticed, and its job
+     * cancelled, within a keep-alive interval and one model evaluation; the price, which the
+     * client opts into, is that a failure after that moment comes as a problem document in a 200
+     * (HTTP/1.1 cannot change a status already sent).
      */
     private void runSync(Context ctx) throws IOException, InterruptedException {
         Submission<?> submission = parse(ctx);
+        if (!"true".equalsIgnoreCase(ctx.queryParam("keepAlive"))) {
+            Job.Snapshot s = runToEnd(submission);
+            if (s.state() == Job.State.DONE) {
+                json(ctx, 200, jobJson(s, true));
+            } else {
+                problem(ctx, s.error());
+            }
+            return;
+        }
         if (!syncCalls.tryAcquire()) {
             metrics.refused("sync-calls");
             throw Problem.tooManySyncCalls(config.maxStreams());

@@ -275,7 +275,7 @@ class ServerApiTest {
         long before = server.metrics().cancelled();
         String json = "{\"task\":\"text-to-image\",\"prompt\":\"a red circle\",\"steps\":1000}";
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
-            s.getOutputStream().write(("POST /api/run HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            s.getOutputStream().write(("POST /api/run?keepAlive=true HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + json.length() + "\r\n\r\n" + json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             s.getOutputStream().flush();
             InputStream in = s.getInputStream();
@@ -287,6 +287,24 @@ class ServerApiTest {
         // queue empties this soon only because the job was cancelled.
         assertTrue(server.scheduler().awaitIdle(Duration.ofSeconds(60)), "the engine did not stop");
         assertEquals(before + 1, server.metrics().cancelled(), "the job of the disconnected call was not cancelled");
+    }
+
+    @Test
+    void aLateFailureOfASynchronousCallHasItsOwnStatus() throws Exception {
+        // No keepAlive: the call answers when the job ends, so a job cancelled (or failed) after
+        // minutes of running is answered with that outcome's status, never a 200.
+        long before = server.scheduler().submissions();
+        String json = "{\"task\":\"text-to-image\",\"prompt\":\"a red circle\",\"steps\":1000}";
+        java.util.concurrent.CompletableFuture<Reply> call =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> client.post("/api/run", json));
+        // Woken by the submission of the call's job (test methods run one at a time).
+        Job job = server.scheduler().awaitSubmission(before, Duration.ofSeconds(120)).orElseThrow();
+        job.await(s -> s.state() == Job.State.RUNNING, Duration.ofSeconds(120));
+        assertEquals(200, client.delete("/api/jobs/" + job.id()).status());
+        Reply r = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(409, r.status(), r.raw().body());
+        assertEquals("urn:unidiff:problem:cancelled", r.json().path("type").asText());
+        assertTrue(server.scheduler().awaitIdle(Duration.ofSeconds(60)));
     }
 
     @Test

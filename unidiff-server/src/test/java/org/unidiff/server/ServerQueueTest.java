@@ -149,7 +149,7 @@ class ServerQueueTest {
             assertEquals(429, second.status());
             assertEquals("urn:unidiff:problem:too-many-streams", second.json().path("type").asText());
             assertEquals(1, server.metrics().refusedCount("streams"));
-            var sync = http.send(client.request("/api/run").header("Content-Type", "application/json")
+            var sync = http.send(client.request("/api/run?keepAlive=true").header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(textToImage("a", 2, 2).toString())).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, sync.statusCode(), "a synchronous call was locked out by an open stream");
