@@ -21,6 +21,10 @@ import org.unidiff.runtime.manifest.TokenizerSpec;
  */
 public final class BundleTokenizer implements AutoCloseable {
 
+    /** ASCII punctuation at the start or end of a word (a reported word is the word itself). */
+    private static final java.util.regex.Pattern EDGE_PUNCTUATION =
+            java.util.regex.Pattern.compile("^\\p{Punct}+|\\p{Punct}+$");
+
     private static final String RUST_FLAVOR = "RUST_FLAVOR";
     /** DJL's switch for its usage reporting, read from the environment or a system property. */
     static final String OPT_OUT_TRACKING = "OPT_OUT_TRACKING";
@@ -83,12 +87,15 @@ public final class BundleTokenizer implements AutoCloseable {
      * The words of {@code text} (split at white space) that this tokenizer does not know, in order,
      * each once: a word is unknown when it maps to the unknown token, or when it has letters,
      * digits or non-ASCII characters (accents, emoji) and maps to no token at all (the normalizer
-     * dropped it). Punctuation alone is not reported. Empty when every word is known, or when the
+     * dropped it). Punctuation alone is not reported, and punctuation around a word is not part
+     * of it ({@code "cat,"} reports {@code cat}). Empty when every word is known, or when the
      * tokenizer has no unknown token (byte-level tokenizers know every string).
      */
     public List<String> unknownWords(String text) {
         Set<String> unknown = new LinkedHashSet<>();
-        for (String word : text.strip().split("\\s+")) {
+        for (String written : text.strip().split("\\s+")) {
+            // Punctuation around a word is not part of it: "cat," is the word cat.
+            String word = EDGE_PUNCTUATION.matcher(written).replaceAll("");
             if (word.isEmpty()) {
                 continue;
             }

@@ -39,6 +39,8 @@ class BundleTokenizerTest {
     void unknownWordsAreReportedAsWrittenOnceEach() {
         assertEquals(java.util.List.of(), tokenizer.unknownWords("  A red circle a BLUE square "));
         assertEquals(java.util.List.of("cat", "green"), tokenizer.unknownWords("a cat  green cat square"));
+        assertEquals(java.util.List.of("cat", "dog"), tokenizer.unknownWords("a cat, a (dog)! square."),
+                "punctuation around a word is not part of it");
     }
 
     @Test
