@@ -175,7 +175,9 @@ public final class ServerSoak {
         pool.shutdown();
         sampler.join();
         JsonNode metrics = metricsDone();
-        server.destroy();   // SIGTERM: graceful stop
+        // SIGTERM (a graceful stop) through the handle: Process.destroy would also close the pipe
+        // the drain thread reads.
+        server.toHandle().destroy();
         boolean exited = server.waitFor(60, TimeUnit.SECONDS);
         int exit = exited ? server.exitValue() : -1;
         return report(minutes, clients, heap, rss, metrics, exit);
