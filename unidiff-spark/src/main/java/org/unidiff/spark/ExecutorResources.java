@@ -36,7 +36,8 @@ final class ExecutorResources {
     /** The execution of the current task (its cpus and GPU), for the job's options. */
     static ExecutionConfig forCurrentTask(SparkJobOptions options) {
         TaskContext task = TaskContext.get();
-        int cpus = task == null ? 1 : task.cpus();
+        // Outside a task (the driver, plain Java use) nothing was assigned: no preference (0).
+        int cpus = task == null ? 0 : task.cpus();
         List<String> gpus = List.of();
         if (task != null && task.resources().contains("gpu")) {
             ResourceInformation gpu = task.resources().apply("gpu");
@@ -56,11 +57,12 @@ final class ExecutorResources {
      * The execution for a task with {@code taskCpus} CPUs and the GPU addresses Spark assigned it.
      *
      * @param threads the job's thread option, or null to follow {@code taskCpus}
+     * @param taskCpus the CPUs Spark gave the task, or 0 outside a task (then ONNX Runtime's default)
      * @throws IllegalStateException when cuda is asked for and the task has no GPU, naming the settings
      */
     static ExecutionConfig plan(Integer threads, int taskCpus, String device, List<String> gpuAddresses) {
-        int intra = threads != null ? threads : Math.max(1, taskCpus);
-        CpuThreads pools = new CpuThreads(intra, 1);
+        CpuThreads pools = threads != null ? new CpuThreads(threads, 1)
+                : taskCpus > 0 ? new CpuThreads(taskCpus, 1) : CpuThreads.runtimeDefault();
         if (device(device).equals("cpu")) {
             return ExecutionConfig.cpu().withThreads(pools);
         }

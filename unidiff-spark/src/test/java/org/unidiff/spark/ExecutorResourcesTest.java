@@ -20,6 +20,8 @@ final class ExecutorResourcesTest {
         assertEquals(1, one.threads().interOpThreads());
         assertEquals(4, ExecutorResources.plan(null, 4, "cpu", List.of()).threads().intraOpThreads());
         assertEquals(3, ExecutorResources.plan(3, 1, "cpu", List.of()).threads().intraOpThreads());
+        assertEquals(org.unidiff.runtime.ort.CpuThreads.runtimeDefault(),
+                ExecutorResources.plan(null, 0, "cpu", List.of()).threads(), "outside a task: no preference");
         assertEquals(ExecutionProvider.CPU, ExecutorResources.plan(null, 1, "cpu", List.of("0")).provider(),
                 "a GPU assigned to a cpu job is not used");
     }
