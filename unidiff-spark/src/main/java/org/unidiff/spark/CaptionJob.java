@@ -17,7 +17,6 @@ import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.TextResult;
-import org.unidiff.api.Unidiff;
 import org.unidiff.api.engine.SeedRules;
 
 /**
@@ -106,6 +105,27 @@ public final class CaptionJob {
         }
     }
 
+    /**
+     * The captions of images keyed by {@code keys} (a row's seed is {@code SeedRules.rowSeed(jobSeed,
+     * key)}), in one model call: the one captioning rule of the job, {@link ImageCaptioner} and
+     * {@link UnidiffSql}. An image that cannot be decoded or that the model refuses is a failed outcome.
+     * {@code contents} may hold null (no bytes).
+     */
+    static List<Outcome<TextResult>> captions(SparkJobOptions options, List<String> keys, List<byte[]> contents) {
+        List<Outcome<ImageToTextRequest>> requests = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            try {
+                byte[] bytes = contents.get(i) == null ? new byte[0] : contents.get(i);
+                requests.add(Outcome.ok(new ImageToTextRequest(ImageDecoding.decode(key, bytes),
+                        options.sampling(SeedRules.rowSeed(options.jobSeed(), key)))));
+            } catch (IOException | InvalidRequestException e) {
+                requests.add(Outcome.failed(e.getMessage()));
+            }
+        }
+        return BatchRunner.run(ExecutorModels.forJob(options), Recipes.IMAGE_TO_TEXT, requests);
+    }
+
     /** Runs in each task: decodes, captions a batch at a time, reports bad rows as errors. */
     private static final class Partition implements MapPartitionsFunction<Row, Row> {
 
@@ -126,19 +146,17 @@ public final class CaptionJob {
         }
 
         private List<Row> batch(List<Row> batch) {
-            Unidiff unidiff = ExecutorModels.forJob(options);
-            List<Outcome<ImageToTextRequest>> requests = new ArrayList<>(batch.size());
-            long[] seeds = new long[batch.size()];
-            for (int i = 0; i < batch.size(); i++) {
-                String path = batch.get(i).getString(0);
-                seeds[i] = SeedRules.rowSeed(options.jobSeed(), path);
-                requests.add(request(path, (byte[]) batch.get(i).get(1), seeds[i]));
+            List<String> paths = new ArrayList<>(batch.size());
+            List<byte[]> contents = new ArrayList<>(batch.size());
+            for (Row row : batch) {
+                paths.add(row.getString(0));
+                contents.add((byte[]) row.get(1));
             }
-            List<Outcome<TextResult>> results = BatchRunner.run(unidiff, Recipes.IMAGE_TO_TEXT, requests);
+            List<Outcome<TextResult>> results = captions(options, paths, contents);
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Outcome<TextResult> r = results.get(i);
-                out.add(RowFactory.create(batch.get(i).getString(0), seeds[i],
+                out.add(RowFactory.create(paths.get(i), SeedRules.rowSeed(options.jobSeed(), paths.get(i)),
                         r.isOk() ? r.value().text() : null,
                         r.isOk() ? Columns.parameters(r.value().parameters().asText()) : null,
                         r.error()));
@@ -146,12 +164,6 @@ public final class CaptionJob {
             return out;
         }
 
-        private Outcome<ImageToTextRequest> request(String path, byte[] content, long seed) {
-            try {
-                return Outcome.ok(new ImageToTextRequest(ImageDecoding.decode(path, content), options.sampling(seed)));
-            } catch (IOException | InvalidRequestException e) {
-                return Outcome.failed(e.getMessage());
-            }
-        }
+
     }
 }

@@ -1,6 +1,5 @@
 package org.unidiff.spark;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -19,11 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.unidiff.api.ImageToTextRequest;
-import org.unidiff.api.InvalidRequestException;
-import org.unidiff.api.Recipes;
 import org.unidiff.api.TextResult;
-import org.unidiff.api.engine.SeedRules;
 
 /**
  * Captioning as a Spark ML {@link Transformer}, for a user's own pipelines: reads image bytes
@@ -253,19 +248,13 @@ public final class ImageCaptioner extends Transformer {
         }
 
         private List<Row> batch(List<Row> batch) {
-            List<Outcome<ImageToTextRequest>> requests = new ArrayList<>(batch.size());
+            List<String> keys = new ArrayList<>(batch.size());
+            List<byte[]> contents = new ArrayList<>(batch.size());
             for (Row r : batch) {
-                String k = String.valueOf((Object) r.get(key));
-                try {
-                    byte[] bytes = r.isNullAt(content) ? new byte[0] : (byte[]) r.get(content);
-                    requests.add(Outcome.ok(new ImageToTextRequest(ImageDecoding.decode(k, bytes),
-                            options.sampling(SeedRules.rowSeed(options.jobSeed(), k)))));
-                } catch (IOException | InvalidRequestException e) {
-                    requests.add(Outcome.failed(e.getMessage()));
-                }
+                keys.add(String.valueOf((Object) r.get(key)));
+                contents.add(r.isNullAt(content) ? null : (byte[]) r.get(content));
             }
-            List<Outcome<TextResult>> results = BatchRunner.run(ExecutorModels.forJob(options), Recipes.IMAGE_TO_TEXT,
-                    requests);
+            List<Outcome<TextResult>> results = CaptionJob.captions(options, keys, contents);
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Row r = batch.get(i);

@@ -1,13 +1,11 @@
 package org.unidiff.spark;
 
-import java.io.IOException;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
-import org.unidiff.api.ImageToTextRequest;
-import org.unidiff.api.engine.SeedRules;
+import org.unidiff.api.TextResult;
 
 /**
  * The library as SQL functions, registered in a session by one call:
@@ -41,13 +39,9 @@ public final class UnidiffSql {
             if (content == null || key == null) {
                 return null;
             }
-            try {
-                return ExecutorModels.forJob(options).imageToText(new ImageToTextRequest(
-                        ImageDecoding.decode(key, content), options.sampling(SeedRules.rowSeed(options.jobSeed(), key))))
-                        .text();
-            } catch (IOException e) {
-                return null;
-            }
+            Outcome<TextResult> r = CaptionJob.captions(options, List.of(key), java.util.Collections.singletonList(content))
+                    .get(0);
+            return r.isOk() ? r.value().text() : null;
         }, DataTypes.StringType);
         spark.udf().register("unidiff_unknown_words", (UDF1<String, List<String>>) prompt ->
                 prompt == null ? null : ExecutorModels.forJob(options).unknownWords(prompt),
