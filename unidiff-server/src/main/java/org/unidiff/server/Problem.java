@@ -140,12 +140,16 @@ public final class Problem extends RuntimeException {
                 + maxBytes + " are held", null, Map.of("Retry-After", Integer.toString(retryAfter)));
     }
 
-    /** The body could not be taken as sent: 408 when it came slower than the server's minimum rate. */
+    /** The body could not be taken as sent (Jetty's verdict on its framing). */
     public static Problem badBody(int status, String reason) {
-        return status == 408
-                ? new Problem(408, "request-timeout", "Request timeout", "the body arrived slower than "
-                        + UnidiffServer.MIN_BODY_BYTES_PER_SECOND + " bytes a second; send it at once", null, Map.of())
-                : new Problem(status, "bad-body", "Bad request body", String.valueOf(reason), null, Map.of());
+        return new Problem(status, "bad-body", "Bad request body", String.valueOf(reason), null, Map.of());
+    }
+
+    /** 408: the client sent its body slower than the server's minimum rate. */
+    public static Problem slowBody(long bytesRead, long millis, long minBytesPerSecond) {
+        return new Problem(408, "request-timeout", "Request timeout", "the body arrived slower than "
+                + minBytesPerSecond + " bytes a second (" + bytesRead + " bytes in " + millis
+                + " ms); send it at once", null, Map.of());
     }
 
     /** The HTTP status. */

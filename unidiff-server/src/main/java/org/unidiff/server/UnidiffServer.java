@@ -48,6 +48,8 @@ public final class UnidiffServer implements AutoCloseable {
     static final long MIN_BODY_BYTES_PER_SECOND = 16 * 1024;
     /** The most connections open at once. */
     static final int MAX_CONNECTIONS = 512;
+    /** How long a body may take before its rate is judged. */
+    static final long BODY_GRACE_NANOS = 1_000_000_000L;
     /** The paths served without the token: the page and its files (resources/web). */
     private static final java.util.Set<String> PAGE_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/app.css");
 
@@ -56,6 +58,7 @@ public final class UnidiffServer implements AutoCloseable {
     private final TaskAdapters tasks;
     private final ObjectMapper mapper;
     private final Metrics metrics = new Metrics();
+    private final ServerClock clock;
     private final JobScheduler scheduler;
     private final Semaphore streams;
     private final Semaphore syncCalls;
@@ -69,6 +72,7 @@ public final class UnidiffServer implements AutoCloseable {
     private UnidiffServer(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks,
                           ServerClock clock) {
         this.unidiff = unidiff;
+        this.clock = clock;
         Integer bundleMax = unidiff.manifest().group().maxSize();
         Limits l = config.limits();
         // The bundle's own group limit is the tighter one when it is smaller.
@@ -101,10 +105,10 @@ public final class UnidiffServer implements AutoCloseable {
             c.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {} ms id={}", ctx.method(), ctx.path(),
                     ctx.statusCode(), Math.round(ms), ctx.res().getHeader(RequestIds.HEADER)));
             c.http.maxRequestSize = this.config.limits().maxBodyBytes();
-            // Slow clients: a body arriving slower than MIN_BODY_BYTES_PER_SECOND is answered 408 and
-            // its thread freed (a reader of 1 byte a second would otherwise hold one for minutes),
-            // and at most MAX_CONNECTIONS are accepted at once (more wait in the accept backlog).
-            c.jetty.modifyHttpConfiguration(h -> h.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND));
+            // Slow clients: a body arriving slower than MIN_BODY_BYTES_PER_SECOND is answered 408 by
+            // readBody (MinimumRateInput, timed from when the server starts reading, not Jetty's rate
+            // that counts the server's own queueing against the client), and at most MAX_CONNECTIONS
+            // are accepted at once (more wait in the accept backlog).
             c.jetty.modifyServer(s -> {
                 s.addBean(new org.eclipse.jetty.server.ConnectionLimit(MAX_CONNECTIONS, s));
                 s.setErrorHandler(new ProblemErrorHandler());
@@ -544,7 +548,8 @@ public final class UnidiffServer implements AutoCloseable {
         if (declared > max) {
             throw Problem.tooLarge("the body has " + declared + " bytes; at most " + max + " are accepted");
         }
-        try (InputStream in = ctx.req().getInputStream()) {
+        try (InputStream in = new MinimumRateInput(ctx.req().getInputStream(), MIN_BODY_BYTES_PER_SECOND,
+                BODY_GRACE_NANOS, clock::nanoTime)) {
             byte[] bytes = in.readNBytes(max + 1);
             if (bytes.length > max) {
                 throw Problem.tooLarge("the body has more than " + max + " bytes; at most " + max + " are accepted");
@@ -553,7 +558,7 @@ public final class UnidiffServer implements AutoCloseable {
         } catch (IOException e) {
             throw Problem.malformed("the body could not be read: " + e.getMessage());
         } catch (org.eclipse.jetty.http.BadMessageException e) {
-            // Jetty's verdict on the body (408 when it arrives slower than the minimum rate).
+            // Jetty's verdict on the body's framing (a bad chunk, a body shorter than declared).
             throw Problem.badBody(e.getCode(), e.getReason());
         }
     }
