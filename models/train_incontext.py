@@ -57,6 +57,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="share of target times drawn from U[0.9, 1] (recipe default 0)")
     p.add_argument("--object-weight", type=float, default=None,
                    help="loss weight of latent cells under the query's or target's object (recipe default 1)")
+    p.add_argument("--rope", action="store_true",
+                   help="rotary position over frame, row and column on queries and keys (LaVin-DiT's 3-D RoPE)")
     p.add_argument("--log-csv", type=Path, default=None,
                    help="loss CSV (default models/train_incontext_losses.csv; <work>/losses.csv for --smoke)")
     p.add_argument("--measure", type=int, default=0, metavar="N", help="time N steps, print s/step, exit")
@@ -70,8 +72,10 @@ def recipe_from(args) -> training.InContextRecipe:
     r = training.InContextRecipe()
     m = r.model
     over = {k: v for k, v in (("dim", args.dim), ("depth", args.depth), ("heads", args.heads)) if v is not None}
+    if args.rope:
+        over["rope"] = True
     if args.smoke:
-        over = {"dim": 32, "depth": 2, "heads": 2}
+        over = {"dim": 32, "depth": 2, "heads": 2, **({"rope": True} if args.rope else {})}
     m = dataclasses.replace(m, **over)
     ro = {"model": m}
     if args.steps is not None:

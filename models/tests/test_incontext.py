@@ -17,7 +17,8 @@ REPO = MODELS.parent
 sys.path.insert(0, str(MODELS))
 
 from unidiff_models.incontext import (ROLE_EXAMPLE_INPUT, ROLE_EXAMPLE_OUTPUT, ROLE_QUERY,  # noqa: E402
-                                      ROLE_TARGET, InContextConfig, InContextTransformer, frame_roles)
+                                      ROLE_TARGET, InContextConfig, InContextTransformer, frame_roles,
+                                      rope_angles, rotate)
 from unidiff_models.incontext_data import HELD_OUT, SequenceSampler, transform_of  # noqa: E402
 from unidiff_models.incontext_export import GRID_20, LAVIN_GRID_20, manifest  # noqa: E402
 from unidiff_models.incontext_training import build_batch, sample_times  # noqa: E402
@@ -31,11 +32,11 @@ TASKS = ["recolor:red", "recolor:green", "shape:circle", "shape:diamond", "move:
          "resize", "mask"]
 
 
-def tiny_model(seed: int = 0) -> InContextTransformer:
+def tiny_model(seed: int = 0, rope: bool = False) -> InContextTransformer:
     """A tiny transformer whose zero-initialised output layers are given random weights, so that
     its outputs depend on every input (a freshly built model returns zeros)."""
     torch.manual_seed(seed)
-    m = InContextTransformer(InContextConfig(dim=32, depth=2, heads=2))
+    m = InContextTransformer(InContextConfig(dim=32, depth=2, heads=2, rope=rope))
     with torch.no_grad():
         for p in m.parameters():
             p.add_(torch.randn_like(p) * 0.05)
@@ -133,10 +134,50 @@ def test_x0_head_gives_the_velocity_whose_euler_step_lands_on_it():
         InContextTransformer(InContextConfig(parameterization="eps"))
 
 
-def test_onnx_export_matches_torch_for_every_group_size(tmp_path):
+def test_rope_angles_follow_frame_row_and_column():
+    a = rope_angles(3, 4, 16, base=100.0)
+    assert a.shape == (3 * 16, 8)
+    # head_dim 16: 8 pairs, 2 turn with the frame, 3 with the row, 3 with the column.
+    frame_f = [1.0, 100.0 ** -0.5]
+    axis_f = [1.0, 100.0 ** (-1 / 3), 100.0 ** (-2 / 3)]
+    for f, r, c in ((0, 0, 0), (2, 1, 3), (1, 3, 0)):
+        want = [f * w for w in frame_f] + [r * w for w in axis_f] + [c * w for w in axis_f]
+        np.testing.assert_allclose(a[f * 16 + r * 4 + c].numpy(), want, rtol=1e-6, atol=1e-6)
+
+
+def test_rope_scores_depend_only_on_relative_position():
+    g = torch.Generator().manual_seed(5)
+    a = rope_angles(4, 4, 16)
+    q0, k0 = torch.randn(16, generator=g), torch.randn(16, generator=g)
+    q = rotate(q0.expand(a.shape[0], 16), a.cos(), a.sin())
+    k = rotate(k0.expand(a.shape[0], 16), a.cos(), a.sin())
+    scores = q @ k.T
+
+    def tok(f, r, c):
+        return f * 16 + r * 4 + c
+    # The same offset (one frame on, one row down, two columns left) from two places.
+    assert scores[tok(0, 0, 2), tok(1, 1, 0)] == pytest.approx(float(scores[tok(2, 2, 3), tok(3, 3, 1)]), abs=1e-5)
+    # Another offset gives another score; at offset zero the rotation cancels (plain dot product).
+    assert abs(float(scores[tok(0, 0, 2), tok(1, 1, 0)] - scores[tok(0, 0, 2), tok(1, 1, 1)])) > 1e-3
+    assert float(scores[tok(3, 2, 1), tok(3, 2, 1)]) == pytest.approx(float(q0 @ k0), abs=1e-5)
+
+
+def test_rope_model_takes_the_same_weights_and_answers_differently():
+    plain, rope = tiny_model(), tiny_model(rope=True)
+    rope.load_state_dict(plain.state_dict())            # no parameters of its own
+    x = torch.randn(1, 4, 4, 16, 16, generator=torch.Generator().manual_seed(2))
+    t = torch.tensor([[0, 0, 0, 800.0]])
+    with torch.no_grad():
+        assert (plain(x, t) - rope(x, t)).abs().max() > 1e-4
+    with pytest.raises(ValueError, match="inconsistent"):
+        InContextTransformer(InContextConfig(dim=24, heads=2, rope=True))     # head_dim 12: not 8k
+
+
+@pytest.mark.parametrize("rope", [False, True])
+def test_onnx_export_matches_torch_for_every_group_size(tmp_path, rope):
     ort = pytest.importorskip("onnxruntime")
     from unidiff_models.incontext_export import export_transformer
-    m = tiny_model()
+    m = tiny_model(rope=rope)
     export_transformer(m, tmp_path / "model.onnx")
     s = ort.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"])
     assert [i.name for i in s.get_inputs()] == ["img", "t_img"]

@@ -10,6 +10,9 @@ All tokens of all frames attend to each other (full attention). A frame's tokens
   timestep embedding of the frame's own network time + a learned **role** vector (example input,
   example output, query, target) + a learned **slot** vector (frame index 0..max_frames-1).
 
+With ``rope=True`` queries and keys are also turned by a rotary embedding over three axes (frame,
+row, column), as LaVin-DiT does, so attention sees relative offsets between tokens.
+
 Roles follow from the layout alone (G = 2k + 2 frames): frames 0..G-3 alternate example input /
 example output, frame G-2 is the query, G-1 the target; so the ONNX graph needs no role input and
 G stays dynamic.
@@ -32,6 +35,7 @@ model's head.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -71,6 +75,11 @@ class InContextConfig:
     max_frames: int = 10
     time_scale: float = 1000.0
     parameterization: str = "x0"
+    # Rotary position (RoPE) on queries and keys over three axes: frame, row, column (LaVin-DiT's
+    # 3-D RoPE). Attention then sees where two tokens are relative to each other, which a move (a
+    # near-permutation of tokens) needs; the learned absolute positions stay, so a token still
+    # knows where in its frame it is. No parameters: weights of a model without it load unchanged.
+    rope: bool = False
 
     @property
     def patches(self) -> int:
@@ -80,6 +89,37 @@ class InContextConfig:
     def to_dict(self) -> dict:
         """Plain JSON values."""
         return asdict(self)
+
+
+def rope_angles(g: Tensor, side: int, head_dim: int, base: float = 100.0) -> Tensor:
+    """Rotation angles [g * side * side, head_dim // 2] of every token (frame-major, then row, then
+    column): a quarter of the rotated pairs turn with the frame index, three eighths each with the
+    row and the column, at geometric frequencies from 1 down to about 1/base. ``g`` may be a
+    traced size, so the frame count stays dynamic in ONNX."""
+    half = head_dim // 2
+    n_frame = half // 4
+    n_row = (half - n_frame) // 2
+    n_col = half - n_frame - n_row
+
+    def freqs(n: int) -> Tensor:
+        return base ** (-torch.arange(n, dtype=torch.float32) / max(n, 1))
+
+    frames = torch.arange(g).to(torch.float32)
+    cells = torch.arange(side, dtype=torch.float32)
+    f = frames[:, None] * freqs(n_frame)[None, :]                       # [g, n_frame]
+    r = cells[:, None] * freqs(n_row)[None, :]                          # [side, n_row]
+    c = cells[:, None] * freqs(n_col)[None, :]                          # [side, n_col]
+    per_frame = f[:, None, None, :].expand(-1, side, side, -1)
+    per_row = r[None, :, None, :].expand(per_frame.shape[0], -1, side, -1)
+    per_col = c[None, None, :, :].expand(per_frame.shape[0], side, -1, -1)
+    return torch.cat([per_frame, per_row, per_col], dim=-1).reshape(-1, half)
+
+
+def rotate(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    """RoPE on the last axis of ``x`` [..., T, head_dim]: dimension i turns with i + head_dim/2."""
+    half = x.shape[-1] // 2
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
 
 
 def frame_roles(g: Tensor) -> Tensor:
@@ -108,14 +148,18 @@ class Block(nn.Module):
         nn.init.zeros_(self.ada.weight)
         nn.init.zeros_(self.ada.bias)
 
-    def forward(self, x: Tensor, cond: Tensor) -> Tensor:
-        """``x`` [B, G, P, D], ``cond`` [B, G, D]."""
+    def forward(self, x: Tensor, cond: Tensor, angles: Optional[Tensor] = None) -> Tensor:
+        """``x`` [B, G, P, D], ``cond`` [B, G, D]; ``angles`` [G * P, head_dim / 2] turns queries
+        and keys (RoPE) when given."""
         b, g, p, d = x.shape
         mods = self.ada(F.silu(cond)).unsqueeze(2).chunk(6, dim=-1)
         shift1, scale1, gate1, shift2, scale2, gate2 = mods
         h = self.norm1(x) * (1 + scale1) + shift1
         qkv = self.qkv(h.reshape(b, g * p, d)).reshape(b, g * p, 3, self.heads, d // self.heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
+        if angles is not None:
+            cos, sin = angles.cos(), angles.sin()
+            q, k = rotate(q, cos, sin), rotate(k, cos, sin)
         a = attention(q, k, v)
         a = self.proj(a.transpose(1, 2).reshape(b, g, p, d))
         x = x + gate1 * a
@@ -129,7 +173,8 @@ class InContextTransformer(nn.Module):
     def __init__(self, config: InContextConfig) -> None:
         super().__init__()
         c = config
-        if c.latent_size % c.patch != 0 or c.dim % c.heads != 0 or c.dim % 4 != 0:
+        if c.latent_size % c.patch != 0 or c.dim % c.heads != 0 or c.dim % 4 != 0 or (
+                c.rope and (c.dim // c.heads) % 8 != 0):
             raise ValueError(f"inconsistent sizes: {c}")
         if c.parameterization not in PARAMETERIZATIONS:
             raise ValueError(f"parameterization must be one of {PARAMETERIZATIONS}, found {c.parameterization!r}")
@@ -184,8 +229,9 @@ class InContextTransformer(nn.Module):
         temb = timestep_embedding(t_img.reshape(-1) * (1000.0 / c.time_scale), c.dim)
         cond = self.time_mlp(temb).reshape(b, g, c.dim)
         cond = cond + self.role(frame_roles(g)) + self.slot(torch.arange(g))
+        angles = rope_angles(g, s, c.dim // c.heads) if c.rope else None
         for block in self.blocks:
-            x = block(x, cond)
+            x = block(x, cond, angles)
         shift, scale = self.ada_out(F.silu(cond)).unsqueeze(2).chunk(2, dim=-1)
         x = self.patch_out(self.norm_out(x) * (1 + scale) + shift)
         x = x.reshape(b, g, s, s, c.latent_channels, p, p).permute(0, 1, 4, 2, 5, 3, 6)
