@@ -6,12 +6,17 @@
 # complete PNG per row (no temporary or extra file), and the images are byte for byte those of the
 # same job on local[2].
 #
-#   scripts/spark-cluster-test.sh [WORK]      # default target/spark-cluster-test (replaced)
+#   scripts/spark-cluster-test.sh [--speed] [WORK]      # WORK: default target/spark-cluster-test (replaced)
 #
+# With --speed, once the checks pass, the caption benchmark (`unidiff spark benchmark`) also runs on
+# this cluster beside local[1] and local[2] and the plain API, at the bundle's default steps, and
+# prints its table (docs/SPARK.md); about 4 more minutes.
 # Loopback only; takes a few minutes on 2 cores. Exits non-zero on any failed check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+SPEED=0
+if [ "${1:-}" = "--speed" ]; then SPEED=1; shift; fi
 WORK=$ROOT/${1:-target/spark-cluster-test}
 started=$(date +%s)
 rm -rf "$WORK"
@@ -78,7 +83,16 @@ for i in 1 2; do
 done
 await "[ \$(grep -c 'Registering worker' '$WORK/master.log') -ge 2 ]" 120
 
-(cd models/default/bundle && zip -qr "$WORK/bundle.zip" .)
+# The bundle as a zip for --archives (python3's zipfile: no zip package needed).
+python3 - "$WORK/bundle.zip" models/default/bundle <<'EOF'
+import os, sys, zipfile
+out, root = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for folder, _, names in os.walk(root):
+        for n in sorted(names):
+            path = os.path.join(folder, n)
+            z.write(path, os.path.relpath(path, root))
+EOF
 PROMPTS=$WORK/prompts.csv
 {
   echo "prompt,key"
@@ -129,3 +143,9 @@ print(f"{len(cluster)} images, one per prompt, byte for byte the local run's")
 EOF
 grep -q "^$ROWS rows (0 with an error)" "$WORK/submit.log" || { say "the index does not hold $ROWS rows:"; tail -5 "$WORK/submit.log"; exit 1; }
 say "passed in $(( $(date +%s) - started )) s"
+if [ "$SPEED" = 1 ]; then
+  say "caption speed: the plain API, local[1], local[2] and this cluster ($MASTER), bundle defaults"
+  java $FLAGS -Djava.awt.headless=true -cp "$JAR:$CP" org.unidiff.spark.SparkCli benchmark --images 256 \
+    --bundle "$ROOT/models/default/bundle" --master 'local[1]' --master 'local[2]' --master "$MASTER" \
+    2> "$WORK/speed.log"
+fi

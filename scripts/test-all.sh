@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the Java modules (Maven) and the Python side (pytest), then
 # prints how many tests ran and were skipped, with each skip's reason.
+# Then runs the Spark jobs on a real standalone cluster (scripts/spark-cluster-test.sh).
 # Makes what it needs on first use: Debian's Chromium and chromedriver (the server's browser test)
 # and the Python venv of models/requirements.txt (scripts/python-env.sh), so that no test skips
 # for a missing package; only tests that need hardware absent here (CUDA) may skip.
@@ -26,6 +27,9 @@ PY=$(scripts/python-env.sh)
 # Both halves run even when the first fails, and the counts are printed either way.
 status=0
 mvn -B -ntp install || status=$?
+# The Spark jobs on a real standalone cluster (master, two workers, an executor killed mid-job):
+# exactly-once outputs equal to local[2]'s; about 4 minutes.
+if [ "$status" = 0 ]; then scripts/spark-cluster-test.sh || status=$?; fi
 mkdir -p target
 "$PY" -m pytest -q -rs --junitxml=target/pytest-report.xml models/tests || status=$?
 "$PY" scripts/test_counts.py --seconds $(( $(date +%s) - started )) || status=$?

@@ -55,6 +55,11 @@ final class CaptionBenchmark implements Callable<Integer> {
     @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle. Default: the bundled model.")
     String bundle;
 
+    @Option(names = "--master", paramLabel = "URL", description = "Spark masters to time, in order (repeat the "
+            + "option); a spark:// master gets this program's jar shipped to its executors, and the image folder "
+            + "must be readable at the same path there (a cluster on this machine). Default: local[1] and local[2].")
+    List<String> masters;
+
     @Spec
     CommandSpec spec;
 
@@ -72,9 +77,8 @@ final class CaptionBenchmark implements Callable<Integer> {
             Map<String, Double> seconds = new LinkedHashMap<>();
             Map<String, String> captions = apiRuns(folder, options, seconds);
             List<String> checks = new ArrayList<>();
-            for (String master : List.of("local[1]", "local[2]")) {
-                seconds.put("Spark caption job, " + master + ", " + master.charAt(6) + " partition(s)",
-                        sparkRun(master, folder, work, options, captions, checks));
+            for (String master : masters == null ? List.of("local[1]", "local[2]") : masters) {
+                sparkRun(master, folder, work, options, captions, checks, seconds);
             }
             out.println("| setup | images | seconds | images/s |");
             out.println("|---|---:|---:|---:|");
@@ -131,13 +135,21 @@ final class CaptionBenchmark implements Callable<Integer> {
         return captions;
     }
 
-    /** One Spark session on {@code master}: a warm-up job, then the timed job; checks its captions. */
-    private static double sparkRun(String master, Path folder, Path work, SparkJobOptions options,
-                                   Map<String, String> expected, List<String> mismatches) {
-        int partitions = master.equals("local[1]") ? 1 : 2;
-        SparkSession spark = SparkSession.builder().master(master).appName("unidiff caption benchmark")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    /**
+     * One Spark session on {@code master}: a warm-up job, then the timed job (as many partitions
+     * as the master has task slots); checks its captions and records its seconds.
+     */
+    private static void sparkRun(String master, Path folder, Path work, SparkJobOptions options,
+                                 Map<String, String> expected, List<String> mismatches, Map<String, Double> seconds) {
+        SparkSession.Builder builder = SparkSession.builder().master(master).appName("unidiff caption benchmark")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4");
+        if (master.startsWith("spark://")) {
+            // The executors of a real cluster need the job's classes: this program's own jar.
+            builder.config("spark.jars", ownJar()).config("spark.executor.memory", "2g");
+        }
+        SparkSession spark = builder.getOrCreate();
         try {
+            int partitions = spark.sparkContext().defaultParallelism();
             String warm = work.resolve("warm-" + partitions).toString();
             // Its own temporary folder: replaced freely between masters.
             CaptionJob.run(spark, folder.resolve("img-0000*.png").toString(), warm, partitions, options,
@@ -154,9 +166,19 @@ final class CaptionBenchmark implements Callable<Integer> {
             if (spark.read().parquet(output).count() != expected.size()) {
                 mismatches.add(master + ": row count");
             }
-            return s;
+            seconds.put("Spark caption job, " + master + ", " + partitions + " partition(s)", s);
         } finally {
             spark.stop();
+        }
+    }
+
+    /** The jar (or classes folder) this class was loaded from. */
+    private static String ownJar() {
+        try {
+            return Path.of(CaptionBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the benchmark's own jar", e);
         }
     }
 
