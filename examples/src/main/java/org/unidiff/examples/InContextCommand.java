@@ -2,19 +2,19 @@ package org.unidiff.examples;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.ExamplePair;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.InContextRequest;
+import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.ReferenceMode;
+import org.unidiff.api.files.ExampleFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,9 +36,6 @@ final class InContextCommand extends ModelCommand {
 
     /** Where a checkout keeps the committed in-context bundle. */
     static final String BUNDLE = "models/incontext/bundle";
-
-    /** The most files an examples folder may hold: bounds the listing. */
-    static final int MAX_FOLDER_FILES = 10_000;
 
     @Option(names = "--pair", arity = "2", paramLabel = "IMAGE", description = "An example: input then output "
             + "image; repeat for more pairs.")
@@ -103,44 +100,20 @@ final class InContextCommand extends ModelCommand {
                 renoise ? ReferenceMode.RENOISE : ReferenceMode.CLEAN, sampling.toOptions());
     }
 
-    /** NAME_input.png / NAME_target.png pairs of a folder, by name; a lone half is an error. */
+    /** NAME_input.png / NAME_target.png pairs of a folder, by name ({@link ExampleFolder}). */
     private List<Path[]> folderPairs(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new ParameterException(spec.commandLine(), "--examples " + dir + ": no such folder");
-        }
-        Map<String, Path[]> byName = new TreeMap<>();
-        int seen = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                if (++seen > MAX_FOLDER_FILES) {
-                    throw new ParameterException(spec.commandLine(), "--examples " + dir + ": more than "
-                            + MAX_FOLDER_FILES + " files");
-                }
-                String name = f.getFileName().toString();
-                int slot = name.endsWith("_input.png") ? 0 : name.endsWith("_target.png") ? 1 : -1;
-                if (slot >= 0) {
-                    String key = name.substring(0, name.lastIndexOf('_'));
-                    byName.computeIfAbsent(key, x -> new Path[2])[slot] = f;
-                }
+        try {
+            List<Path[]> out = new ArrayList<>();
+            for (ExampleFolder.PairFiles f : ExampleFolder.list(dir)) {
+                out.add(new Path[] {f.input(), f.target()});
             }
+            return out;
+        } catch (InvalidRequestException e) {
+            throw new ParameterException(spec.commandLine(), "--examples " + dir + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "--examples " + dir + ": cannot be listed ("
                     + e.getMessage() + ")", e);
         }
-        List<Path[]> out = new ArrayList<>();
-        for (Map.Entry<String, Path[]> e : byName.entrySet()) {
-            if (e.getValue()[0] == null || e.getValue()[1] == null) {
-                throw new ParameterException(spec.commandLine(), "--examples " + dir + ": '" + e.getKey()
-                        + "' has " + (e.getValue()[0] == null ? "a _target.png but no _input.png"
-                        : "an _input.png but no _target.png"));
-            }
-            out.add(e.getValue());
-        }
-        if (out.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--examples " + dir
-                    + ": no NAME_input.png / NAME_target.png pairs");
-        }
-        return out;
     }
 
     /** k pairs at random with replacement, as LaVin-DiT draws them, seeded by --seed so runs repeat. */

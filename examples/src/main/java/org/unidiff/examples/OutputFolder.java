@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.unidiff.api.files.OutputExistsException;
+import org.unidiff.api.files.PngFiles;
+import org.unidiff.api.files.SafeWrite;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Spec;
  * <p>File names carry a short hash of the run's parameters ({@link #tag}), so runs that differ in
  * anything (the end of a long prompt, the guidance, the steps, ...) write different files. Files
  * are written atomically and never replace an existing file unless {@code --overwrite} is given
- * (see {@link NoClobberWrite}); the folder is checked before the model loads ({@link #check()}).
+ * (see {@link SafeWrite}); the folder is checked before the model loads ({@link #check()}).
  */
 public final class OutputFolder {
 
@@ -71,11 +74,11 @@ public final class OutputFolder {
      * Writes one image with its text chunks and returns its path.
      *
      * @param fileName a file name (no directories) ending in {@code .png}
-     * @throws NoClobberWrite.OutputExistsException if the file exists and {@code --overwrite} was not given
+     * @throws OutputExistsException if the file exists and {@code --overwrite} was not given
      */
     public Path save(BufferedImage image, String fileName, Map<String, String> text) throws IOException {
         Path file = directory.resolve(fileName);
-        NoClobberWrite.write(file, overwrite, temp -> PngText.write(image, text, temp));
+        PngFiles.write(image, text, file, overwrite);
         return file;
     }
 
@@ -85,9 +88,9 @@ public final class OutputFolder {
      * @param fileName a file name (no directories)
      * @param content  writes the whole file to the temporary path it is given
      */
-    public Path saveFile(String fileName, NoClobberWrite.Content content) throws IOException {
+    public Path saveFile(String fileName, SafeWrite.Content content) throws IOException {
         Path file = directory.resolve(fileName);
-        NoClobberWrite.write(file, overwrite, content);
+        SafeWrite.write(file, overwrite, content);
         return file;
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.GenerationCancelledException;
 import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.files.OutputExistsException;
 import org.unidiff.runtime.ort.ExecutionProviderException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -130,10 +131,11 @@ public final class UnidiffCli implements Runnable {
                     + "ONNX Runtime (build with mvn -Pcuda, see README)"));
             return FAILED;
         }
-        NoClobberWrite.OutputExistsException exists = find(e, NoClobberWrite.OutputExistsException.class);
+        OutputExistsException exists = find(e, OutputExistsException.class);
         if (exists != null) {
-            err.println(command.getColorScheme().errorText(prefix + "error: " + exists.getFile() + " "
-                    + exists.getReason()));
+            err.println(command.getColorScheme().errorText(prefix + "error: " + exists.getFile()
+                    + " exists already (from a run with the same parameters?); pass --overwrite to replace it, "
+                    + "or write to another --out folder"));
             return FAILED;
         }
         err.println(command.getColorScheme().errorText(prefix + "error: " + describe(e)));

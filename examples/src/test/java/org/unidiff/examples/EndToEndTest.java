@@ -1,5 +1,6 @@
 package org.unidiff.examples;
 
+import org.unidiff.api.files.PngFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +75,7 @@ class EndToEndTest {
         assertName("p1-a-small-blue-square-s5-" + TAG + "-1\\.png", o.lines().get(3));
         assertName(OutputFolder.SHEET_PREFIX + TAG + "\\.png", o.lines().get(4));
 
-        Map<String, String> text = PngText.read(Path.of(o.lines().get(3)));
+        Map<String, String> text = PngFiles.readText(Path.of(o.lines().get(3)));
         assertEquals("text-to-image", text.get("task"));
         assertEquals("random-tiny", text.get("model"));
         assertEquals("a small blue square", text.get("prompt"));
@@ -83,7 +84,7 @@ class EndToEndTest {
         assertEquals("2", text.get("outputs"));
         assertEquals("1", text.get("output"));
 
-        Map<String, String> sheetText = PngText.read(Path.of(o.lines().get(4)));
+        Map<String, String> sheetText = PngFiles.readText(Path.of(o.lines().get(4)));
         assertEquals("a large red circle", sheetText.get("prompt.0"));
         assertEquals("a small blue square", sheetText.get("prompt.1"));
         assertFalse(sheetText.containsKey("prompt"));
@@ -141,8 +142,8 @@ class EndToEndTest {
         assertEquals(UnidiffCli.OK, o.code(), o.err());
         assertEquals(3, o.lines().size());
         String[] first = o.lines().get(0).split("\t", -1);
-        assertEquals(first[1], PngText.read(Path.of(first[0])).get("caption"));
-        assertEquals("joint", PngText.read(Path.of(first[0])).get("task"));
+        assertEquals(first[1], PngFiles.readText(Path.of(first[0])).get("caption"));
+        assertEquals("joint", PngFiles.readText(Path.of(first[0])).get("task"));
     }
 
     @Test
@@ -158,8 +159,8 @@ class EndToEndTest {
         assertName("group-s0-" + TAG + "-0-slot1\\.png", o.lines().get(0));
         assertName("group-s0-" + TAG + "-1-slot1\\.png", o.lines().get(1));
         assertName(OutputFolder.SHEET_PREFIX + TAG + "\\.png", o.lines().get(2));
-        assertEquals("ref.png", PngText.read(Path.of(o.lines().get(1))).get("reference.0"));
-        Map<String, String> text = PngText.read(Path.of(o.lines().get(1)));
+        assertEquals("ref.png", PngFiles.readText(Path.of(o.lines().get(1))).get("reference.0"));
+        Map<String, String> text = PngFiles.readText(Path.of(o.lines().get(1)));
         assertEquals("group", text.get("task"));
         assertEquals("renoise", text.get("reference_mode"));
         assertEquals("captions-and-references", text.get("group_guidance"));
@@ -177,7 +178,7 @@ class EndToEndTest {
         Outcome vary = run("vary", "-q", "-n", "2", "--out", dir.toString(), src.toString());
         assertEquals(UnidiffCli.OK, vary.code(), vary.err());
         assertEquals(3, vary.lines().size());
-        assertEquals("source.png", PngText.read(Path.of(vary.lines().get(0))).get("source"));
+        assertEquals("source.png", PngFiles.readText(Path.of(vary.lines().get(0))).get("source"));
         assertEquals(3 * 128 + 4 * 4, image(vary.lines().get(2)).getWidth(), "source and two variations");
 
         Outcome images = run("sample-images", "-q", "-n", "3", "--out", dir.toString());
@@ -235,7 +236,7 @@ class EndToEndTest {
                 a.toString(), b.toString());
         assertEquals(UnidiffCli.OK, o.code(), o.err());
         assertEquals(5, o.lines().size(), "3 frames, the sheet, the GIF: " + o.lines());
-        Map<String, String> text = PngText.read(Path.of(o.lines().get(0)));
+        Map<String, String> text = PngFiles.readText(Path.of(o.lines().get(0)));
         assertEquals("interpolation", text.get("task"));
         assertEquals("0", text.get("frame"));
         assertEquals("b.png", text.get("last"));

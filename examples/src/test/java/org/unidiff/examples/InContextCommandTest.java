@@ -1,5 +1,6 @@
 package org.unidiff.examples;
 
+import org.unidiff.api.files.PngFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -64,7 +65,7 @@ class InContextCommandTest {
                 "--query", png("q.png", 50).toString(), "-n", "2", "--seed", "3", "--out", out.toString());
         assertEquals(UnidiffCli.OK, o.code(), o.err());
         assertEquals(3, o.lines().size(), o.lines().toString());
-        Map<String, String> text = PngText.read(Path.of(o.lines().get(1)));
+        Map<String, String> text = PngFiles.readText(Path.of(o.lines().get(1)));
         assertEquals("in-context", text.get("task"));
         assertEquals("random-tiny-incontext", text.get("model"));
         assertEquals("q.png", text.get("query"));

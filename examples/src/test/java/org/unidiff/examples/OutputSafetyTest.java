@@ -1,5 +1,6 @@
 package org.unidiff.examples;
 
+import org.unidiff.api.files.PngFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,8 +71,8 @@ class OutputSafetyTest {
         assertEquals(UnidiffCli.OK, white.code(), white.err());
         assertNotEquals(black.lines(), white.lines());
         assertEquals(2, pngs().size(), pngs().toString());
-        assertEquals(BLACK, PngText.read(Path.of(black.lines().get(0))).get("prompt"));
-        assertEquals(WHITE, PngText.read(Path.of(white.lines().get(0))).get("prompt"));
+        assertEquals(BLACK, PngFiles.readText(Path.of(black.lines().get(0))).get("prompt"));
+        assertEquals(WHITE, PngFiles.readText(Path.of(white.lines().get(0))).get("prompt"));
     }
 
     @Test
@@ -85,7 +86,7 @@ class OutputSafetyTest {
             assertEquals(3, o.lines().size(), "two images and a contact sheet: " + o.lines());
         }
         assertEquals(9, pngs().size(), "nothing replaced: " + pngs());
-        assertEquals("2.0", PngText.read(Path.of(a.lines().get(2))).get("guidance_scale"), "a's sheet is a's");
+        assertEquals("2.0", PngFiles.readText(Path.of(a.lines().get(2))).get("guidance_scale"), "a's sheet is a's");
     }
 
     @Test

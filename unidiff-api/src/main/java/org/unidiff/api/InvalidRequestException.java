@@ -29,6 +29,14 @@ public final class InvalidRequestException extends IllegalArgumentException {
     }
 
     /**
+     * An error whose {@code found} is already a description (a file with its problem), kept whole
+     * instead of being quoted and shortened as a value.
+     */
+    public static InvalidRequestException described(String field, String expected, String found) {
+        return new InvalidRequestException(field, expected, found, true);
+    }
+
+    /**
      * The same error for request {@code index} of a batched call: the field becomes
      * {@code requests[index].field}. Fields already naming a request are kept.
      */

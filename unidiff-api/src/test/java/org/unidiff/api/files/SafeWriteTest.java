@@ -1,4 +1,4 @@
-package org.unidiff.examples;
+package org.unidiff.api.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NoClobberWriteTest {
+class SafeWriteTest {
 
     @TempDir
     Path dir;
@@ -19,13 +19,13 @@ class NoClobberWriteTest {
     @Test
     void anExistingFileIsKeptUnlessOverwriting() throws IOException {
         Path target = dir.resolve("a.png");
-        NoClobberWrite.write(target, false, f -> Files.writeString(f, "first"));
+        SafeWrite.write(target, false, f -> Files.writeString(f, "first"));
 
-        assertThrows(NoClobberWrite.OutputExistsException.class,
-                () -> NoClobberWrite.write(target, false, f -> Files.writeString(f, "second")));
+        assertThrows(OutputExistsException.class,
+                () -> SafeWrite.write(target, false, f -> Files.writeString(f, "second")));
         assertEquals("first", Files.readString(target));
 
-        NoClobberWrite.write(target, true, f -> Files.writeString(f, "third"));
+        SafeWrite.write(target, true, f -> Files.writeString(f, "third"));
         assertEquals("third", Files.readString(target));
         assertEquals(1, count());
     }
@@ -33,7 +33,7 @@ class NoClobberWriteTest {
     @Test
     void aFailedWriteLeavesNeitherTargetNorTemporaryFile() throws IOException {
         Path target = dir.resolve("b.png");
-        assertThrows(IOException.class, () -> NoClobberWrite.write(target, false, f -> {
+        assertThrows(IOException.class, () -> SafeWrite.write(target, false, f -> {
             Files.writeString(f, "half");
             throw new IOException("disk full");
         }));

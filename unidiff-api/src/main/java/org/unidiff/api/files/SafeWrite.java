@@ -1,4 +1,4 @@
-package org.unidiff.examples;
+package org.unidiff.api.files;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,16 +18,16 @@ import java.nio.file.StandardCopyOption;
  * reserving the name with {@code CREATE_NEW} and renaming over the reservation. With overwrite,
  * an atomic rename replaces the old file.
  */
-final class NoClobberWrite {
+public final class SafeWrite {
 
     /** Writes the content to the given (temporary) file. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         /** Writes everything to {@code file}. */
         void writeTo(Path file) throws IOException;
     }
 
-    private NoClobberWrite() {
+    private SafeWrite() {
     }
 
     /**
@@ -36,7 +36,7 @@ final class NoClobberWrite {
      * @throws OutputExistsException if the target exists and {@code overwrite} is false
      * @throws IOException           if writing fails; no temporary file is left behind
      */
-    static void write(Path target, boolean overwrite, Content content) throws IOException {
+    public static void write(Path target, boolean overwrite, Content content) throws IOException {
         Path folder = target.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".part");
         try {
@@ -66,16 +66,5 @@ final class NoClobberWrite {
             throw new OutputExistsException(target);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** The target exists and overwriting was not asked for. */
-    static final class OutputExistsException extends FileAlreadyExistsException {
-
-        private static final long serialVersionUID = 1L;
-
-        OutputExistsException(Path target) {
-            super(target.toString(), null, "exists already (from a run with the same parameters?); "
-                    + "pass --overwrite to replace it, or write to another --out folder");
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.unidiff.examples;
+package org.unidiff.api.files;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.unidiff.api.GenerationParameters;
 import org.unidiff.api.Task;
 
-class PngTextTest {
+class PngFilesTest {
 
     @TempDir
     Path dir;
@@ -41,13 +41,14 @@ class PngTextTest {
         GenerationParameters p = new GenerationParameters(Task.GROUP, "shapes-default",
                 List.of("a large red circle in the center on a black background", ""), 42L, 25, "dpm-solver++",
                 7.5, 3, 1, "via-text");
-        Map<String, String> text = OutputFolder.with(p.asText(), "output", "2");
+        Map<String, String> text = new LinkedHashMap<>(p.asText());
+        text.put("output", "2");
         BufferedImage image = gradient(16, 12);
         Path file = dir.resolve("sub/out.png");
 
-        PngText.write(image, text, file);
+        PngFiles.write(image, text, file, false);
 
-        Map<String, String> back = PngText.read(file);
+        Map<String, String> back = PngFiles.readText(file);
         assertEquals(text, back);
         assertEquals(new ArrayList<>(text.keySet()), new ArrayList<>(back.keySet()), "keys keep their order");
         BufferedImage read = ImageIO.read(file.toFile());
@@ -61,9 +62,9 @@ class PngTextTest {
         text.put("prompt.1", "ein Kreis \u2014 \u5186 \u263A");
         Path file = dir.resolve("mixed.png");
 
-        PngText.write(gradient(4, 4), text, file);
+        PngFiles.write(gradient(4, 4), text, file, false);
 
-        assertEquals(text, PngText.read(file));
+        assertEquals(text, PngFiles.readText(file));
         // Read the chunks from the bytes, independently of ImageIO: tEXt is keyword NUL Latin-1 text,
         // iTXt is keyword NUL flag method NUL language NUL translated NUL UTF-8 text.
         Map<String, String> raw = rawChunks(Files.readAllBytes(file));
@@ -72,30 +73,51 @@ class PngTextTest {
     }
 
     @Test
+    void anExistingFileIsKeptUnlessOverwriteIsAsked() throws IOException {
+        GenerationParameters p = new GenerationParameters(Task.TEXT_TO_IMAGE, "m", List.of("a red circle"), 7L, 5,
+                "dpm-solver++", 3.0, 1, 1, null);
+        Path file = dir.resolve("keep.png");
+        PngFiles.write(gradient(4, 4), p, file);
+        byte[] first = Files.readAllBytes(file);
+
+        OutputExistsException e = assertThrows(OutputExistsException.class,
+                () -> PngFiles.write(gradient(8, 8), p, file));
+        assertEquals(file.toString(), e.getFile());
+        assertArrayEquals(first, Files.readAllBytes(file), "the first file is untouched");
+        assertEquals(p.asText(), PngFiles.readText(file));
+
+        PngFiles.write(gradient(8, 8), Map.of("k", "v"), file, true);
+        assertEquals(Map.of("k", "v"), PngFiles.readText(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file is left");
+        }
+    }
+
+    @Test
     void badKeywordsAreRefusedWithTheRuleBroken() {
         BufferedImage image = gradient(2, 2);
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> PngText.write(image, Map.of("", "x"), dir.resolve("a.png")));
+                () -> PngFiles.write(image, Map.of("", "x"), dir.resolve("a.png"), false));
         assertTrue(empty.getMessage().contains("1 to 79 characters"), empty.getMessage());
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
-                () -> PngText.write(image, Map.of("k".repeat(80), "x"), dir.resolve("a.png")));
+                () -> PngFiles.write(image, Map.of("k".repeat(80), "x"), dir.resolve("a.png"), false));
         assertTrue(tooLong.getMessage().contains("1 to 79 characters"), tooLong.getMessage());
         IllegalArgumentException spaces = assertThrows(IllegalArgumentException.class,
-                () -> PngText.write(image, Map.of(" seed", "1"), dir.resolve("a.png")));
+                () -> PngFiles.write(image, Map.of(" seed", "1"), dir.resolve("a.png"), false));
         assertTrue(spaces.getMessage().contains("space"), spaces.getMessage());
         IllegalArgumentException control = assertThrows(IllegalArgumentException.class,
-                () -> PngText.write(image, Map.of("a\nb", "1"), dir.resolve("a.png")));
+                () -> PngFiles.write(image, Map.of("a\nb", "1"), dir.resolve("a.png"), false));
         assertTrue(control.getMessage().contains("U+000A"), control.getMessage());
     }
 
     @Test
     void readingSomethingElseFailsClearly() throws IOException {
         Path notImage = Files.writeString(dir.resolve("notes.png"), "not a png");
-        IOException e = assertThrows(IOException.class, () -> PngText.read(notImage));
+        IOException e = assertThrows(IOException.class, () -> PngFiles.readText(notImage));
         assertTrue(e.getMessage().contains("not an image"), e.getMessage());
         Path bmp = dir.resolve("x.bmp");
         ImageIO.write(gradient(2, 2), "bmp", bmp.toFile());
-        IOException wrongFormat = assertThrows(IOException.class, () -> PngText.read(bmp));
+        IOException wrongFormat = assertThrows(IOException.class, () -> PngFiles.readText(bmp));
         assertTrue(wrongFormat.getMessage().contains("expected PNG"), wrongFormat.getMessage());
     }
 

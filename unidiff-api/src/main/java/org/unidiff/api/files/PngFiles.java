@@ -1,4 +1,4 @@
-package org.unidiff.examples;
+package org.unidiff.api.files;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;
@@ -20,46 +20,75 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import org.unidiff.api.GenerationParameters;
 import org.w3c.dom.Node;
 
 /**
- * Writes PNG files that carry key-value text (the generation parameters) and reads that text back,
- * with the JDK's own PNG codec.
+ * Writes PNG files that carry key-value text (the generation parameters, as the CLI stores them)
+ * and reads that text back, with the JDK's own PNG codec. Files are written through
+ * {@link SafeWrite}: readers only ever see them complete, and an existing file is replaced only
+ * when asked.
  *
  * <p>Values that fit ISO-8859-1 go into {@code tEXt} chunks, which every PNG tool shows; other
  * values (prompts with characters outside Latin-1) go into UTF-8 {@code iTXt} chunks, because
  * {@code tEXt} cannot hold them. Keywords must follow the PNG rules for both: 1 to 79 printable
  * Latin-1 characters, no leading, trailing or doubled spaces.
  */
-public final class PngText {
+public final class PngFiles {
 
     private static final String FORMAT = "javax_imageio_png_1.0";
     private static final int MAX_KEYWORD = 79;
 
-    private PngText() {
+    private PngFiles() {
     }
 
     /**
-     * Writes {@code image} as a PNG at {@code file} with one text chunk per entry, in the map's order.
+     * Writes a generated image (one of an {@code ImageResult}'s images) with the parameters that
+     * made it ({@link GenerationParameters#asText()}, as the CLI stores them); never replaces an
+     * existing file.
      *
-     * @throws IllegalArgumentException if a keyword breaks the PNG keyword rules
-     * @throws IOException              if the file cannot be written
+     * @throws OutputExistsException if {@code file} exists
+     * @throws IOException           if the file cannot be written (nothing is left behind)
      */
-    public static void write(BufferedImage image, Map<String, String> text, Path file) throws IOException {
+    public static void write(BufferedImage image, GenerationParameters parameters, Path file) throws IOException {
+        if (parameters == null) {
+            throw new IllegalArgumentException("the parameters to store in " + file + " must not be null");
+        }
+        write(image, parameters.asText(), file, false);
+    }
+
+    /**
+     * Writes {@code image} as a PNG at {@code file} with one text chunk per entry, in the map's
+     * order; an existing file is replaced only when {@code overwrite} is true.
+     *
+     * @throws IllegalArgumentException if the image is null or a keyword breaks the PNG keyword rules
+     * @throws OutputExistsException    if {@code file} exists and {@code overwrite} is false
+     * @throws IOException              if the file cannot be written (nothing is left behind)
+     */
+    public static void write(BufferedImage image, Map<String, String> text, Path file, boolean overwrite)
+            throws IOException {
         if (image == null) {
             throw new IllegalArgumentException("image to write to " + file + " must not be null");
         }
+        if (file == null || file.getFileName() == null) {
+            throw new IllegalArgumentException("the PNG must be written to a file path, got " + file);
+        }
+        IIOMetadataNode tree = textTree(text == null ? Map.of() : text);  // keyword errors before any file
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        SafeWrite.write(file, overwrite, temp -> writeNew(image, tree, temp));
+    }
+
+    /** Writes the PNG into {@code file}, an empty file of its own (SafeWrite's temporary). */
+    private static void writeNew(BufferedImage image, IIOMetadataNode tree, Path file) throws IOException {
         ImageWriter writer = pngWriter();
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
             IIOMetadata metadata = writer.getDefaultImageMetadata(
                     ImageTypeSpecifier.createFromRenderedImage(image), param);
-            metadata.mergeTree(FORMAT, textTree(text));
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.deleteIfExists(file);
+            metadata.mergeTree(FORMAT, tree);
             try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
                 if (out == null) {
                     throw new IOException("cannot open " + file + " for writing");
@@ -78,7 +107,7 @@ public final class PngText {
      *
      * @throws IOException if the file is missing or not a PNG
      */
-    public static Map<String, String> read(Path file) throws IOException {
+    public static Map<String, String> readText(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 throw new IOException("cannot open " + file);
