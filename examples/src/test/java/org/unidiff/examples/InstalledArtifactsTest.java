@@ -55,20 +55,10 @@ class InstalledArtifactsTest {
 
     @Test
     void aProjectOutsideTheCheckoutOpensTheDefaultModelFromTheInstalledArtifacts() throws Exception {
-        String version = System.getProperty("unidiff.version");
-        String repo = System.getProperty("unidiff.local.repo");
-        assumeTrue(version != null && repo != null, "run by Maven (surefire passes the version and local repository)");
-        for (String artifact : List.of("unidiff-api", "unidiff-runtime", "unidiff-sampling", "unidiff-default-model")) {
-            Path jar = Path.of(repo, "org", "unidiff", artifact, version, artifact + "-" + version + ".jar");
-            assumeTrue(Files.isRegularFile(jar), artifact + " " + version + " is not installed in " + repo
-                    + " (run mvn install, as scripts/test-all.sh does)");
-            // The local repository may be shared with other checkouts: test only our own build.
-            Path built = Path.of("..", artifact, "target", artifact + "-" + version + ".jar");
-            assumeTrue(Files.isRegularFile(built) && Files.mismatch(jar, built) == -1, "the installed " + artifact
-                    + " is not this checkout's build (" + built + "); another checkout may have installed over it");
-        }
-        String mvn = findOnPath("mvn");
-        assumeTrue(mvn != null, "Maven (mvn) is not on the PATH");
+        String[] installed = assumeInstalled();
+        String version = installed[0];
+        String repo = installed[1];
+        String mvn = installed[2];
 
         Path project = Files.createDirectories(dir.resolve("user-project"));
         Files.writeString(project.resolve("pom.xml"), pom(version));
@@ -89,6 +79,28 @@ class InstalledArtifactsTest {
             assertEquals(1, copies.filter(p -> p.getFileName().toString().startsWith("bundle-")).count(),
                     "the model was copied out of the jar once, into the user's cache");
         }
+    }
+
+    /**
+     * This checkout's version, the local repository and Maven, assuming (as a test assumption
+     * that says why) that the artifacts are installed and are this checkout's build.
+     */
+    static String[] assumeInstalled() throws IOException {
+        String version = System.getProperty("unidiff.version");
+        String repo = System.getProperty("unidiff.local.repo");
+        assumeTrue(version != null && repo != null, "run by Maven (surefire passes the version and local repository)");
+        for (String artifact : List.of("unidiff-api", "unidiff-runtime", "unidiff-sampling", "unidiff-default-model")) {
+            Path jar = Path.of(repo, "org", "unidiff", artifact, version, artifact + "-" + version + ".jar");
+            assumeTrue(Files.isRegularFile(jar), artifact + " " + version + " is not installed in " + repo
+                    + " (run mvn install, as scripts/test-all.sh does)");
+            // The local repository may be shared with other checkouts: test only our own build.
+            Path built = Path.of("..", artifact, "target", artifact + "-" + version + ".jar");
+            assumeTrue(Files.isRegularFile(built) && Files.mismatch(jar, built) == -1, "the installed " + artifact
+                    + " is not this checkout's build (" + built + "); another checkout may have installed over it");
+        }
+        String mvn = findOnPath("mvn");
+        assumeTrue(mvn != null, "Maven (mvn) is not on the PATH");
+        return new String[] {version, repo, mvn};
     }
 
     private static String pom(String version) {

@@ -40,6 +40,8 @@ public final class BundleTokenizer implements AutoCloseable {
         if (System.getenv(RUST_FLAVOR) == null && System.getProperty(RUST_FLAVOR) == null) {
             System.setProperty(RUST_FLAVOR, "cpu");
         }
+        // DJL's loader then probes for CUDA anyway and warns twice on machines without a driver.
+        DjlCudaProbe.silence();
     }
 
     private final Path file;
