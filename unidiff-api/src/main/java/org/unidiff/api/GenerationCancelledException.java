@@ -1,9 +1,7 @@
 package org.unidiff.api;
 
-import java.util.concurrent.CancellationException;
-
-/** A generation stopped by its {@link CancellationToken}. */
-public final class GenerationCancelledException extends CancellationException {
+/** A generation stopped by its {@link CancellationToken}; the instance stays usable. */
+public final class GenerationCancelledException extends UnidiffException {
 
     private static final long serialVersionUID = 1L;
 

@@ -4,7 +4,7 @@ package org.unidiff.api;
  * A request the library refuses before doing any work: names the field, what was expected and
  * what was found. The pipeline stays usable after it.
  */
-public final class InvalidRequestException extends IllegalArgumentException {
+public final class InvalidRequestException extends UnidiffException {
 
     private static final long serialVersionUID = 1L;
 

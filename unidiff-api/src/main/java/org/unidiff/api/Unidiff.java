@@ -21,9 +21,10 @@ import org.unidiff.runtime.manifest.BundleManifest;
  * <p>Every task is a {@link Recipe} run by one {@link Engine}; the task methods here are
  * one-line calls into it. Safe to call from several threads at once; each call's result depends
  * only on its request (same seed, same output on a given execution provider), also inside a
- * batched {@link #runAll} call. Bad requests throw {@link InvalidRequestException} before any
- * work; cancelled calls throw {@link GenerationCancelledException}; either way the instance
- * stays usable. Closing waits for running calls and releases every native resource.
+ * batched {@link #runAll} call. Bad requests (null ones included) throw
+ * {@link InvalidRequestException} before any work; cancelled calls throw
+ * {@link GenerationCancelledException}; a bundle that breaks the contract throws
+ * {@link ModelBundleException}: all are {@link UnidiffException}s, and the instance stays usable. Closing waits for running calls and releases every native resource.
  */
 public final class Unidiff implements AutoCloseable {
 
@@ -36,7 +37,8 @@ public final class Unidiff implements AutoCloseable {
     /**
      * Opens and validates a bundle (the bundled default when {@code options.bundle()} is null).
      *
-     * @throws org.unidiff.runtime.BundleException if the bundle breaks the contract
+     * @throws ModelBundleException if the bundle breaks the contract
+     * @throws ExecutionProviderUnavailableException if CUDA was asked for, cannot load, and no fallback was allowed
      */
     public static Unidiff open(UnidiffOptions options) {
         return new Unidiff(Engine.open(options));

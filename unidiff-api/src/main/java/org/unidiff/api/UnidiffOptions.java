@@ -20,7 +20,8 @@ public record UnidiffOptions(Path bundle, ExecutionConfig execution, String vari
     public UnidiffOptions {
         execution = execution == null ? ExecutionConfig.cpu() : execution;
         if (variant != null && variant.isBlank()) {
-            throw new IllegalArgumentException("variant must be a name from the bundle's manifest or null, got a blank string");
+            throw new InvalidRequestException("variant", "a name from the bundle's manifest, or null for the main files",
+                    variant);
         }
     }
 

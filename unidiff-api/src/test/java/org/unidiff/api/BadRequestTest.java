@@ -38,6 +38,22 @@ class BadRequestTest {
     }
 
     @Test
+    void nullRequestsAndRecipesAreRefusedByName() {
+        refused("request", "a request for text-to-image", () -> unidiff.textToImage(null));
+        refused("request", "a request for image-to-text", () -> unidiff.imageToText(null, RunControl.NONE));
+        refused("request", "a request for in-context", () -> unidiff.inContext(null));
+        refused("recipe", "a recipe", () -> unidiff.runAll(null, List.of(new TextToImageRequest("a", null))));
+        refused("requests", "at least one request", () -> unidiff.runAll(Recipes.TEXT_TO_IMAGE, null));
+    }
+
+    @Test
+    void everyRefusalIsAUnidiffException() {
+        // One catch for all of the library's own errors.
+        UnidiffException e = assertThrows(UnidiffException.class, () -> unidiff.textToImage(null));
+        assertTrue(e instanceof InvalidRequestException, e.toString());
+    }
+
+    @Test
     void emptyAndBlankPrompts() {
         refused("prompt", "non-empty", () -> new TextToImageRequest("", null));
         refused("prompt", "non-empty", () -> new TextToImageRequest("   ", null));

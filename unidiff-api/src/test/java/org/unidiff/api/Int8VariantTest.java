@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.unidiff.runtime.Bundle;
-import org.unidiff.runtime.BundleException;
 import org.unidiff.runtime.ort.ExecutionConfig;
 import org.unidiff.sampling.plan.JointBatch;
 import org.unidiff.sampling.plan.JointOutputs;
@@ -63,11 +62,15 @@ class Int8VariantTest {
 
     @Test
     void undeclaredVariantIsRefusedByName() {
-        BundleException e = assertThrows(BundleException.class,
+        ModelBundleException e = assertThrows(ModelBundleException.class,
                 () -> Unidiff.open(UnidiffOptions.defaults().withVariant("fp16")).close());
         assertEquals("variant", e.field());
         assertEquals("one of [int8]", e.expected());
         assertEquals("\"fp16\"", e.found());
-        assertThrows(IllegalArgumentException.class, () -> UnidiffOptions.defaults().withVariant(" "));
+        // The default model is named as such, not by the cache folder it was unpacked to.
+        assertEquals("the bundled default model", e.bundle());
+        assertTrue(e.getMessage().startsWith("bundle 'the bundled default model'"), e.getMessage());
+        assertEquals("variant", assertThrows(InvalidRequestException.class,
+                () -> UnidiffOptions.defaults().withVariant(" ")).field());
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.unidiff.runtime.BundleException;
+import org.unidiff.api.ModelBundleException;
 
 /** An executor shares one model per bundle and variant: the variant is part of the key. */
 final class ExecutorModelsTest {
@@ -18,7 +18,7 @@ final class ExecutorModelsTest {
         assertSame(ExecutorModels.forJob(plain), ExecutorModels.forJob(plain.withJobSeed(5)));
         assertSame(ExecutorModels.forJob(int8), ExecutorModels.forJob(int8.withBatchSize(2)));
         assertNotSame(ExecutorModels.forJob(plain), ExecutorModels.forJob(int8));
-        BundleException e = assertThrows(BundleException.class, () -> ExecutorModels.forJob(plain.withVariant("fp16")));
+        ModelBundleException e = assertThrows(ModelBundleException.class, () -> ExecutorModels.forJob(plain.withVariant("fp16")));
         assertTrue(e.getMessage().contains("[int8]"), e.getMessage());
     }
 }

@@ -11,11 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.ExecutionProviderUnavailableException;
 import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.ModelBundleException;
 import org.unidiff.api.RunControl;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.UnidiffOptions;
 import org.unidiff.runtime.Bundle;
+import org.unidiff.runtime.BundleException;
+import org.unidiff.runtime.ort.ExecutionProviderException;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.sampling.schedule.NoiseSchedule;
 import org.unidiff.sampling.solver.SamplerKind;
@@ -65,18 +69,30 @@ public final class Engine implements AutoCloseable {
     /**
      * Opens and validates a bundle (the bundled default when {@code options.bundle()} is null).
      *
-     * @throws org.unidiff.runtime.BundleException if the bundle breaks the contract
+     * @throws ModelBundleException if the bundle breaks the contract
+     * @throws ExecutionProviderUnavailableException if CUDA was asked for, cannot load, and no fallback was allowed
      */
     public static Engine open(UnidiffOptions options) {
         return open(options, EngineHooks.SEEDED);
     }
+
+    /** What errors call the bundled default model (its files live in a cache folder the user never named). */
+    static final String DEFAULT_BUNDLE_NAME = "the bundled default model";
 
     /** Opens a bundle with hooks that observe every call (benchmarks, golden tests). */
     public static Engine open(UnidiffOptions options, EngineHooks hooks) {
         UnidiffOptions o = options == null ? UnidiffOptions.defaults() : options;
         Path dir = o.bundleIfSet().orElseGet(DefaultBundle::locate);
         Objects.requireNonNull(hooks, "hooks");
-        return new Engine(Bundle.load(dir, o.execution(), o.variant()), hooks);
+        try {
+            return new Engine(Bundle.load(dir, o.execution(), o.variant()), hooks);
+        } catch (BundleException e) {
+            // The default model is unpacked to a cache folder the user never named: call it by what they asked for.
+            throw new ModelBundleException(o.bundleIfSet().isPresent() ? e.bundle() : DEFAULT_BUNDLE_NAME,
+                    e.component(), e.field(), e.expected(), e.found(), e);
+        } catch (ExecutionProviderException e) {
+            throw new ExecutionProviderUnavailableException(e.getMessage(), e);
+        }
     }
 
     /** The model's manifest: sizes, defaults, group limit. */
@@ -89,9 +105,17 @@ public final class Engine implements AutoCloseable {
         return bundle.variant();
     }
 
-    /** Runs one request. */
+    /**
+     * Runs one request.
+     *
+     * @throws InvalidRequestException if the request is null or bad
+     */
     public <Q, R> R run(Recipe<Q, R> recipe, Q request, RunControl control) {
-        return runAll(recipe, List.of(Objects.requireNonNull(request, "request")), control).get(0);
+        if (request == null) {
+            throw new InvalidRequestException("request", "a request" + (recipe == null ? ""
+                    : " for " + recipe.task().id()), null);
+        }
+        return runAll(recipe, List.of(request), control).get(0);
     }
 
     /**
@@ -102,7 +126,18 @@ public final class Engine implements AutoCloseable {
      * @throws InvalidRequestException if a request is bad or there are none or too many
      */
     public <Q, R> List<R> runAll(Recipe<Q, R> recipe, List<Q> requests, RunControl control) {
-        Objects.requireNonNull(recipe, "recipe");
+        if (recipe == null) {
+            throw new InvalidRequestException("recipe", "a recipe (one of Recipes, or your own)", null);
+        }
+        try {
+            return runChecked(recipe, requests, control);
+        } catch (BundleException e) {
+            // A component that refuses its inputs at run time: the bundle's fault, reported in the API's type.
+            throw new ModelBundleException(e.bundle(), e.component(), e.field(), e.expected(), e.found(), e);
+        }
+    }
+
+    private <Q, R> List<R> runChecked(Recipe<Q, R> recipe, List<Q> requests, RunControl control) {
         RunControl c = control == null ? RunControl.NONE : control;
         if (requests == null || requests.isEmpty()) {
             throw new InvalidRequestException("requests", "at least one request", "none");

@@ -77,7 +77,7 @@ public final class ExampleFolder {
      * Every pair of the folder, read with {@link Images#read(Path)}, in NAME order.
      *
      * @throws InvalidRequestException as {@link #list(Path)}
-     * @throws org.unidiff.runtime.image.ImageFileException naming a file that is not a usable image
+     * @throws org.unidiff.api.InvalidImageException naming a file that is not a usable image
      * @throws IOException             if the folder cannot be listed
      */
     public static List<ExamplePair> read(Path folder) throws IOException {

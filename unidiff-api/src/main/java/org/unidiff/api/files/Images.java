@@ -2,6 +2,8 @@ package org.unidiff.api.files;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import org.unidiff.api.InvalidImageException;
+import org.unidiff.api.InvalidRequestException;
 import org.unidiff.runtime.image.ImageFileException;
 import org.unidiff.runtime.image.ImageFiles;
 
@@ -20,24 +22,33 @@ public final class Images {
     /**
      * Reads an image file.
      *
-     * @throws ImageFileException naming the file and what was wrong with it: missing, not an
-     *                            image format the JDK reads (a text file named {@code .png}), too
-     *                            many pixels, unreadable
+     * @throws InvalidImageException naming the file and what was wrong with it: missing, not an
+     *                               image format the JDK reads (a text file named {@code .png}),
+     *                               too many pixels, unreadable
+     * @throws InvalidRequestException if {@code file} is null
      */
     public static BufferedImage read(Path file) {
         if (file == null) {
-            throw new IllegalArgumentException("the image file to read must be a path, got null");
+            throw new InvalidRequestException("file", "the path of an image file", null);
         }
-        return ImageFiles.read(file);
+        try {
+            return ImageFiles.read(file);
+        } catch (ImageFileException e) {
+            throw new InvalidImageException(e.file(), e.name(), e.reason(), e);
+        }
     }
 
     /**
      * Reads an image from its bytes (an upload, a table's binary column).
      *
      * @param name what the bytes are called in errors (a path or URI)
-     * @throws ImageFileException naming {@code name} and what was wrong
+     * @throws InvalidImageException naming {@code name} and what was wrong
      */
     public static BufferedImage read(String name, byte[] bytes) {
-        return ImageFiles.read(name, bytes);
+        try {
+            return ImageFiles.read(name, bytes);
+        } catch (ImageFileException e) {
+            throw new InvalidImageException(e.file(), e.name(), e.reason(), e);
+        }
     }
 }

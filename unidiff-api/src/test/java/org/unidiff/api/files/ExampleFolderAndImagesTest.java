@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unidiff.api.ExamplePair;
 import org.unidiff.api.InvalidRequestException;
-import org.unidiff.runtime.image.ImageFileException;
+import org.unidiff.api.InvalidImageException;
 
 /** The public file helpers: example folders in LaVin-DiT's naming and the library's image reader. */
 class ExampleFolderAndImagesTest {
@@ -69,10 +69,10 @@ class ExampleFolderAndImagesTest {
     @Test
     void aTextFileNamedPngIsRefusedNamingTheFile() throws IOException {
         Path fake = Files.writeString(dir.resolve("photo.png"), "hello");
-        ImageFileException e = assertThrows(ImageFileException.class, () -> Images.read(fake));
+        InvalidImageException e = assertThrows(InvalidImageException.class, () -> Images.read(fake));
         assertEquals(fake, e.file());
         assertTrue(e.getMessage().startsWith(fake.toString()), e.getMessage());
-        assertThrows(ImageFileException.class, () -> Images.read("upload", new byte[0]));
+        assertThrows(InvalidImageException.class, () -> Images.read("upload", new byte[0]));
         assertEquals(0x123456, Images.read(png("ok.png", 0x123456)).getRGB(0, 0) & 0xFFFFFF);
     }
 
@@ -80,7 +80,7 @@ class ExampleFolderAndImagesTest {
     void aBrokenPairImageNamesTheFile() throws IOException {
         png("p_input.png", 0);
         Path bad = Files.writeString(dir.resolve("p_target.png"), "not an image");
-        ImageFileException e = assertThrows(ImageFileException.class, () -> ExampleFolder.read(dir));
+        InvalidImageException e = assertThrows(InvalidImageException.class, () -> ExampleFolder.read(dir));
         assertEquals(bad, e.file());
     }
 }
