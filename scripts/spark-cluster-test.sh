@@ -40,7 +40,7 @@ await() {
 }
 
 say "building the cluster jar"
-mvn -B -q -ntp -Pcluster-jar -pl unidiff-spark -am package -DskipTests
+mvn -B -q -ntp -Pcluster-jar -pl unidiff-spark -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 JAR=$ROOT/unidiff-spark/target/unidiff-spark-cluster.jar
 
 say "assembling SPARK_HOME (Spark $SPARK_VERSION) from Maven jars"

@@ -28,7 +28,7 @@ if [[ "${UNIDIFF_BENCH_SKIP_BUILD:-}" != 1 || ! -f "$TARGET/classpath.txt" ]]; t
   LOG="$TARGET/bench-build.log"
   mkdir -p "$TARGET"
   # shellcheck disable=SC2086
-  if ! mvn -B -ntp ${UNIDIFF_MVN_ARGS:-} -pl unidiff-bench -am package -Dmaven.test.skip=true >"$LOG" 2>&1; then
+  if ! mvn -B -ntp ${UNIDIFF_MVN_ARGS:-} -pl unidiff-bench -am package -Dmaven.test.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true >"$LOG" 2>&1; then
     tail -n 40 "$LOG" >&2
     echo "bench: build failed; the whole Maven log is in $LOG" >&2
     exit 1

@@ -81,6 +81,26 @@ class InstalledArtifactsTest {
         }
     }
 
+    @Test
+    void theLibraryModulesInstallTheirSourcesAndJavadoc() throws Exception {
+        String[] installed = assumeInstalled();
+        Map<String, String> mainType = Map.of("unidiff-api", "org/unidiff/api/Unidiff",
+                "unidiff-runtime", "org/unidiff/runtime/Bundle", "unidiff-sampling", "org/unidiff/sampling/plan/TaskPlan");
+        for (Map.Entry<String, String> e : mainType.entrySet()) {
+            Path folder = Path.of(installed[1], "org", "unidiff", e.getKey(), installed[0]);
+            String base = e.getKey() + "-" + installed[0];
+            try (java.util.zip.ZipFile sources = new java.util.zip.ZipFile(folder.resolve(base + "-sources.jar").toFile());
+                 java.util.zip.ZipFile javadoc = new java.util.zip.ZipFile(folder.resolve(base + "-javadoc.jar").toFile())) {
+                assertTrue(sources.getEntry(e.getValue() + ".java") != null, e.getKey() + " sources lack " + e.getValue());
+                // The Javadoc tool lays out automatic modules' pages under the module's name.
+                String page = e.getValue() + ".html";
+                assertTrue(javadoc.stream().anyMatch(z -> z.getName().equals(page) || z.getName().endsWith("/" + page)
+                        && !z.getName().contains("class-use")), e.getKey() + " javadoc lacks " + page);
+                assertTrue(javadoc.getEntry("index.html") != null, e.getKey() + " javadoc has no index");
+            }
+        }
+    }
+
     /**
      * This checkout's version, the local repository and Maven, assuming (as a test assumption
      * that says why) that the artifacts are installed and are this checkout's build.

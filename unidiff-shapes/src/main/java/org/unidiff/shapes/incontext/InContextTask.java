@@ -13,7 +13,7 @@ import org.unidiff.shapes.Size;
 
 /**
  * One in-context task: a {@link Transform} with its argument, e.g. {@code recolor:green}, {@code move:top_right},
- * {@code resize}. An example pair is (scene, {@link #target(Scene)}); the answer to a query is the target of the
+ * {@code resize}. An example pair is (scene, {@link #apply(Scene)}); the answer to a query is the target of the
  * query. Targets are exact: they are renders of the transformed scene (or of its mask).
  *
  * <p>The held-out combinations are listed once, in {@link #HELD_OUT}; the Python recipe
