@@ -412,10 +412,11 @@ public final class JobScheduler implements AutoCloseable {
         RunControl control = new RunControl(p -> live.forEach(j -> j.progress(p)), rb.token);
         try {
             List<ObjectNode> results = runTyped(asked, control);
+            // Healthy again before any client sees a result: one that then asks /api/health must find it so.
+            outOfMemory = null;
             for (int i = 0; i < live.size(); i++) {
                 live.get(i).complete(results.get(i));
             }
-            outOfMemory = null;
         } catch (GenerationCancelledException e) {
             for (Job j : live) {
                 j.cancel("cancelled");
@@ -443,7 +444,9 @@ public final class JobScheduler implements AutoCloseable {
         CancellationToken token = job.token();
         RunControl control = new RunControl(job::progress, token);
         try {
-            job.complete(runTyped(List.of(asked), control).get(0));
+            ObjectNode result = runTyped(List.of(asked), control).get(0);
+            outOfMemory = null;
+            job.complete(result);
         } catch (GenerationCancelledException e) {
             job.cancel("cancelled");
         } catch (InvalidRequestException e) {

@@ -35,7 +35,7 @@ final class ModelInfo {
         n.put("name", m.name());
         // The model-file variant the server loaded (e.g. "int8"), null for the bundle's main files.
         n.put("variant", variant);
-        n.put("family", "unidiffuser");
+        n.put("family", m.bundleFamily().id());
         n.put("schedule", m.schedule().type());
         n.put("prediction", m.schedule().prediction());
         n.put("license", m.license());
@@ -44,7 +44,9 @@ final class ModelInfo {
         ObjectNode image = n.putObject("image");
         image.put("width", m.image().width());
         image.put("height", m.image().height());
-        n.putObject("text").put("tokens", m.text().tokens());
+        if (m.text() != null) {
+            n.putObject("text").put("tokens", m.text().tokens());   // image-only families take no text
+        }
         ObjectNode defaults = n.putObject("defaults");
         defaults.put("sampler", m.defaults().sampler());
         defaults.put("steps", m.defaults().steps());

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.unidiff.api.ExamplePair;
 import org.unidiff.api.GenerationParameters;
 import org.unidiff.api.GroupGuidance;
 import org.unidiff.api.GroupRequest;
@@ -18,6 +19,7 @@ import org.unidiff.api.ImageOnlyRequest;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.ImageVariationRequest;
+import org.unidiff.api.InContextRequest;
 import org.unidiff.api.JointRequest;
 import org.unidiff.api.JointResult;
 import org.unidiff.api.MarginalRoute;
@@ -76,7 +78,25 @@ public final class TaskAdapters {
                 (r, out) -> putTexts(out, r.texts())));
         t.add(TaskAdapter.of("group", Recipes.GROUP, TaskAdapters::readGroup, GroupResult::parameters,
                 TaskAdapters::putGroup));
+        t.add(TaskAdapter.of("in-context", Recipes.IN_CONTEXT, TaskAdapters::readInContext, ImageResult::parameters,
+                (r, out) -> putImages(out, "images", r.images())));
         return t;
+    }
+
+    /**
+     * The tasks of this set that {@code manifest}'s model serves, in this set's order.
+     *
+     * @throws IllegalArgumentException if it serves none of them, naming what it serves and what is here
+     */
+    public TaskAdapters servedBy(org.unidiff.runtime.manifest.BundleManifest manifest) {
+        TaskAdapters served = new TaskAdapters();
+        // By the recipe's task, not the adapter's name: a user's adapter may run a built-in task under its own name.
+        byName.values().stream().filter(a -> manifest.serves(a.recipe().task().id())).forEach(served::add);
+        if (served.byName.isEmpty()) {
+            throw new IllegalArgumentException("model '" + manifest.name() + "' serves " + manifest.servedTasks()
+                    + ", and this server has adapters for none of them (it has " + names() + ")");
+        }
+        return served;
     }
 
     /**
@@ -146,6 +166,23 @@ public final class TaskAdapters {
     private static void putJoint(JointResult r, ObjectNode out) {
         putImages(out, "images", r.images());
         putTexts(out, r.texts());
+    }
+
+    /**
+     * {@code {"examples": [{"input": PNG, "output": PNG}, ...], "query": PNG, "exampleMode":
+     * "clean" | "renoise"}} plus the sampling options.
+     */
+    private static InContextRequest readInContext(RequestReader in) {
+        List<RequestReader> pairReaders = in.objects("examples", InContextRequest.MAX_EXAMPLES);
+        List<ExamplePair> examples = new ArrayList<>(pairReaders.size());
+        for (RequestReader p : pairReaders) {
+            BufferedImage input = p.image("input");
+            BufferedImage output = p.image("output");
+            p.finish();
+            examples.add(new ExamplePair(input, output));
+        }
+        ReferenceMode mode = in.optionalEnum("exampleMode", ReferenceMode.class);
+        return new InContextRequest(examples, in.image("query"), mode, in.options());
     }
 
     private static GroupRequest readGroup(RequestReader in) {

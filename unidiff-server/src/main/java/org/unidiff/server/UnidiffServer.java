@@ -81,7 +81,8 @@ public final class UnidiffServer implements AutoCloseable {
                     bundleMax, l.maxHeldInputBytes(), l.maxKeptResultBytes());
         }
         this.config = config.withLimits(l);
-        this.tasks = tasks;
+        // Only the tasks this model serves: the in-context family has none of the joint model's.
+        this.tasks = tasks.servedBy(unidiff.manifest());
         this.mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.scheduler = new JobScheduler(unidiff, this.config, metrics, mapper, clock);
@@ -92,7 +93,7 @@ public final class UnidiffServer implements AutoCloseable {
         try {
             this.modelJson = mapper.writeValueAsString(ModelInfo.of(mapper, unidiff.manifest(),
                     unidiff.variant().orElse(null), bundleDir,
-                    tasks.names(), this.config));
+                    this.tasks.names(), this.config));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not write the model document", e);
         }
@@ -144,7 +145,7 @@ public final class UnidiffServer implements AutoCloseable {
         UnidiffServer s = new UnidiffServer(unidiff, bundleDir, config, tasks, clock);
         s.app.start(config.host(), config.port());
         LOG.info("unidiff server on http://{}:{}/ serving {} tasks of model {}", config.host(), s.port(),
-                tasks.names().size(), unidiff.manifest().name());
+                s.tasks.names().size(), unidiff.manifest().name());
         return s;
     }
 

@@ -1,0 +1,93 @@
+package org.unidiff.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.unidiff.api.ImageResult;
+import org.unidiff.api.InContextRequest;
+import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.files.ExampleFolder;
+import org.unidiff.api.files.Images;
+import org.unidiff.server.TestServers.Client;
+import org.unidiff.server.TestServers.Reply;
+
+/**
+ * The in-context bundle behind the server: it starts (its manifest has no text section), its model
+ * document lists only the task it serves, and an in-context request over HTTP answers exactly what
+ * the library answers in-process for the same pairs, query and seed.
+ */
+class ServerInContextTest {
+
+    private static final Path BUNDLE = Path.of("..", "models", "incontext", "bundle");
+    private static final Path EXAMPLES = Path.of("..", "models", "incontext", "examples", "mask");
+
+    @Test
+    void anInContextRequestOverHttpAnswersWhatTheLibraryAnswers() throws Exception {
+        try (Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(BUNDLE));
+             UnidiffServer server = UnidiffServer.start(unidiff, BUNDLE, TestServers.config(), TaskAdapters.builtIn())) {
+            Client client = new Client(server);
+            JsonNode model = client.get("/api/model").json();
+            assertEquals("in-context", model.path("family").asText(), model.toString());
+            assertEquals(List.of("in-context"), TestServers.MAPPER.convertValue(model.path("tasks"), List.class));
+
+            List<ExampleFolder.PairFiles> pairs = ExampleFolder.list(EXAMPLES).subList(0, 2);
+            Path query = pairs.get(0).input();
+            ObjectNode b = TestServers.MAPPER.createObjectNode().put("task", "in-context").put("steps", 4)
+                    .put("seed", 9);
+            for (ExampleFolder.PairFiles p : pairs) {
+                b.withArray("examples").addObject().put("input", base64(p.input())).put("output", base64(p.target()));
+            }
+            b.put("query", base64(query));
+            Reply r = client.post("/api/run", b);
+            assertEquals(200, r.status(), r.raw().body());
+            JsonNode result = r.json().path("result");
+            var served = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder()
+                    .decode(result.path("images").get(0).asText())));
+
+            ImageResult local = unidiff.inContext(new InContextRequest(
+                    pairs.stream().map(ExampleFolder::read).toList(), Images.read(query),
+                    SamplingOptions.defaults().withSteps(4).withSeed(9)));
+            assertEquals(local.image().getWidth(), served.getWidth());
+            for (int y = 0; y < served.getHeight(); y++) {
+                for (int x = 0; x < served.getWidth(); x++) {
+                    assertEquals(local.image().getRGB(x, y), served.getRGB(x, y), "pixel " + x + "," + y);
+                }
+            }
+
+            // A task of the other family is refused by name, with the task this model serves.
+            Reply wrong = client.post("/api/run", TestServers.MAPPER.createObjectNode().put("task", "text-to-image")
+                    .put("prompt", "a red circle"));
+            assertEquals(400, wrong.status(), wrong.raw().body());
+            assertTrue(wrong.raw().body().contains("in-context"), wrong.raw().body());
+        }
+    }
+
+    @Test
+    void aServerWithNoAdapterForTheModelsTasksRefusesToStart() {
+        TaskAdapters onlyGroup = new TaskAdapters();
+        TaskAdapters.builtIn().find("group").ifPresent(onlyGroup::add);
+        try (Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(BUNDLE))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> UnidiffServer.start(unidiff, BUNDLE, TestServers.config(), onlyGroup).close());
+            assertTrue(e.getMessage().contains("serves [in-context]") && e.getMessage().contains("[group]"),
+                    e.getMessage());
+        }
+    }
+
+    private static String base64(Path file) throws java.io.IOException {
+        return Base64.getEncoder().encodeToString(Files.readAllBytes(file));
+    }
+
+}
