@@ -20,6 +20,9 @@ import org.unidiff.api.ImageResult;
 import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.ImageVariationRequest;
 import org.unidiff.api.InContextRequest;
+import org.unidiff.api.InterpolationRequest;
+import org.unidiff.api.InterpolationResult;
+import org.unidiff.api.InversionRequest;
 import org.unidiff.api.JointRequest;
 import org.unidiff.api.JointResult;
 import org.unidiff.api.MarginalRoute;
@@ -45,6 +48,9 @@ import org.unidiff.api.TextVariationRequest;
  * {@code groupGuidance}, and the sampling fields of {@link RequestReader#options()}.
  */
 public final class TaskAdapters {
+
+    /** Frames of an interpolation that does not say. */
+    static final int DEFAULT_FRAMES = 8;
 
     private final Map<String, TaskAdapter<?, ?>> byName = new LinkedHashMap<>();
 
@@ -78,6 +84,11 @@ public final class TaskAdapters {
                 (r, out) -> putTexts(out, r.texts())));
         t.add(TaskAdapter.of("group", Recipes.GROUP, TaskAdapters::readGroup, GroupResult::parameters,
                 TaskAdapters::putGroup));
+        t.add(TaskAdapter.of("interpolation", Recipes.INTERPOLATION, TaskAdapters::readInterpolation,
+                InterpolationResult::parameters, (r, out) -> {
+                    putImages(out, "images", r.frames());
+                    putTexts(out, r.captions());
+                }));
         t.add(TaskAdapter.of("in-context", Recipes.IN_CONTEXT, TaskAdapters::readInContext, ImageResult::parameters,
                 (r, out) -> putImages(out, "images", r.images())));
         return t;
@@ -166,6 +177,20 @@ public final class TaskAdapters {
     private static void putJoint(JointResult r, ObjectNode out) {
         putImages(out, "images", r.images());
         putTexts(out, r.texts());
+    }
+
+    /**
+     * {@code {"first": PNG, "last": PNG, "frames": 2..64 (default 8), "refinements": 0..}} plus
+     * the sampling options; the result's {@code images} are the frames, endpoints included, and
+     * its {@code texts} the two inputs' captions.
+     */
+    private static InterpolationRequest readInterpolation(RequestReader in) {
+        BufferedImage first = in.image("first");
+        BufferedImage last = in.image("last");
+        Long frames = in.optionalLong("frames", InterpolationRequest.MIN_FRAMES, InterpolationRequest.MAX_FRAMES);
+        Long refinements = in.optionalLong("refinements", 0, org.unidiff.sampling.solver.DdimInversion.MAX_REFINEMENTS);
+        return new InterpolationRequest(first, last, frames == null ? DEFAULT_FRAMES : frames.intValue(),
+                refinements == null ? InversionRequest.DEFAULT_REFINEMENTS : refinements.intValue(), in.options());
     }
 
     /**

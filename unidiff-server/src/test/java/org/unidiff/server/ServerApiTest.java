@@ -73,7 +73,7 @@ class ServerApiTest {
         Set<String> tasks = new TreeSet<>();
         m.path("tasks").forEach(t -> tasks.add(t.asText()));
         assertEquals(new TreeSet<>(List.of("text-to-image", "image-to-text", "joint", "image-only", "text-only",
-                "image-variation", "text-variation", "group")), tasks);
+                "image-variation", "text-variation", "group", "interpolation")), tasks);
         // The manifest's own default (the bundle file, not a copy of its number here).
         JsonNode manifest = new ObjectMapper().readTree(
                 Files.readString(Path.of("..", "models", "default", "bundle", "unidiff.json")));
@@ -170,6 +170,31 @@ class ServerApiTest {
         assertEquals(2, r.path("groups").get(0).size());
         assertEquals(List.of("a red circle", "a red square"),
                 TestServers.MAPPER.convertValue(r.path("parameters").path("prompts"), List.class));
+    }
+
+    @Test
+    void interpolationOverHttpGivesTheLibrarysFramesAndCaptions() throws IOException {
+        BufferedImage first = png(TestServers.MAPPER.getNodeFactory().textNode(TestServers.redCirclePng()));
+        BufferedImage last = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        last.getGraphics().fillRect(8, 8, 20, 20);     // a white square on black
+        ObjectNode b = body("interpolation");
+        b.put("first", TestServers.redCirclePng()).put("last", Pngs.encode(last)).put("frames", 3).put("seed", 4);
+        JsonNode r = runOk(b);
+        assertEquals(3, r.path("images").size());
+        assertEquals(2, r.path("texts").size());
+
+        org.unidiff.api.InterpolationResult local = TestServers.model().interpolate(
+                org.unidiff.api.InterpolationRequest.of(first, last, 3, SamplingOptions.defaults().withSteps(3)
+                        .withSeed(4)));
+        for (int i = 0; i < 3; i++) {
+            BufferedImage served = png(r.path("images").get(i));
+            for (int y = 0; y < served.getHeight(); y++) {
+                for (int x = 0; x < served.getWidth(); x++) {
+                    assertEquals(local.frames().get(i).getRGB(x, y), served.getRGB(x, y), "frame " + i);
+                }
+            }
+        }
+        assertEquals(local.captions(), TestServers.MAPPER.convertValue(r.path("texts"), List.class));
     }
 
     private static JsonNode runOk(ObjectNode b) {
