@@ -56,7 +56,14 @@ public interface TaskAdapter<Q, R> {
         return key;
     }
 
-    /** An adapter from its parts. */
+    /** An adapter named by its recipe's task id (the built-in tasks: each id is spelled once, in {@code Task}). */
+    static <Q, R> TaskAdapter<Q, R> of(Recipe<Q, R> recipe, Function<RequestReader, Q> reader,
+                                       Function<R, GenerationParameters> parameters,
+                                       BiConsumer<R, ObjectNode> writer) {
+        return of(Objects.requireNonNull(recipe, "recipe").task().id(), recipe, reader, parameters, writer);
+    }
+
+    /** An adapter from its parts, under a name of its own. */
     static <Q, R> TaskAdapter<Q, R> of(String name, Recipe<Q, R> recipe, Function<RequestReader, Q> reader,
                                        Function<R, GenerationParameters> parameters,
                                        BiConsumer<R, ObjectNode> writer) {

@@ -61,35 +61,35 @@ public final class TaskAdapters {
     /** Every built-in task of the engine. */
     public static TaskAdapters builtIn() {
         TaskAdapters t = new TaskAdapters();
-        t.add(TaskAdapter.of("text-to-image", Recipes.TEXT_TO_IMAGE,
+        t.add(TaskAdapter.of(Recipes.TEXT_TO_IMAGE,
                 in -> new TextToImageRequest(in.prompt("prompt"), in.options()), ImageResult::parameters,
                 (r, out) -> putImages(out, "images", r.images())));
-        t.add(TaskAdapter.of("image-to-text", Recipes.IMAGE_TO_TEXT,
+        t.add(TaskAdapter.of(Recipes.IMAGE_TO_TEXT,
                 in -> new ImageToTextRequest(in.image("image"), in.options()), TextResult::parameters,
                 (r, out) -> putTexts(out, r.texts())));
-        t.add(TaskAdapter.of("joint", Recipes.JOINT,
+        t.add(TaskAdapter.of(Recipes.JOINT,
                 in -> new JointRequest(in.options(), in.optionalEnum("route", MarginalRoute.class)), JointResult::parameters,
                 TaskAdapters::putJoint));
-        t.add(TaskAdapter.of("image-only", Recipes.IMAGE_ONLY,
+        t.add(TaskAdapter.of(Recipes.IMAGE_ONLY,
                 in -> new ImageOnlyRequest(in.options(), in.optionalEnum("route", MarginalRoute.class)), ImageResult::parameters,
                 (r, out) -> putImages(out, "images", r.images())));
-        t.add(TaskAdapter.of("text-only", Recipes.TEXT_ONLY,
+        t.add(TaskAdapter.of(Recipes.TEXT_ONLY,
                 in -> new TextOnlyRequest(in.options()), TextResult::parameters,
                 (r, out) -> putTexts(out, r.texts())));
-        t.add(TaskAdapter.of("image-variation", Recipes.IMAGE_VARIATION,
+        t.add(TaskAdapter.of(Recipes.IMAGE_VARIATION,
                 in -> new ImageVariationRequest(in.image("image"), in.options()), ImageResult::parameters,
                 (r, out) -> putImages(out, "images", r.images())));
-        t.add(TaskAdapter.of("text-variation", Recipes.TEXT_VARIATION,
+        t.add(TaskAdapter.of(Recipes.TEXT_VARIATION,
                 in -> new TextVariationRequest(in.prompt("prompt"), in.options()), TextResult::parameters,
                 (r, out) -> putTexts(out, r.texts())));
-        t.add(TaskAdapter.of("group", Recipes.GROUP, TaskAdapters::readGroup, GroupResult::parameters,
+        t.add(TaskAdapter.of(Recipes.GROUP, TaskAdapters::readGroup, GroupResult::parameters,
                 TaskAdapters::putGroup));
-        t.add(TaskAdapter.of("interpolation", Recipes.INTERPOLATION, TaskAdapters::readInterpolation,
+        t.add(TaskAdapter.of(Recipes.INTERPOLATION, TaskAdapters::readInterpolation,
                 InterpolationResult::parameters, (r, out) -> {
                     putImages(out, "images", r.frames());
                     putTexts(out, r.captions());
                 }));
-        t.add(TaskAdapter.of("in-context", Recipes.IN_CONTEXT, TaskAdapters::readInContext, ImageResult::parameters,
+        t.add(TaskAdapter.of(Recipes.IN_CONTEXT, TaskAdapters::readInContext, ImageResult::parameters,
                 (r, out) -> putImages(out, "images", r.images())));
         return t;
     }
