@@ -92,7 +92,7 @@ public final class QualityBenchmark implements Callable<Integer> {
             settings = new QualitySettings(seed, model.steps, model.sampler, samples, imageOnlySamples, groups, batch,
                     guidanceScales, guidance);
             options = model.options();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
             System.err.println("bench-quality: " + e.getMessage());
             return 2;
         }
@@ -103,7 +103,7 @@ public final class QualityBenchmark implements Callable<Integer> {
             try {
                 Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
                 runner = new QualityRunner(unidiff, settings, () -> VaeRoundTrip.open(bundleDir, options.execution()));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
                 System.err.println("bench-quality: " + e.getMessage());
                 return 2;
             }

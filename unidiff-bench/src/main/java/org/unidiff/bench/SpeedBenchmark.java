@@ -149,7 +149,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
                 throw new IllegalArgumentException("--variant runs the Java side only: add --no-ort-peer --no-python, "
                         + "or compare a variant's file with --compare-transformer FILE");
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
             System.err.println("bench-speed: " + e.getMessage());
             return 2;
         }

@@ -95,7 +95,7 @@ public final class ServerMain implements Callable<Integer> {
         ServerConfig config;
         try {
             config = config();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
             err.println("unidiff serve: " + e.getMessage());
             return 2;
         }
@@ -111,6 +111,11 @@ public final class ServerMain implements Callable<Integer> {
         UnidiffServer server;
         try {
             server = UnidiffServer.start(unidiff, dir, config, TaskAdapters.builtIn());
+        } catch (IllegalArgumentException e) {
+            // The model serves no task this server has an adapter for: not a listening problem.
+            unidiff.close();
+            err.println("unidiff serve: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             unidiff.close();
             err.println("unidiff serve: cannot listen on " + config.host() + ":" + config.port() + ": " + messages(e));

@@ -41,9 +41,10 @@ public final class SparkCli implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println(command.getCommandSpec().qualifiedName() + ": error: " + describe(e));
-            // Settings and columns are checked on the driver and throw IllegalArgumentException
-            // (InvalidRequestException included): the user's input, like bad usage.
-            return e instanceof IllegalArgumentException ? 2 : 1;
+            // Settings and columns are checked on the driver and throw IllegalArgumentException or the
+            // library's refusal of a request or image: the user's input, like bad usage.
+            return e instanceof IllegalArgumentException || e instanceof org.unidiff.api.InvalidRequestException
+                    || e instanceof org.unidiff.api.InvalidImageException ? 2 : 1;
         });
         int code = cli.execute(args);
         out.flush();

@@ -99,7 +99,8 @@ final class SparkNativeTest {
         IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
                 () -> new ImageCaptioner().setOutputCol("length").transform(files));
         assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
-        IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
+        // The library's own refusal of the sampling settings, naming the field.
+        org.unidiff.api.InvalidRequestException steps = assertThrows(org.unidiff.api.InvalidRequestException.class,
                 () -> new ImageCaptioner().setSteps(-3).transform(files));
         assertTrue(steps.getMessage().contains("steps"), steps.getMessage());
     }

@@ -100,7 +100,7 @@ public final class InContextBenchmark implements Callable<Integer> {
                 throw new IllegalArgumentException("no task matches --tasks " + tasks + "; tasks are "
                         + InContextTask.all().stream().map(InContextTask::id).toList());
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
             System.err.println("bench-in-context: " + e.getMessage());
             return 2;
         }
