@@ -64,7 +64,20 @@ export SPARK_LOCAL_IP=127.0.0.1
 export SPARK_SCALA_VERSION=2.13
 CP="$SPARK_HOME/jars/*"
 # shellcheck disable=SC2086
-JAVA=(java $FLAGS -Djava.awt.headless=true -cp "$CP")
+# The JDK Maven runs on (JAVA_HOME if set, else the java on the PATH, else the one `mvn -v` names),
+# so that the cluster runs wherever the build did.
+JAVA_BIN=java
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  JAVA_BIN=$JAVA_HOME/bin/java
+elif ! command -v java >/dev/null; then
+  JAVA_BIN="$(mvn -B -v | sed -n 's/^Java version: .*, runtime: //p' | head -1)/bin/java"
+fi
+# The workers start executors with $JAVA_HOME/bin/java (or the PATH's java): give them the same JDK.
+if [ -z "${JAVA_HOME:-}" ]; then
+  JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA_BIN")")")")
+  export JAVA_HOME
+fi
+JAVA=("$JAVA_BIN" $FLAGS -Djava.awt.headless=true -cp "$CP")
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 MASTER_PORT=$(free_port)
@@ -123,7 +136,7 @@ grep -q "lost\|Lost executor\|ExecutorLostFailure\|Executor.*exited" "$WORK/subm
   || say "(the driver log does not name the lost executor; the kill was still sent)"
 
 say "the same job on local[2]"
-java $FLAGS -Djava.awt.headless=true -cp "$JAR:$CP" org.unidiff.spark.SparkCli "${JOB[@]}" --master 'local[2]' \
+"$JAVA_BIN" $FLAGS -Djava.awt.headless=true -cp "$JAR:$CP" org.unidiff.spark.SparkCli "${JOB[@]}" --master 'local[2]' \
   --output "$WORK/local-out" > "$WORK/local.log" 2>&1
 
 say "checking exactly-once outputs"
@@ -145,7 +158,7 @@ grep -q "^$ROWS rows (0 with an error)" "$WORK/submit.log" || { say "the index d
 say "passed in $(( $(date +%s) - started )) s"
 if [ "$SPEED" = 1 ]; then
   say "caption speed: the plain API, local[1], local[2] and this cluster ($MASTER), bundle defaults"
-  java $FLAGS -Djava.awt.headless=true -cp "$JAR:$CP" org.unidiff.spark.SparkCli benchmark --images 256 \
+  "$JAVA_BIN" $FLAGS -Djava.awt.headless=true -cp "$JAR:$CP" org.unidiff.spark.SparkCli benchmark --images 256 \
     --bundle "$ROOT/models/default/bundle" --master 'local[1]' --master 'local[2]' --master "$MASTER" \
     2> "$WORK/speed.log"
 fi
