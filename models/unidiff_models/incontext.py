@@ -35,7 +35,7 @@ model's head.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -148,18 +148,17 @@ class Block(nn.Module):
         nn.init.zeros_(self.ada.weight)
         nn.init.zeros_(self.ada.bias)
 
-    def forward(self, x: Tensor, cond: Tensor, angles: Optional[Tensor] = None) -> Tensor:
-        """``x`` [B, G, P, D], ``cond`` [B, G, D]; ``angles`` [G * P, head_dim / 2] turns queries
-        and keys (RoPE) when given."""
+    def forward(self, x: Tensor, cond: Tensor, rope: Optional[Tuple[Tensor, Tensor]] = None) -> Tensor:
+        """``x`` [B, G, P, D], ``cond`` [B, G, D]; ``rope`` (cos, sin of the angles [G * P,
+        head_dim / 2], computed once per forward for every block) turns queries and keys when given."""
         b, g, p, d = x.shape
         mods = self.ada(F.silu(cond)).unsqueeze(2).chunk(6, dim=-1)
         shift1, scale1, gate1, shift2, scale2, gate2 = mods
         h = self.norm1(x) * (1 + scale1) + shift1
         qkv = self.qkv(h.reshape(b, g * p, d)).reshape(b, g * p, 3, self.heads, d // self.heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
-        if angles is not None:
-            cos, sin = angles.cos(), angles.sin()
-            q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        if rope is not None:
+            q, k = rotate(q, *rope), rotate(k, *rope)
         a = attention(q, k, v)
         a = self.proj(a.transpose(1, 2).reshape(b, g, p, d))
         x = x + gate1 * a
@@ -230,8 +229,9 @@ class InContextTransformer(nn.Module):
         cond = self.time_mlp(temb).reshape(b, g, c.dim)
         cond = cond + self.role(frame_roles(g)) + self.slot(torch.arange(g))
         angles = rope_angles(g, s, c.dim // c.heads) if c.rope else None
+        rope = (angles.cos(), angles.sin()) if angles is not None else None
         for block in self.blocks:
-            x = block(x, cond, angles)
+            x = block(x, cond, rope)
         shift, scale = self.ada_out(F.silu(cond)).unsqueeze(2).chunk(2, dim=-1)
         x = self.patch_out(self.norm_out(x) * (1 + scale) + shift)
         x = x.reshape(b, g, s, s, c.latent_channels, p, p).permute(0, 1, 4, 2, 5, 3, 6)

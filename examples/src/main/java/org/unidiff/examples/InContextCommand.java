@@ -61,7 +61,7 @@ final class InContextCommand extends ModelCommand {
     @Mixin
     OutputFolder output;
 
-    private final List<Path[]> chosen = new ArrayList<>();
+    private final List<ExampleFolder.PairFiles> chosen = new ArrayList<>();
 
     @Override
     Path preferredBundle() {
@@ -87,27 +87,23 @@ final class InContextCommand extends ModelCommand {
             chosen.addAll(draw(folderPairs(examples)));
         } else {
             for (int i = 0; i < pairFiles.size(); i += 2) {
-                chosen.add(new Path[] {pairFiles.get(i), pairFiles.get(i + 1)});
+                chosen.add(new ExampleFolder.PairFiles("pair " + (i / 2 + 1), pairFiles.get(i), pairFiles.get(i + 1)));
             }
         }
         List<ExamplePair> pairs = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
-            Path[] p = chosen.get(i);
-            pairs.add(new ExamplePair(readImage("pair " + (i + 1) + " input", p[0]),
-                    readImage("pair " + (i + 1) + " output", p[1])));
+            ExampleFolder.PairFiles p = chosen.get(i);
+            pairs.add(new ExamplePair(readImage("pair " + (i + 1) + " input", p.input()),
+                    readImage("pair " + (i + 1) + " output", p.target())));
         }
         return new InContextRequest(pairs, readImage("--query", query),
                 renoise ? ReferenceMode.RENOISE : ReferenceMode.CLEAN, sampling.toOptions());
     }
 
     /** NAME_input.png / NAME_target.png pairs of a folder, by name ({@link ExampleFolder}). */
-    private List<Path[]> folderPairs(Path dir) {
+    private List<ExampleFolder.PairFiles> folderPairs(Path dir) {
         try {
-            List<Path[]> out = new ArrayList<>();
-            for (ExampleFolder.PairFiles f : ExampleFolder.list(dir)) {
-                out.add(new Path[] {f.input(), f.target()});
-            }
-            return out;
+            return ExampleFolder.list(dir);
         } catch (InvalidRequestException e) {
             throw new ParameterException(spec.commandLine(), "--examples " + dir + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -117,13 +113,13 @@ final class InContextCommand extends ModelCommand {
     }
 
     /** k pairs at random with replacement, as LaVin-DiT draws them, seeded by --seed so runs repeat. */
-    private List<Path[]> draw(List<Path[]> all) {
+    private List<ExampleFolder.PairFiles> draw(List<ExampleFolder.PairFiles> all) {
         if (k < 1 || k > InContextRequest.MAX_EXAMPLES) {
             throw new ParameterException(spec.commandLine(), "--pairs must be 1 to " + InContextRequest.MAX_EXAMPLES
                     + ", got " + k);
         }
         SplittableRandom random = new SplittableRandom(sampling.seed);
-        List<Path[]> out = new ArrayList<>(k);
+        List<ExampleFolder.PairFiles> out = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
             out.add(all.get(random.nextInt(all.size())));
         }
@@ -139,9 +135,9 @@ final class InContextCommand extends ModelCommand {
                     query.getFileName().toString());
             // Every input's full path enters the tag, so runs on other examples or queries never share names.
             StringBuilder inputs = new StringBuilder(query.toAbsolutePath().normalize().toString());
-            for (Path[] p : chosen) {
-                inputs.append('|').append(p[0].toAbsolutePath().normalize()).append('|')
-                        .append(p[1].toAbsolutePath().normalize());
+            for (ExampleFolder.PairFiles p : chosen) {
+                inputs.append('|').append(p.input().toAbsolutePath().normalize()).append('|')
+                        .append(p.target().toAbsolutePath().normalize());
             }
             String tag = OutputFolder.tag(OutputFolder.with(text, "input_paths", inputs.toString(), "renoise",
                     Boolean.toString(renoise)));

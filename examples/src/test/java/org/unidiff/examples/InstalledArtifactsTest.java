@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,23 +161,12 @@ class InstalledArtifactsTest {
                 """.formatted(version);
     }
 
-    /** Runs a command in {@code dir} without any bundle setting inherited; returns its output. */
+    /** Runs a command in {@code dir} as a user would (see {@link UserProcess}); it must exit 0. */
     private static String run(Path dir, Map<String, String> env, int seconds, String... command)
             throws IOException, InterruptedException {
-        Path log = Files.createTempFile(dir, "run", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().remove("UNIDIFF_BUNDLE");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + seconds + " s:\n"
-                    + Files.readString(log));
-        }
-        String out = Files.readString(log);
-        assertEquals(0, process.exitValue(), String.join(" ", command) + "\n" + out);
+        UserProcess.Result r = UserProcess.run(dir, dir, env, seconds, command);
+        String out = r.out() + r.err();
+        assertEquals(0, r.exit(), String.join(" ", command) + "\n" + out);
         return out;
     }
 

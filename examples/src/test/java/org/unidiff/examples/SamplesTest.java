@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +35,6 @@ class SamplesTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
     @Test
     void theReadmeShowsEachSampleProgramWhole() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
@@ -54,14 +50,14 @@ class SamplesTest {
         String[] installed = InstalledArtifactsTest.assumeInstalled();
         Path project = dir.resolve("samples");
         copy(SAMPLES, project);
-        Run build = run(project, 240, installed[2], "-B", "-o", "-q", "-Dmaven.repo.local=" + installed[1],
-                "-Dunidiff.version=" + installed[0], "compile", "dependency:build-classpath",
-                "-Dmdep.outputFile=cp.txt");
+        UserProcess.Result build = run(project, 240, installed[2], "-B", "-o", "-q",
+                "-Dmaven.repo.local=" + installed[1], "-Dunidiff.version=" + installed[0], "compile",
+                "dependency:build-classpath", "-Dmdep.outputFile=cp.txt");
         assertEquals(0, build.exit(), build.out() + build.err());
         String classpath = project.resolve("target/classes") + File.pathSeparator
                 + Files.readString(project.resolve("cp.txt")).strip();
 
-        Run batch = java(project, classpath, "TextToImageBatch", "out");
+        UserProcess.Result batch = java(project, classpath, "TextToImageBatch", "out");
         List<String> images = batch.out().lines().toList();
         assertEquals(List.of("out/image-0.png", "out/image-1.png", "out/image-2.png"), images, batch.err());
         Path first = project.resolve(images.get(0));
@@ -69,41 +65,42 @@ class SamplesTest {
         assertEquals("a large red circle in the center on a black background", text.get("prompt"));
         assertEquals("1", text.get("seed"));
         byte[] before = Files.readAllBytes(first);
-        Run again = java(project, classpath, "TextToImageBatch", true, "out");
+        UserProcess.Result again = java(project, classpath, "TextToImageBatch", true, "out");
         assertNotEquals(0, again.exit(), "a second run must refuse to replace the first run's files");
         assertTrue(again.err().contains("OutputExistsException"), again.err());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(first)), "the first image is untouched");
 
-        Run caption = java(project, classpath, "CaptionImage", first.toString());
+        UserProcess.Result caption = java(project, classpath, "CaptionImage", first.toString());
         String said = caption.out().strip();
         assertTrue(!said.isEmpty() && said.lines().count() == 1, "one caption line: " + caption.out());
         try (Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults())) {
             assertEquals(List.of(), unidiff.unknownWords(said), "the caption is in the model's vocabulary: " + said);
         }
 
-        Run vary = java(project, classpath, "VaryImage", first.toString(), "varied");
+        UserProcess.Result vary = java(project, classpath, "VaryImage", first.toString(), "varied");
         assertEquals(4, vary.out().lines().count(), vary.out());
         assertEquals("image-variation", PngFiles.readText(project.resolve("varied/variation-3.png")).get("task"));
 
         Path repo = Path.of("..").toAbsolutePath().normalize();
         Path examples = repo.resolve("models/incontext/examples/mask");
-        Run inContext = java(project, classpath, "InContextFromFolder", repo.resolve("models/incontext/bundle")
-                .toString(), examples.toString(), examples.resolve("pair1_input.png").toString(), "answer.png");
+        UserProcess.Result inContext = java(project, classpath, "InContextFromFolder",
+                repo.resolve("models/incontext/bundle").toString(), examples.toString(),
+                examples.resolve("pair1_input.png").toString(), "answer.png");
         assertEquals("answer.png", inContext.out().strip());
         assertEquals("in-context", PngFiles.readText(project.resolve("answer.png")).get("task"));
     }
 
-    private Run java(Path project, String classpath, String program, String... args) throws Exception {
+    private UserProcess.Result java(Path project, String classpath, String program, String... args) throws Exception {
         return java(project, classpath, program, false, args);
     }
 
     /** Runs {@code samples.program}; unless it may fail, it must exit 0 with no warning on stderr. */
-    private Run java(Path project, String classpath, String program, boolean mayFail, String... args)
+    private UserProcess.Result java(Path project, String classpath, String program, boolean mayFail, String... args)
             throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Djava.awt.headless=true", "-cp", classpath, "samples." + program));
         command.addAll(List.of(args));
-        Run r = run(project, 180, command.toArray(String[]::new));
+        UserProcess.Result r = run(project, 180, command.toArray(String[]::new));
         if (!mayFail) {
             assertEquals(0, r.exit(), program + " failed:\n" + r.out() + r.err());
             for (String line : r.err().lines().toList()) {
@@ -114,21 +111,9 @@ class SamplesTest {
         return r;
     }
 
-    /** Runs a command with a cache of its own and no bundle setting inherited. */
-    private Run run(Path cwd, int seconds, String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".log");
-        Path err = Files.createTempFile(dir, "err", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().remove("UNIDIFF_BUNDLE");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
-        Process p = builder.start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + seconds + " s");
-        }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    /** Runs a command as a user would, with a cache of its own. */
+    private UserProcess.Result run(Path cwd, int seconds, String... command) throws IOException, InterruptedException {
+        return UserProcess.run(cwd, dir, Map.of("XDG_CACHE_HOME", dir.resolve("cache").toString()), seconds, command);
     }
 
     private static void copy(Path from, Path to) throws IOException {

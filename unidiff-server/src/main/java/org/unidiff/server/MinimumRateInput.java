@@ -55,11 +55,6 @@ final class MinimumRateInput extends FilterInputStream {
         return n;
     }
 
-    /** The bytes read so far. */
-    long bytesRead() {
-        return read;
-    }
-
     private void count(int n) {
         if (n < 0) {
             return; // the end came: however long it took, the whole body is here

@@ -158,8 +158,12 @@ public final class RequestReader {
                 + ", found " + describe(v));
     }
 
-    /** A required non-empty array of objects, at most {@code max} long, each read by its own reader. */
-    public List<RequestReader> objects(String name, int max) {
+    /**
+     * A required non-empty array of objects, at most {@code max} long: each entry is read by
+     * {@code read} through its own reader ({@code read} calls {@link #finish()} on it when it has
+     * taken its fields, so that unknown fields are refused before the entry is built).
+     */
+    public <T> List<T> objects(String name, int max, java.util.function.Function<RequestReader, T> read) {
         JsonNode v = take(name);
         if (v == null || !v.isArray()) {
             throw wrongType(name, "an array of objects", v);
@@ -168,13 +172,18 @@ public final class RequestReader {
             throw Problem.invalid(prefix + name, prefix + name + " must hold from 1 to " + max + " entries, found "
                     + v.size());
         }
-        List<RequestReader> out = new ArrayList<>(v.size());
+        // Every entry is checked to be an object before any is read.
+        List<RequestReader> entries = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
             if (!e.isObject()) {
                 throw wrongType(name + "[" + i + "]", "an object", e);
             }
-            out.add(new RequestReader((ObjectNode) e, limits, prefix + name + "[" + i + "].", decoded));
+            entries.add(new RequestReader((ObjectNode) e, limits, prefix + name + "[" + i + "].", decoded));
+        }
+        List<T> out = new ArrayList<>(entries.size());
+        for (RequestReader entry : entries) {
+            out.add(read.apply(entry));
         }
         return out;
     }

@@ -198,27 +198,25 @@ public final class TaskAdapters {
      * "clean" | "renoise"}} plus the sampling options.
      */
     private static InContextRequest readInContext(RequestReader in) {
-        List<RequestReader> pairReaders = in.objects("examples", InContextRequest.MAX_EXAMPLES);
-        List<ExamplePair> examples = new ArrayList<>(pairReaders.size());
-        for (RequestReader p : pairReaders) {
-            BufferedImage input = p.image("input");
-            BufferedImage output = p.image("output");
-            p.finish();
-            examples.add(new ExamplePair(input, output));
-        }
+        List<ExamplePair> examples = in.objects("examples", InContextRequest.MAX_EXAMPLES,
+                p -> {
+                    BufferedImage input = p.image("input");
+                    BufferedImage output = p.image("output");
+                    p.finish();
+                    return new ExamplePair(input, output);
+                });
         ReferenceMode mode = in.optionalEnum("exampleMode", ReferenceMode.class);
         return new InContextRequest(examples, in.image("query"), mode, in.options());
     }
 
     private static GroupRequest readGroup(RequestReader in) {
-        List<RequestReader> slotReaders = in.objects("slots", in.limits().maxGroupSize());
-        List<GroupSlot> slots = new ArrayList<>(slotReaders.size());
-        for (RequestReader s : slotReaders) {
-            String caption = s.optionalString("caption");
-            BufferedImage image = s.optionalImage("image");
-            s.finish();
-            slots.add(new GroupSlot(caption, image));
-        }
+        List<GroupSlot> slots = in.objects("slots", in.limits().maxGroupSize(),
+                s -> {
+                    String caption = s.optionalString("caption");
+                    BufferedImage image = s.optionalImage("image");
+                    s.finish();
+                    return new GroupSlot(caption, image);
+                });
         ReferenceMode mode = in.optionalEnum("referenceMode", ReferenceMode.class);
         GroupGuidance guidance = in.optionalEnum("groupGuidance", GroupGuidance.class);
         return new GroupRequest(slots, mode, guidance, in.options());

@@ -88,8 +88,7 @@ public final class Engine implements AutoCloseable {
             return new Engine(Bundle.load(dir, o.execution(), o.variant()), hooks);
         } catch (BundleException e) {
             // The default model is unpacked to a cache folder the user never named: call it by what they asked for.
-            throw new ModelBundleException(o.bundleIfSet().isPresent() ? e.bundle() : DEFAULT_BUNDLE_NAME,
-                    e.component(), e.field(), e.expected(), e.found(), e);
+            throw apiError(e, o.bundleIfSet().isPresent() ? e.bundle() : DEFAULT_BUNDLE_NAME);
         } catch (ExecutionProviderException e) {
             throw new ExecutionProviderUnavailableException(e.getMessage(), e);
         }
@@ -133,7 +132,7 @@ public final class Engine implements AutoCloseable {
             return runChecked(recipe, requests, control);
         } catch (BundleException e) {
             // A component that refuses its inputs at run time: the bundle's fault, reported in the API's type.
-            throw new ModelBundleException(e.bundle(), e.component(), e.field(), e.expected(), e.found(), e);
+            throw apiError(e, e.bundle());
         }
     }
 
@@ -194,6 +193,11 @@ public final class Engine implements AutoCloseable {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** The runtime's report of a contract break in the API's type, the bundle called {@code bundleName}. */
+    private static ModelBundleException apiError(BundleException e, String bundleName) {
+        return new ModelBundleException(bundleName, e.component(), e.field(), e.expected(), e.found(), e);
     }
 
     /** Groups request indices by shared settings and batch key, then cuts groups at the output bound. */
