@@ -21,6 +21,7 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import org.unidiff.api.GenerationParameters;
+import org.unidiff.api.InvalidRequestException;
 import org.w3c.dom.Node;
 
 /**
@@ -52,7 +53,7 @@ public final class PngFiles {
      */
     public static void write(BufferedImage image, GenerationParameters parameters, Path file) throws IOException {
         if (parameters == null) {
-            throw new IllegalArgumentException("the parameters to store in " + file + " must not be null");
+            throw new InvalidRequestException("parameters", "the generation parameters to store in " + file, null);
         }
         write(image, parameters.asText(), file, false);
     }
@@ -61,17 +62,18 @@ public final class PngFiles {
      * Writes {@code image} as a PNG at {@code file} with one text chunk per entry, in the map's
      * order; an existing file is replaced only when {@code overwrite} is true.
      *
-     * @throws IllegalArgumentException if the image is null or a keyword breaks the PNG keyword rules
+     * @throws InvalidRequestException  if the image or the file is null
+     * @throws IllegalArgumentException if a keyword breaks the PNG keyword rules
      * @throws OutputExistsException    if {@code file} exists and {@code overwrite} is false
      * @throws IOException              if the file cannot be written (nothing is left behind)
      */
     public static void write(BufferedImage image, Map<String, String> text, Path file, boolean overwrite)
             throws IOException {
         if (image == null) {
-            throw new IllegalArgumentException("image to write to " + file + " must not be null");
+            throw new InvalidRequestException("image", "an image to write to " + file, null);
         }
         if (file == null || file.getFileName() == null) {
-            throw new IllegalArgumentException("the PNG must be written to a file path, got " + file);
+            throw new InvalidRequestException("file", "the path of the PNG file to write", file);
         }
         IIOMetadataNode tree = textTree(text == null ? Map.of() : text);  // keyword errors before any file
         Path parent = file.toAbsolutePath().getParent();
