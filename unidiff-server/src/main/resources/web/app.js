@@ -1,10 +1,27 @@
 // The unidiff page: plain JavaScript, no build step. Talks to the JSON API of the same server.
+// Its forms are built from GET /api/models: each model lists its tasks and each task's fields
+// (recorded by the server from the task's own reader), so a new task needs no change here.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem('unidiff-token') || '';
 let currentJob = null;
-let slotCounter = 0;
+let models = [];
+let fieldCounter = 0;
+
+// Starting values that make a first click useful (a field absent here starts empty).
+const EXAMPLES = {
+  prompt: 'a large red circle in the center on a black background',
+  caption: ['a circle at the top left', 'a square at the bottom right'],
+};
+
+// Short help for the tasks the library ships; other tasks show their fields only.
+const HINTS = {
+  'group': 'Images generated together stay consistent; a slot with an image is a reference.',
+  'in-context': 'Example pairs show a change (input → output); the model applies it to the query.',
+  'interpolation': 'Two images; the frames between them, and an animation.',
+  'inversion': 'The noise that regenerates the image (numbers), and optionally the regeneration.',
+};
 
 function headers(json) {
   const h = {};
@@ -35,33 +52,119 @@ async function problemText(response) {
   }
 }
 
-async function loadModel() {
-  const r = await fetch('/api/model', { headers: headers(false) });
+async function loadModels() {
+  const r = await fetch('/api/models', { headers: headers(false) });
   if (!r.ok) {
-    $('model').textContent = 'Model unavailable';
+    $('model').textContent = 'Models unavailable';
     showError(await problemText(r));
     return;
   }
-  const m = await r.json();
-  $('model').textContent = 'Model ' + m.name + (m.variant ? ' (variant ' + m.variant + ')' : '') + ' — ' + m.image.width + '×' + m.image.height
-    + ' images; defaults: ' + m.defaults.sampler + ', ' + m.defaults.steps + ' steps, guidance '
-    + m.defaults.guidanceScale;
-  if (m.vocabulary && m.vocabulary.words) {
-    $('vocabulary').textContent = 'Words this model knows: ' + m.vocabulary.words.join(' ');
-  }
-  $('steps').max = m.limits.maxSteps;
-  $('count').max = m.limits.maxOutputs;
-  $('slots').dataset.max = m.groupMaxSize;
+  models = (await r.json()).models;
+  const select = $('model-select');
+  select.replaceChildren(...models.map((m) => new Option(m.id + ' (' + m.family + ')', m.id)));
+  showModel();
 }
 
-function settings() {
-  const s = {};
-  const num = (id) => $(id).value.trim();
-  if (num('seed') !== '') s.seed = Number(num('seed'));
-  if (num('steps') !== '') s.steps = Number(num('steps'));
-  if (num('guidance') !== '') s.guidanceScale = Number(num('guidance'));
-  if (num('count') !== '') s.outputs = Number(num('count'));
-  return s;
+function model() {
+  return models.find((m) => m.id === $('model-select').value) || models[0];
+}
+
+function showModel() {
+  const m = model();
+  $('model').textContent = 'Model ' + m.id + (m.variant ? ' (variant ' + m.variant + ')' : '') + ' — ' + m.image.width
+    + '×' + m.image.height + ' images; defaults: ' + m.defaults.sampler + ', ' + m.defaults.steps
+    + ' steps, guidance ' + m.defaults.guidanceScale;
+  $('vocabulary').textContent = m.vocabulary && m.vocabulary.words
+    ? 'Words this model knows: ' + m.vocabulary.words.join(' ') : '';
+  $('steps').max = m.limits.maxSteps;
+  $('count').max = m.limits.maxOutputs;
+  const previous = $('task').value;
+  $('task').replaceChildren(...m.tasks.map((t) => new Option(t, t)));
+  if (m.tasks.includes(previous)) $('task').value = previous;
+  buildForm();
+}
+
+// One control per field of the chosen task; the shared sampling fields live in Settings.
+function buildForm() {
+  const task = $('task').value;
+  const fields = model().taskFields[task] || [];
+  $('task-hint').textContent = HINTS[task] || '';
+  $('task-form').replaceChildren(...fields.filter((f) => !f.sampling).map((f) => fieldControl(f, 0)));
+}
+
+function fieldControl(f, depth) {
+  const wrap = document.createElement('div');
+  wrap.className = 'field';
+  wrap.dataset.name = f.name;
+  wrap.dataset.kind = f.kind;
+  if (f.kind === 'list') {
+    const legend = document.createElement('p');
+    legend.className = 'list-name';
+    legend.textContent = f.name + ' (1 to ' + f.max + ')';
+    const list = document.createElement('ol');
+    list.className = 'entries';
+    const add = document.createElement('button');
+    add.type = 'button';
+    add.className = 'secondary add-entry';
+    add.textContent = 'Add ' + f.name.replace(/s$/, '');
+    add.addEventListener('click', () => addEntry(f, list, depth));
+    wrap.append(legend, list, add);
+    const starting = f.name === 'slots' ? 2 : f.name === 'examples' ? 2 : 1;
+    for (let i = 0; i < starting; i++) addEntry(f, list, depth);
+    return wrap;
+  }
+  const id = depth === 0 ? 'field-' + f.name : 'field-' + f.name + '-' + (++fieldCounter);
+  const label = document.createElement('label');
+  label.htmlFor = id;
+  label.textContent = f.name + (f.required ? '' : ' (optional)');
+  let input;
+  if (f.kind === 'text') {
+    input = document.createElement(depth === 0 ? 'textarea' : 'input');
+    if (depth === 0) input.rows = 2; else input.type = 'text';
+    const example = EXAMPLES[f.name];
+    input.value = Array.isArray(example) ? (example[wrap.dataset.index || 0] || '') : (example || '');
+  } else if (f.kind === 'image') {
+    input = document.createElement('input');
+    input.type = 'file';
+    input.accept = 'image/*';
+  } else if (f.kind === 'choice') {
+    input = document.createElement('select');
+    input.append(new Option('default', ''), ...f.choices.map((c) => new Option(c, c)));
+  } else {
+    input = document.createElement('input');
+    input.type = 'number';
+    input.step = f.kind === 'integer' ? '1' : 'any';
+    if (f.min !== undefined) input.min = f.min;
+    if (f.max !== undefined) input.max = f.max;
+    input.placeholder = 'default';
+  }
+  input.id = id;
+  input.className = 'value';
+  wrap.append(label, input);
+  return wrap;
+}
+
+function addEntry(f, list, depth) {
+  if (list.children.length >= f.max) {
+    showError('At most ' + f.max + ' ' + f.name + ' on this model.');
+    return;
+  }
+  const li = document.createElement('li');
+  const index = list.children.length;
+  for (const sub of f.entries) {
+    const control = fieldControl(sub, depth + 1);
+    if (sub.kind === 'text' && Array.isArray(EXAMPLES[sub.name])) {
+      control.querySelector('.value').value = EXAMPLES[sub.name][index] || '';
+    }
+    li.append(control);
+  }
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary';
+  remove.textContent = 'Remove';
+  remove.addEventListener('click', () => li.remove());
+  li.append(remove);
+  list.append(li);
 }
 
 // PNG files go as they are; other images are converted to PNG in the page.
@@ -85,18 +188,41 @@ function imageAsPng(file) {
   });
 }
 
-async function uploadedImage() {
-  const f = $('image').files[0];
-  if (!f) throw new Error('Choose an image first.');
-  return imageAsPng(f);
+// The request's fields from the form: empty optional fields are left out (the server's defaults).
+async function readFields(container) {
+  const body = {};
+  for (const wrap of container.querySelectorAll(':scope > .field')) {
+    const name = wrap.dataset.name;
+    const kind = wrap.dataset.kind;
+    if (kind === 'list') {
+      body[name] = [];
+      for (const li of wrap.querySelectorAll(':scope > .entries > li')) body[name].push(await readFields(li));
+      continue;
+    }
+    const input = wrap.querySelector('.value');
+    if (kind === 'image') {
+      if (input.files[0]) body[name] = await imageAsPng(input.files[0]);
+    } else if (kind === 'integer' || kind === 'number') {
+      if (input.value.trim() !== '') body[name] = Number(input.value);
+    } else if (input.value !== '') {
+      body[name] = input.value;
+    }
+  }
+  return body;
+}
+
+function settings() {
+  const s = {};
+  const num = (id) => $(id).value.trim();
+  if (num('seed') !== '') s.seed = Number(num('seed'));
+  if (num('steps') !== '') s.steps = Number(num('steps'));
+  if (num('guidance') !== '') s.guidanceScale = Number(num('guidance'));
+  if (num('count') !== '') s.outputs = Number(num('count'));
+  return s;
 }
 
 function setRunning(running) {
-  for (const b of document.querySelectorAll('main button')) {
-    if (b.id !== 'cancel' && b.id !== 'token-save' && b.id !== 'add-slot' && !b.classList.contains('secondary')) {
-      b.disabled = running;
-    }
-  }
+  $('run').disabled = running;
   $('cancel').disabled = !running;
 }
 
@@ -169,10 +295,13 @@ function handleEvent(event, job) {
   return true;
 }
 
-function imageElement(b64, alt, name) {
+const PNG = 'iVBORw0KGgo';
+const GIF = 'R0lGOD';
+
+function imageElement(b64, type, alt, name) {
   const wrap = document.createElement('figure');
   const img = document.createElement('img');
-  img.src = 'data:image/png;base64,' + b64;
+  img.src = 'data:image/' + type + ';base64,' + b64;
   img.alt = alt;
   const a = document.createElement('a');
   a.href = img.src;
@@ -182,6 +311,8 @@ function imageElement(b64, alt, name) {
   return wrap;
 }
 
+// Outputs by what they hold: base64 PNGs (images, groups of them), a base64 GIF (an animation),
+// texts, numbers. The parameters are listed below them.
 function showResult(job) {
   const res = job.result;
   const p = res.parameters;
@@ -194,20 +325,35 @@ function showResult(job) {
   const alt = p.prompts.length ? p.prompts.join(' | ') : job.task;
   const images = document.createElement('div');
   images.className = 'images';
-  (res.images || []).forEach((b64, i) => {
-    images.append(imageElement(b64, alt + ' (output ' + i + ')', job.task + '-seed' + p.seed + '-' + i + '.png'));
-  });
-  (res.groups || []).forEach((g, i) => g.forEach((b64, j) => {
-    images.append(imageElement(b64, 'group ' + i + ' slot ' + j, 'group-seed' + p.seed + '-' + i + '-' + j + '.png'));
-  }));
-  card.append(images);
+  const after = [];
+  for (const [name, value] of Object.entries(res)) {
+    if (name === 'parameters') continue;
+    if (typeof value === 'string' && value.startsWith(GIF)) {
+      const fig = imageElement(value, 'gif', job.task + ' ' + name, job.task + '-seed' + p.seed + '-' + name + '.gif');
+      fig.classList.add('animation');
+      after.push(fig);
+    } else if (Array.isArray(value) && value.length && Array.isArray(value[0])) {
+      value.forEach((g, i) => g.forEach((b64, j) => images.append(imageElement(b64, 'png', name + ' ' + i + ' slot ' + j,
+        name + '-seed' + p.seed + '-' + i + '-' + j + '.png'))));
+    } else if (Array.isArray(value) && value.length && typeof value[0] === 'string' && value[0].startsWith(PNG)) {
+      value.forEach((b64, i) => images.append(imageElement(b64, 'png', alt + ' (output ' + i + ')',
+        job.task + '-seed' + p.seed + '-' + i + '.png')));
+    } else if (Array.isArray(value) && value.length && typeof value[0] === 'number') {
+      const q = document.createElement('p');
+      q.className = 'numbers';
+      q.textContent = name + ': ' + value.length + ' numbers';
+      after.push(q);
+    } else if (Array.isArray(value)) {
+      value.forEach((t) => {
+        const q = document.createElement('p');
+        q.className = 'text';
+        q.textContent = t;
+        after.push(q);
+      });
+    }
+  }
+  card.append(images, ...after);
   if (images.children.length > 2) card.classList.add('wide');
-  (res.texts || []).forEach((t) => {
-    const q = document.createElement('p');
-    q.className = 'text';
-    q.textContent = t;
-    card.append(q);
-  });
   const dl = document.createElement('dl');
   for (const [k, v] of Object.entries(p)) {
     if (Array.isArray(v) && v.length === 0) continue;
@@ -221,62 +367,20 @@ function showResult(job) {
   $('results').prepend(card);
 }
 
-function addSlot(caption) {
-  const max = Number($('slots').dataset.max || 4);
-  if ($('slots').children.length >= max) {
-    showError('A group holds at most ' + max + ' slots on this model.');
-    return;
-  }
-  const n = ++slotCounter;
-  const li = document.createElement('li');
-  li.innerHTML = '<label>Caption <input type="text" class="slot-caption"></label> '
-    + '<label>Reference image <input type="file" accept="image/*" class="slot-image"></label> ';
-  li.querySelector('.slot-caption').value = caption || '';
-  li.querySelector('.slot-caption').id = 'slot-caption-' + n;
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.className = 'secondary';
-  remove.textContent = 'Remove slot';
-  remove.addEventListener('click', () => { li.remove(); $('add-slot').focus(); });
-  li.append(remove);
-  $('slots').append(li);
-}
-
-async function groupBody() {
-  const slots = [];
-  for (const li of $('slots').children) {
-    const slot = { caption: li.querySelector('.slot-caption').value };
-    const f = li.querySelector('.slot-image').files[0];
-    if (f) slot.image = await imageAsPng(f);
-    slots.push(slot);
-  }
-  if (!slots.length) throw new Error('Add at least one slot.');
-  return Object.assign({ task: 'group', slots }, settings());
-}
-
-function on(id, makeBody) {
-  $(id).addEventListener('click', async () => {
+document.addEventListener('DOMContentLoaded', () => {
+  $('model-select').addEventListener('change', showModel);
+  $('task').addEventListener('change', buildForm);
+  $('run').addEventListener('click', async () => {
     let body;
     try {
-      body = await makeBody();
+      body = Object.assign({ task: $('task').value, model: model().id }, await readFields($('task-form')),
+        settings());
     } catch (e) {
       showError(e.message);
       return;
     }
     await submit(body);
   });
-}
-
-document.addEventListener('DOMContentLoaded', () => {
-  on('generate', () => Object.assign({ task: 'text-to-image', prompt: $('prompt').value }, settings()));
-  on('vary-text', () => Object.assign({ task: 'text-variation', prompt: $('prompt').value }, settings()));
-  on('caption', async () => Object.assign({ task: 'image-to-text', image: await uploadedImage() }, settings()));
-  on('vary-image', async () => Object.assign({ task: 'image-variation', image: await uploadedImage() }, settings()));
-  on('generate-group', groupBody);
-  on('joint', () => Object.assign({ task: 'joint' }, settings()));
-  on('image-only', () => Object.assign({ task: 'image-only' }, settings()));
-  on('text-only', () => Object.assign({ task: 'text-only' }, settings()));
-  $('add-slot').addEventListener('click', () => addSlot(''));
   $('cancel').addEventListener('click', async () => {
     if (!currentJob) return;
     const r = await fetch('/api/jobs/' + currentJob, { method: 'DELETE', headers: headers(false) });
@@ -286,9 +390,7 @@ document.addEventListener('DOMContentLoaded', () => {
     token = $('token').value;
     sessionStorage.setItem('unidiff-token', token);
     clearError();
-    loadModel();
+    loadModels();
   });
-  addSlot('a circle at the top left');
-  addSlot('a square at the bottom right');
-  loadModel();
+  loadModels();
 });

@@ -1,4 +1,5 @@
 package org.unidiff.examples;
+import org.unidiff.api.files.AnimatedGif;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;

@@ -54,7 +54,7 @@ public record GenerationParameters(Task task, String model, List<String> prompts
     /** Key-value pairs for a PNG tEXt chunk or a log line, in a stable order. */
     public Map<String, String> asText() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("task", task.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        m.put("task", task.id());
         m.put("model", model);
         for (int i = 0; i < prompts.size(); i++) {
             m.put(prompts.size() == 1 ? "prompt" : "prompt." + i, prompts.get(i));

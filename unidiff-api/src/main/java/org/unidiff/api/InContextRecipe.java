@@ -25,6 +25,11 @@ final class InContextRecipe implements Recipe<InContextRequest, ImageResult> {
     }
 
     @Override
+    public org.unidiff.runtime.manifest.BundleFamily family() {
+        return org.unidiff.runtime.manifest.BundleFamily.IN_CONTEXT;
+    }
+
+    @Override
     public SamplingOptions options(InContextRequest request) {
         return request.options();
     }

@@ -1,35 +1,80 @@
 package org.unidiff.api;
 
-/**
- * The tasks of the library: those of a UniDiffuser-style model (each a choice of timesteps per
- * modality) and in-context tasks of the in-context family.
- */
-public enum Task {
-    /** Text to image: image generated, text given clean. */
-    TEXT_TO_IMAGE,
-    /** Image to text (captioning): text generated, image given clean. */
-    IMAGE_TO_TEXT,
-    /** Image and text generated together. */
-    JOINT,
-    /** Unconditional image: text marginalized. */
-    IMAGE_ONLY,
-    /** Unconditional text: image marginalized. */
-    TEXT_ONLY,
-    /** Image to text latent to image, the latent passed on directly. */
-    IMAGE_VARIATION,
-    /** Text to image latents to text, the latents passed on directly. */
-    TEXT_VARIATION,
-    /** Several images generated together, optionally from references. */
-    GROUP,
-    /** In-context (LaVin-DiT style): k example pairs and a query; the answer is generated. */
-    IN_CONTEXT,
-    /** Inversion: a real image to the noise (and caption latent) that regenerates it. */
-    INVERSION,
-    /** Interpolation between two real images: both inverted, the frames generated from blends. */
-    INTERPOLATION;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
-    /** Lower-case id with hyphens, as in result parameters and a manifest's {@code tasks}. */
+/**
+ * A task's identity: an open id such as {@code "text-to-image"}. The built-in tasks are the
+ * constants here, each id spelled once in the project; a user's recipe names its own task with
+ * {@link #of(String)} and is served like a built-in one once it is in a
+ * {@link org.unidiff.api.tasks.TaskRegistry}.
+ *
+ * <p>Ids are lower-case words joined by hyphens, so that they read the same as a CLI command, a
+ * JSON value and a manifest entry.
+ */
+public final class Task {
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+    /** Text to image: image generated, text given clean. */
+    public static final Task TEXT_TO_IMAGE = new Task("text-to-image");
+    /** Image to text (captioning): text generated, image given clean. */
+    public static final Task IMAGE_TO_TEXT = new Task("image-to-text");
+    /** Image and text generated together. */
+    public static final Task JOINT = new Task("joint");
+    /** Unconditional image: text marginalized. */
+    public static final Task IMAGE_ONLY = new Task("image-only");
+    /** Unconditional text: image marginalized. */
+    public static final Task TEXT_ONLY = new Task("text-only");
+    /** Image to text latent to image, the latent passed on directly. */
+    public static final Task IMAGE_VARIATION = new Task("image-variation");
+    /** Text to image latents to text, the latents passed on directly. */
+    public static final Task TEXT_VARIATION = new Task("text-variation");
+    /** Several images generated together, optionally from references. */
+    public static final Task GROUP = new Task("group");
+    /** In-context (LaVin-DiT style): k example pairs and a query; the answer is generated. */
+    public static final Task IN_CONTEXT = new Task("in-context");
+    /** Inversion: a real image to the noise (and caption latent) that regenerates it. */
+    public static final Task INVERSION = new Task("inversion");
+    /** Interpolation between two real images: both inverted, the frames generated from blends. */
+    public static final Task INTERPOLATION = new Task("interpolation");
+
+    private final String id;
+
+    private Task(String id) {
+        this.id = id;
+    }
+
+    /**
+     * The task of that id (a built-in id gives an equal task).
+     *
+     * @throws InvalidRequestException if the id is not lower-case words joined by hyphens
+     */
+    public static Task of(String id) {
+        if (id == null || !ID.matcher(id).matches() || id.length() > 64) {
+            throw new InvalidRequestException("task", "lower-case words joined by hyphens, at most 64 characters "
+                    + "(e.g. text-to-image)", id);
+        }
+        return new Task(id);
+    }
+
+    /** The id, as in result parameters, a manifest's {@code tasks}, the CLI and the HTTP API. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return id;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Task t && t.id.equals(id);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id);
+    }
+
+    @Override
+    public String toString() {
+        return id;
     }
 }

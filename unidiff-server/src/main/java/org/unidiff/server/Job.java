@@ -42,6 +42,7 @@ public final class Job {
 
     private final String id;
     private final String task;
+    private final String model;
     private final long inputBytes;
     /** The request, dropped when the job finishes: a kept result must not keep its input images. */
     private Submission<?> submission;
@@ -68,7 +69,8 @@ public final class Job {
     Job(String id, Submission<?> submission, ServerClock clock, Consumer<Snapshot> onFinish) {
         this.id = Objects.requireNonNull(id, "id");
         this.submission = Objects.requireNonNull(submission, "submission");
-        this.task = submission.adapter().name();
+        this.task = submission.task().id();
+        this.model = submission.model().name();
         this.inputBytes = submission.inputBytes();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.onFinish = Objects.requireNonNull(onFinish, "onFinish");
@@ -100,7 +102,7 @@ public final class Job {
 
     /** A consistent copy of the job's state. */
     public synchronized Snapshot snapshot() {
-        return new Snapshot(id, task, state, version, progress, batchSize, submittedAt,
+        return new Snapshot(id, task, model, state, version, progress, batchSize, submittedAt,
                 startedAt, finishedAt, runSeconds, result, error, inputBytes);
     }
 
@@ -210,6 +212,7 @@ public final class Job {
      *
      * @param id          job id
      * @param task        task name
+     * @param model       name of the model that runs it
      * @param state       where it is
      * @param version     bumped on every change
      * @param progress    the latest progress, or null before the first model evaluation
@@ -222,7 +225,7 @@ public final class Job {
      * @param error       the problem when failed or cancelled
      * @param inputBytes  bytes the job's decoded input images held while it was queued or running
      */
-    public record Snapshot(String id, String task, State state, long version, Progress progress, int batchSize,
+    public record Snapshot(String id, String task, String model, State state, long version, Progress progress, int batchSize,
                            Instant submittedAt, Instant startedAt, Instant finishedAt, double runSeconds,
                            ObjectNode result, Problem error, long inputBytes) {
     }

@@ -24,7 +24,7 @@ import org.unidiff.api.CancellationToken;
 import org.unidiff.api.GenerationCancelledException;
 import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.RunControl;
-import org.unidiff.api.Unidiff;
+import org.unidiff.api.tasks.TaskDefinition;
 import org.unidiff.api.engine.Engine;
 
 /**
@@ -33,7 +33,7 @@ import org.unidiff.api.engine.Engine;
  * <p>A worker takes the oldest queued job, then gathers queued jobs with the same
  * {@link Submission#batchKey() batch key} for at most {@link ServerConfig#batchWait()} (or until
  * {@link ServerConfig#maxBatchSize()} jobs or {@link Engine#MAX_OUTPUTS_PER_SOLVE} outputs), and
- * runs them in one {@link Unidiff#runAll} call: each result is the one its request gets alone.
+ * runs them in one {@link org.unidiff.api.Unidiff#runAll} call of their model: each result is the one its request gets alone.
  * Jobs with other keys stay queued in order. If the engine refuses a batch because one request
  * in it is bad, each job of the batch is run alone so that only the bad one fails.
  *
@@ -50,7 +50,6 @@ public final class JobScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
-    private final Unidiff unidiff;
     private final ServerConfig config;
     private final Metrics metrics;
     private final ObjectMapper mapper;
@@ -74,14 +73,12 @@ public final class JobScheduler implements AutoCloseable {
     private boolean stopped;
 
     /** Starts the workers, on the system clock. */
-    public JobScheduler(Unidiff unidiff, ServerConfig config, Metrics metrics, ObjectMapper mapper) {
-        this(unidiff, config, metrics, mapper, ServerClock.system());
+    public JobScheduler(ServerConfig config, Metrics metrics, ObjectMapper mapper) {
+        this(config, metrics, mapper, ServerClock.system());
     }
 
     /** Starts the workers, reading time from {@code clock}. */
-    public JobScheduler(Unidiff unidiff, ServerConfig config, Metrics metrics, ObjectMapper mapper,
-                        ServerClock clock) {
-        this.unidiff = unidiff;
+    public JobScheduler(ServerConfig config, Metrics metrics, ObjectMapper mapper, ServerClock clock) {
         this.config = config;
         this.metrics = metrics;
         this.mapper = mapper;
@@ -432,9 +429,9 @@ public final class JobScheduler implements AutoCloseable {
                 failAll(live, Problem.invalid(e.field(), e.getMessage()));
             }
         } catch (OutOfMemoryError e) {
-            failOutOfMemory(live, asked.get(0).adapter().name(), e);
+            failOutOfMemory(live, asked.get(0).task().id(), e);
         } catch (RuntimeException e) {
-            LOG.warn("batch of {} {} jobs failed", live.size(), asked.get(0).adapter().name(), e);
+            LOG.warn("batch of {} {} jobs failed", live.size(), asked.get(0).task().id(), e);
             failAll(live, Problem.internal("generation failed (" + e.getClass().getSimpleName()
                     + "); the server log has the details"));
         }
@@ -452,7 +449,7 @@ public final class JobScheduler implements AutoCloseable {
         } catch (InvalidRequestException e) {
             failAll(List.of(job), Problem.invalid(e.field(), e.getMessage()));
         } catch (OutOfMemoryError e) {
-            failOutOfMemory(List.of(job), asked.adapter().name(), e);
+            failOutOfMemory(List.of(job), asked.task().id(), e);
         } catch (RuntimeException e) {
             LOG.warn("job {} failed", job.id(), e);
             failAll(List.of(job), Problem.internal("generation failed (" + e.getClass().getSimpleName()
@@ -485,10 +482,10 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     private List<ObjectNode> runTyped(List<Submission<?>> batch, RunControl control) {
-        return runWith(batch.get(0).adapter(), batch, control);
+        return runWith(batch.get(0).task(), batch, control);
     }
 
-    private <Q, R> List<ObjectNode> runWith(TaskAdapter<Q, R> adapter, List<Submission<?>> batch,
+    private <Q, R> List<ObjectNode> runWith(TaskDefinition<Q, R> task, List<Submission<?>> batch,
                                             RunControl control) {
         List<Q> requests = new ArrayList<>(batch.size());
         for (Submission<?> s : batch) {
@@ -496,12 +493,13 @@ public final class JobScheduler implements AutoCloseable {
             Q q = (Q) s.request();
             requests.add(q);
         }
-        List<R> results = unidiff.runAll(adapter.recipe(), requests, control);
+        // One batch is one model's: the model is part of the batch key.
+        List<R> results = task.run(batch.get(0).model().unidiff(), requests, control);
         List<ObjectNode> out = new ArrayList<>(results.size());
         for (R r : results) {
             ObjectNode n = mapper.createObjectNode();
-            TaskAdapters.putParameters(n, adapter.parameters(r));
-            adapter.write(r, n);
+            JsonResults.putParameters(n, task.parameters(r));
+            task.write(r, new JsonResults(n));
             out.add(n);
         }
         return out;

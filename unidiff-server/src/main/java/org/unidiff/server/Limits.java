@@ -35,6 +35,11 @@ public record Limits(int maxBodyBytes, long maxImagePixels, int maxPromptChars, 
      * 256 MiB of decoded input images held by queued and running jobs (16 of the largest images),
      * 256 MiB of kept results.
      */
+    /** The bounds a request's fields are read under. */
+    public org.unidiff.api.tasks.FieldLimits fieldLimits() {
+        return new org.unidiff.api.tasks.FieldLimits(maxPromptChars, maxImagePixels, maxSteps, maxOutputs, maxGroupSize);
+    }
+
     public static Limits defaults() {
         return new Limits(8 << 20, 4L << 20, 500, 1000, 16, 8, 256L << 20, 256L << 20);
     }

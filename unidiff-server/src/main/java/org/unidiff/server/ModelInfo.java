@@ -12,6 +12,8 @@ import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.unidiff.api.tasks.FieldSpec;
+import org.unidiff.api.tasks.TaskDefinition;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.sampling.solver.SamplerKind;
 
@@ -29,9 +31,13 @@ final class ModelInfo {
     private ModelInfo() {
     }
 
-    static ObjectNode of(ObjectMapper mapper, BundleManifest m, String variant, Path bundleDir, List<String> tasks,
-                         ServerConfig config) {
+    static ObjectNode of(ObjectMapper mapper, ServedModel served, ServerConfig config) {
+        BundleManifest m = served.unidiff().manifest();
+        String variant = served.unidiff().variant().orElse(null);
+        Path bundleDir = served.bundleDir();
         ObjectNode n = mapper.createObjectNode();
+        // "id" is what a request's "model" names; "name" is the bundle's own.
+        n.put("id", served.name());
         n.put("name", m.name());
         // The model-file variant the server loaded (e.g. "int8"), null for the bundle's main files.
         n.put("variant", variant);
@@ -40,7 +46,12 @@ final class ModelInfo {
         n.put("prediction", m.schedule().prediction());
         n.put("license", m.license());
         ArrayNode t = n.putArray("tasks");
-        tasks.forEach(t::add);
+        served.tasks().ids().forEach(t::add);
+        // Each task's fields, recorded from its reader: the page builds its forms from these.
+        ObjectNode forms = n.putObject("taskFields");
+        for (TaskDefinition<?, ?> task : served.tasks().all()) {
+            forms.set(task.id(), fields(mapper, task.fields(config.limits().fieldLimits())));
+        }
         ObjectNode image = n.putObject("image");
         image.put("width", m.image().width());
         image.put("height", m.image().height());
@@ -72,6 +83,31 @@ final class ModelInfo {
         batching.put("waitMillis", config.batchWait().toMillis());
         n.put("tokenRequired", config.tokenRequired());
         return n;
+    }
+
+    private static ArrayNode fields(ObjectMapper mapper, List<FieldSpec> specs) {
+        ArrayNode a = mapper.createArrayNode();
+        for (FieldSpec f : specs) {
+            ObjectNode o = a.addObject();
+            o.put("name", f.name());
+            o.put("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("required", f.required());
+            o.put("sampling", f.sampling());
+            if (f.min() != null && f.kind() != FieldSpec.Kind.LIST && Math.abs(f.min()) < 1e15) {
+                o.put("min", f.min());
+            }
+            if (f.max() != null && Math.abs(f.max()) < 1e15) {
+                o.put("max", f.max());
+            }
+            if (!f.choices().isEmpty()) {
+                ArrayNode c = o.putArray("choices");
+                f.choices().forEach(c::add);
+            }
+            if (!f.entries().isEmpty()) {
+                o.set("entries", fields(mapper, f.entries()));
+            }
+        }
+        return a;
     }
 
     /**

@@ -79,7 +79,7 @@ public final class ServerBenchmark {
             ServerConfig config = ServerConfig.defaults().withAddress(ServerConfig.LOOPBACK, 0)
                     .withQueueCapacity(256)
                     .withBatching(batching ? 16 : 1, Duration.ofMillis(batching ? 20 : 0));
-            try (UnidiffServer server = UnidiffServer.start(unidiff, bundle, config, TaskAdapters.builtIn())) {
+            try (UnidiffServer server = UnidiffServer.start(unidiff, bundle, config, org.unidiff.api.tasks.TaskRegistry.builtIn())) {
                 // Warm-up at the largest load, so that every batch shape has run once before timing.
                 load(server, CLIENTS[CLIENTS.length - 1], 3.0, steps);
                 for (int clients : CLIENTS) {
@@ -146,7 +146,7 @@ public final class ServerBenchmark {
                 .append("| requests done | VmRSS (MiB) | heap used after GC (MiB) |\n|---:|---:|---:|\n");
         ServerConfig config = ServerConfig.defaults().withAddress(ServerConfig.LOOPBACK, 0).withQueueCapacity(256);
         String circle = Pngs.encode(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB));
-        try (UnidiffServer server = UnidiffServer.start(unidiff, bundle, config, TaskAdapters.builtIn())) {
+        try (UnidiffServer server = UnidiffServer.start(unidiff, bundle, config, org.unidiff.api.tasks.TaskRegistry.builtIn())) {
             int done = 0;
             sb.append(row(done));
             int block = MEMORY_REQUESTS / 5;

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.unidiff.api.DefaultBundle;
 import org.unidiff.api.Unidiff;
+import org.unidiff.api.tasks.TaskRegistry;
 import org.unidiff.api.UnidiffOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,8 +26,10 @@ public final class ServerMain implements Callable<Integer> {
     /** Environment variable holding the API token. */
     public static final String TOKEN_ENV = "UNIDIFF_TOKEN";
 
-    @Option(names = "--bundle", paramLabel = "DIR", description = "Model bundle directory (default: the bundled model).")
-    Path bundle;
+    @Option(names = "--bundle", paramLabel = "[NAME=]DIR", description = "Model bundle directory (default: the bundled "
+            + "model); repeat to serve several models at once, each under NAME (default: the bundle's manifest name). "
+            + "A request names its model with \"model\"; without it, the first model serving its task runs it.")
+    java.util.List<String> bundles = new java.util.ArrayList<>();
 
     @Option(names = "--variant", paramLabel = "NAME", description = "Load the bundle's model-file variant NAME where "
             + "it declares one (the default model has int8: an int8 transformer, ~0.7x the time a step).")
@@ -99,31 +102,56 @@ public final class ServerMain implements Callable<Integer> {
             err.println("unidiff serve: " + e.getMessage());
             return 2;
         }
-        Path dir;
-        Unidiff unidiff;
+        java.util.List<ServedModel> served = new java.util.ArrayList<>();
+        java.util.List<Unidiff> opened = new java.util.ArrayList<>();
+        TaskRegistry registry = TaskRegistry.installed();
+        boolean allOpen = false;
         try {
-            dir = bundle != null ? bundle : DefaultBundle.locate();
-            unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(dir).withVariant(variant));
-        } catch (RuntimeException e) {
-            err.println("unidiff serve: cannot open the model: " + messages(e));
-            return 1;
+            for (String spec : bundles.isEmpty() ? java.util.List.of("") : bundles) {
+                int eq = spec.indexOf('=');
+                String name = eq > 0 ? spec.substring(0, eq) : null;
+                Path dir = spec.isEmpty() ? DefaultBundle.locate() : Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
+                Unidiff unidiff;
+                try {
+                    unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(dir).withVariant(variant));
+                } catch (RuntimeException e) {
+                    err.println("unidiff serve: cannot open the model " + dir + ": " + messages(e));
+                    return 1;
+                }
+                opened.add(unidiff);
+                try {
+                    served.add(ServedModel.of(name != null ? name : unidiff.manifest().name(), unidiff, dir, registry));
+                } catch (IllegalArgumentException e) {
+                    // A model that serves no registered task, or a bad name: the user's input, not a listening problem.
+                    err.println("unidiff serve: " + e.getMessage());
+                    return 2;
+                }
+            }
+            allOpen = true;
+        } finally {
+            if (!allOpen) {
+                opened.forEach(Unidiff::close);   // native memory of the models opened before the failure
+            }
         }
         UnidiffServer server;
         try {
-            server = UnidiffServer.start(unidiff, dir, config, TaskAdapters.builtIn());
+            server = UnidiffServer.start(served, config, ServerClock.system());
         } catch (IllegalArgumentException e) {
-            // The model serves no task this server has an adapter for: not a listening problem.
-            unidiff.close();
+            opened.forEach(Unidiff::close);
             err.println("unidiff serve: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {
-            unidiff.close();
+            opened.forEach(Unidiff::close);
             err.println("unidiff serve: cannot listen on " + config.host() + ":" + config.port() + ": " + messages(e));
             return 1;
         }
         String shown = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        out.println("unidiff serve: model " + unidiff.manifest().name()
-                + unidiff.variant().map(v -> " (variant " + v + ")").orElse("") + " on http://" + shown + ":" + server.port()
+        StringBuilder names = new StringBuilder();
+        for (ServedModel m : served) {
+            names.append(names.length() == 0 ? "" : ", ").append(m.name())
+                    .append(m.unidiff().variant().map(v -> " (variant " + v + ")").orElse(""));
+        }
+        out.println("unidiff serve: model" + (served.size() > 1 ? "s " : " ") + names + " on http://" + shown + ":" + server.port()
                 + "/" + (config.tokenRequired() ? " (API token required)" : "") + "; SIGTERM or Ctrl-C stops it");
         CountDownLatch stop = new CountDownLatch(1);
         // A stop asked by SIGTERM or Ctrl-C is handled here, not in a shutdown hook: the native
@@ -139,7 +167,7 @@ public final class ServerMain implements Callable<Integer> {
         stop.await();
         out.println("unidiff serve: stopping (no new jobs; running jobs have " + shutdownSeconds + " s)");
         int cancelled = server.shutdown();
-        unidiff.close();
+        opened.forEach(Unidiff::close);
         out.println("unidiff serve: stopped; " + server.metrics().done() + " jobs done, " + cancelled
                 + " cancelled at shutdown");
         out.flush();

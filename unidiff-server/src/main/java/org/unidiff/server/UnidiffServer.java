@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
 import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.Progress;
 import org.unidiff.api.Unidiff;
+import org.unidiff.api.tasks.JsonRequestFields;
+import org.unidiff.api.tasks.TaskDefinition;
+import org.unidiff.api.tasks.TaskRegistry;
 
 /**
  * The HTTP service: the JSON API, the event streams, {@code /metrics} and the static page, on
- * one {@link Unidiff} instance. See {@code unidiff-server/README.md} for the API.
+ * one or more {@link Unidiff} models. See {@code unidiff-server/README.md} for the API.
  *
  * <p>Every error is an RFC 9457 problem document; requests are checked (size, type of every
  * field, limits, image header) before they are queued; no request field names a file on the
@@ -53,9 +56,8 @@ public final class UnidiffServer implements AutoCloseable {
     /** The paths served without the token: the page and its files (resources/web). */
     private static final java.util.Set<String> PAGE_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/app.css");
 
-    private final Unidiff unidiff;
+    private final ServedModels models;
     private final ServerConfig config;
-    private final TaskAdapters tasks;
     private final ObjectMapper mapper;
     private final Metrics metrics = new Metrics();
     private final ServerClock clock;
@@ -63,37 +65,42 @@ public final class UnidiffServer implements AutoCloseable {
     private final Semaphore streams;
     private final Semaphore syncCalls;
     private final String modelJson;
+    private final String modelsJson;
     private final byte[] token;
     private final boolean loopbackOnly;
     private final java.util.List<String> routes = new java.util.ArrayList<>();
     private final Javalin app;
     private volatile boolean stopping;
 
-    private UnidiffServer(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks,
-                          ServerClock clock) {
-        this.unidiff = unidiff;
+    private UnidiffServer(java.util.List<ServedModel> served, ServerConfig config, ServerClock clock) {
+        this.models = new ServedModels(served);
         this.clock = clock;
-        Integer bundleMax = unidiff.manifest().group().maxSize();
         Limits l = config.limits();
-        // The bundle's own group limit is the tighter one when it is smaller.
-        if (bundleMax != null && bundleMax < l.maxGroupSize()) {
-            l = new Limits(l.maxBodyBytes(), l.maxImagePixels(), l.maxPromptChars(), l.maxSteps(), l.maxOutputs(),
-                    bundleMax, l.maxHeldInputBytes(), l.maxKeptResultBytes());
+        // A bundle's own group limit is the tighter one when it is smaller (the smallest of the models').
+        for (ServedModel m : models.all()) {
+            Integer bundleMax = m.unidiff().manifest().group() == null ? null : m.unidiff().manifest().group().maxSize();
+            if (bundleMax != null && bundleMax < l.maxGroupSize()) {
+                l = new Limits(l.maxBodyBytes(), l.maxImagePixels(), l.maxPromptChars(), l.maxSteps(), l.maxOutputs(),
+                        bundleMax, l.maxHeldInputBytes(), l.maxKeptResultBytes());
+            }
         }
         this.config = config.withLimits(l);
-        // Only the tasks this model serves: the in-context family has none of the joint model's.
-        this.tasks = tasks.servedBy(unidiff.manifest());
         this.mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.scheduler = new JobScheduler(unidiff, this.config, metrics, mapper, clock);
+        this.scheduler = new JobScheduler(this.config, metrics, mapper, clock);
         this.streams = new Semaphore(this.config.maxStreams());
         this.syncCalls = new Semaphore(this.config.maxStreams());
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         this.loopbackOnly = ServerConfig.isLoopback(config.host());
         try {
-            this.modelJson = mapper.writeValueAsString(ModelInfo.of(mapper, unidiff.manifest(),
-                    unidiff.variant().orElse(null), bundleDir,
-                    this.tasks.names(), this.config));
+            com.fasterxml.jackson.databind.node.ArrayNode list = mapper.createArrayNode();
+            for (ServedModel m : models.all()) {
+                list.add(ModelInfo.of(mapper, m, this.config));
+            }
+            this.modelJson = mapper.writeValueAsString(list.get(0));
+            ObjectNode all = mapper.createObjectNode();
+            all.set("models", list);
+            this.modelsJson = mapper.writeValueAsString(all);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not write the model document", e);
         }
@@ -127,25 +134,40 @@ public final class UnidiffServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on an open {@link Unidiff}; the caller keeps ownership of it.
+     * Starts a server on one open {@link Unidiff}, named by its manifest; the caller keeps ownership of it.
      *
      * @param bundleDir the bundle's directory (for the vocabulary hint), or null
+     * @param tasks     the tasks to offer (those the model serves are served)
+     * @throws IllegalArgumentException if the model serves none of {@code tasks}
      */
-    public static UnidiffServer start(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks) {
+    public static UnidiffServer start(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskRegistry tasks) {
         return start(unidiff, bundleDir, config, tasks, ServerClock.system());
     }
 
     /**
-     * Starts a server whose jobs read time from {@code clock} (tests expire results with it).
+     * Starts a server on one model whose jobs read time from {@code clock} (tests expire results with it).
      *
      * @param bundleDir the bundle's directory (for the vocabulary hint), or null
      */
-    public static UnidiffServer start(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskAdapters tasks,
+    public static UnidiffServer start(Unidiff unidiff, Path bundleDir, ServerConfig config, TaskRegistry tasks,
                                       ServerClock clock) {
-        UnidiffServer s = new UnidiffServer(unidiff, bundleDir, config, tasks, clock);
+        return start(java.util.List.of(ServedModel.of(unidiff.manifest().name(), unidiff, bundleDir, tasks)), config,
+                clock);
+    }
+
+    /**
+     * Starts a server on several models at once (one job queue for all; a request names its model
+     * or gets the first that serves its task); the caller keeps ownership of the models.
+     *
+     * @throws IllegalArgumentException for no models or two with one name
+     */
+    public static UnidiffServer start(java.util.List<ServedModel> models, ServerConfig config, ServerClock clock) {
+        UnidiffServer s = new UnidiffServer(models, config, clock);
         s.app.start(config.host(), config.port());
-        LOG.info("unidiff server on http://{}:{}/ serving {} tasks of model {}", config.host(), s.port(),
-                s.tasks.names().size(), unidiff.manifest().name());
+        for (ServedModel m : s.models.all()) {
+            LOG.info("unidiff server on http://{}:{}/ serves model {} ({}): {}", config.host(), s.port(), m.name(),
+                    m.unidiff().manifest().name(), m.tasks().ids());
+        }
         return s;
     }
 
@@ -210,6 +232,7 @@ public final class UnidiffServer implements AutoCloseable {
             }
         });
         route(HandlerType.GET, "/api/model", ctx -> ctx.contentType(JSON).result(modelJson));
+        route(HandlerType.GET, "/api/models", ctx -> ctx.contentType(JSON).result(modelsJson));
         route(HandlerType.GET, "/api/openapi.json", ctx -> ctx.contentType(JSON).result(OPENAPI));
         route(HandlerType.GET, "/api/health", this::health);
         route(HandlerType.GET, "/api/health/ready", this::health);
@@ -220,8 +243,10 @@ public final class UnidiffServer implements AutoCloseable {
         route(HandlerType.DELETE, "/api/jobs/{id}", this::cancelJob);
         route(HandlerType.GET, "/api/jobs/{id}/events", this::events);
         route(HandlerType.POST, "/api/run", this::runSync);
-        OpenAiImages openAi = new OpenAiImages(this, mapper, unidiff.manifest().image().width(),
-                unidiff.manifest().image().height());
+        // The OpenAI images endpoint is text to image: sized by the first model that serves it.
+        ServedModel drawing = models.servingTask(org.unidiff.api.Task.TEXT_TO_IMAGE.id()).orElse(models.first());
+        OpenAiImages openAi = new OpenAiImages(this, mapper, drawing.unidiff().manifest().image().width(),
+                drawing.unidiff().manifest().image().height());
         route(HandlerType.POST, OpenAiImages.PATH, openAi::generate);
         route(HandlerType.GET, "/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE)
                 .result(metrics.render(scheduler.queueLength(), scheduler.running())));
@@ -518,28 +543,42 @@ public final class UnidiffServer implements AutoCloseable {
         return root;
     }
 
-    /** A checked submission from a request object with a {@code task} field. */
+    /**
+     * A checked submission from a request object with a {@code task} field and an optional
+     * {@code model} (the first model serving the task when absent).
+     */
     Submission<?> submission(ObjectNode root) {
         JsonNode taskNode = root.get("task");
         if (taskNode == null || !taskNode.isTextual()) {
             throw Problem.invalid("task", "task must be a string naming the task, one of "
-                    + String.join(", ", tasks.names()) + ", found " + (taskNode == null ? "nothing" : taskNode));
+                    + String.join(", ", models.taskIds()) + ", found " + (taskNode == null ? "nothing" : taskNode));
         }
-        TaskAdapter<?, ?> adapter = tasks.find(taskNode.textValue())
-                .orElseThrow(() -> Problem.unknownTask(taskNode.textValue(), tasks.names()));
-        RequestReader reader = new RequestReader(root, config.limits(), "");
-        reader.accept("task");
+        String taskId = taskNode.textValue();
+        JsonNode modelNode = root.get("model");
+        ServedModel model;
+        if (modelNode == null || modelNode.isNull()) {
+            model = models.servingTask(taskId).orElseThrow(() -> Problem.unknownTask(taskId, models.taskIds()));
+        } else {
+            if (!modelNode.isTextual()) {
+                throw Problem.invalid("model", "model must be a string naming the model, one of "
+                        + String.join(", ", models.names()) + ", found " + modelNode);
+            }
+            model = models.find(modelNode.textValue()).orElseThrow(() -> Problem.invalid("model", "model '"
+                    + modelNode.textValue() + "' is not served; expected one of " + String.join(", ", models.names())));
+        }
+        TaskDefinition<?, ?> task = model.tasks().find(taskId)
+                .orElseThrow(() -> Problem.unknownTask(taskId + "' of model '" + model.name(), model.tasks().ids()));
+        JsonRequestFields reader = new JsonRequestFields(root, config.limits().fieldLimits(), Pngs::decode).accept("task").accept("model");
         try {
-            return read(adapter, reader);
+            return read(model, task, reader);
         } catch (InvalidRequestException e) {
             throw Problem.invalid(e.field(), e.getMessage());
         }
     }
 
-    private static <Q> Submission<Q> read(TaskAdapter<Q, ?> adapter, RequestReader reader) {
-        Q request = adapter.read(reader);
-        reader.finish();
-        return Submission.of(adapter, request, reader.decodedBytes());
+    private static <Q> Submission<Q> read(ServedModel model, TaskDefinition<Q, ?> task, JsonRequestFields reader) {
+        Q request = task.read(reader);
+        return Submission.of(model, task, request, reader.decodedBytes());
     }
 
     /** The body, refused with 413 beyond the limit (by its declared length, or while reading). */
@@ -568,6 +607,7 @@ public final class UnidiffServer implements AutoCloseable {
         ObjectNode n = mapper.createObjectNode();
         n.put("id", s.id());
         n.put("task", s.task());
+        n.put("model", s.model());
         n.put("status", s.state().name().toLowerCase(java.util.Locale.ROOT));
         Progress p = s.progress();
         ObjectNode progress = n.putObject("progress");

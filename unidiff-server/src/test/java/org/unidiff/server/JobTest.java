@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.unidiff.api.tasks.TaskDefinition;
+import org.unidiff.api.tasks.TaskRegistry;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.TextOnlyRequest;
 
@@ -18,9 +20,9 @@ class JobTest {
 
     @SuppressWarnings("unchecked")
     private static Submission<TextOnlyRequest> submission() {
-        TaskAdapter<TextOnlyRequest, ?> adapter = (TaskAdapter<TextOnlyRequest, ?>) TaskAdapters.builtIn()
+        TaskDefinition<TextOnlyRequest, ?> task = (TaskDefinition<TextOnlyRequest, ?>) TaskRegistry.builtIn()
                 .find("text-only").orElseThrow();
-        return Submission.of(adapter, new TextOnlyRequest(SamplingOptions.defaults().withSeed(1)));
+        return Submission.of(TestServers.served(), task, new TextOnlyRequest(SamplingOptions.defaults().withSeed(1)));
     }
 
     @Test

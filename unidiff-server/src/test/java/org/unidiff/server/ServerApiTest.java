@@ -73,7 +73,19 @@ class ServerApiTest {
         Set<String> tasks = new TreeSet<>();
         m.path("tasks").forEach(t -> tasks.add(t.asText()));
         assertEquals(new TreeSet<>(List.of("text-to-image", "image-to-text", "joint", "image-only", "text-only",
-                "image-variation", "text-variation", "group", "interpolation")), tasks);
+                "image-variation", "text-variation", "group", "inversion", "interpolation")), tasks);
+        // Each task's fields, as recorded from its reader (what the page builds its forms from).
+        JsonNode t2i = m.path("taskFields").path("text-to-image");
+        assertEquals("prompt", t2i.get(0).path("name").asText());
+        assertEquals("text", t2i.get(0).path("kind").asText());
+        assertTrue(t2i.get(0).path("required").asBoolean());
+        JsonNode slots = m.path("taskFields").path("group").get(0);
+        assertEquals("slots", slots.path("name").asText());
+        assertEquals("list", slots.path("kind").asText());
+        assertEquals("[\"caption\",\"image\"]", new ObjectMapper().writeValueAsString(
+                java.util.stream.StreamSupport.stream(slots.path("entries").spliterator(), false)
+                        .map(e -> e.path("name").asText()).toList()));
+        assertEquals(m.path("groupMaxSize").asInt(), slots.path("max").asInt(), "the group limit bounds the slots");
         // The manifest's own default (the bundle file, not a copy of its number here).
         JsonNode manifest = new ObjectMapper().readTree(
                 Files.readString(Path.of("..", "models", "default", "bundle", "unidiff.json")));

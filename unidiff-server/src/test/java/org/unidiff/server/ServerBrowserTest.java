@@ -29,7 +29,11 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.unidiff.api.Unidiff;
+import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.tasks.TaskRegistry;
 
 /**
  * The page in a real browser: headless Chromium and chromedriver from the Debian packages
@@ -43,7 +47,11 @@ class ServerBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    private static final Path IN_CONTEXT_BUNDLE = Path.of("..", "models", "incontext", "bundle");
+    private static final Path EXAMPLES = Path.of("..", "models", "incontext", "examples", "mask");
+
     private static UnidiffServer server;
+    private static Unidiff inContext;
     private static ChromeDriver driver;
     private static WebDriverWait wait;
 
@@ -55,7 +63,12 @@ class ServerBrowserTest {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "Chromium or chromedriver is not installed at " + CHROMIUM + " / " + CHROMEDRIVER
                         + " (apt-get install chromium chromium-driver; scripts/test-all.sh does it)");
-        server = TestServers.start(TestServers.config());
+        // Both shipped bundles in one server: the page offers every task of the chosen model.
+        inContext = Unidiff.open(UnidiffOptions.defaults().withBundle(IN_CONTEXT_BUNDLE));
+        TaskRegistry tasks = TaskRegistry.builtIn();
+        server = UnidiffServer.start(List.of(ServedModel.of("shapes", TestServers.model(), TestServers.bundleDir(), tasks),
+                ServedModel.of("in-context", inContext, IN_CONTEXT_BUNDLE, tasks)), TestServers.config(),
+                ServerClock.system());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
@@ -76,6 +89,9 @@ class ServerBrowserTest {
         if (server != null) {
             server.close();
         }
+        if (inContext != null) {
+            inContext.close();
+        }
     }
 
     private static Object js(String script, Object... args) {
@@ -86,6 +102,14 @@ class ServerBrowserTest {
         WebElement e = driver.findElement(By.id(id));
         e.clear();
         e.sendKeys(value);
+    }
+
+    private static void choose(String selectId, String value) {
+        new Select(driver.findElement(By.id(selectId))).selectByValue(value);
+    }
+
+    private static void upload(String id, Path file) {
+        driver.findElement(By.id(id)).sendKeys(file.toAbsolutePath().normalize().toString());
     }
 
     private static int cards() {
@@ -100,6 +124,13 @@ class ServerBrowserTest {
         assertEquals(0L, unlabeled, "controls without a label");
         assertTrue(driver.findElement(By.id("vocabulary")).getText().contains("circle"));
         assertTrue(driver.findElement(By.id("cancel")).getAttribute("disabled") != null, "cancel enabled while idle");
+        @SuppressWarnings("unchecked")
+        List<String> tasks = (List<String>) js("return [...document.getElementById('task').options].map(o => o.value);");
+        assertEquals(List.of("text-to-image", "image-to-text", "joint", "image-only", "text-only", "image-variation",
+                "text-variation", "group", "inversion", "interpolation"), tasks, "every task of the first model");
+        @SuppressWarnings("unchecked")
+        List<String> models = (List<String>) js("return [...document.getElementById('model-select').options].map(o => o.value);");
+        assertEquals(List.of("shapes", "in-context"), models);
     }
 
     @Test
@@ -111,12 +142,13 @@ class ServerBrowserTest {
                 + "document.getElementById('progress').value)).observe(document.getElementById('progress'),"
                 + " {attributes: true});");
         int before = cards();
-        WebElement prompt = driver.findElement(By.id("prompt"));
+        choose("task", "text-to-image");
+        WebElement prompt = driver.findElement(By.id("field-prompt"));
         prompt.clear();
         prompt.sendKeys("a large red circle in the center on a black background");
         prompt.sendKeys(Keys.TAB);
         WebElement focused = driver.switchTo().activeElement();
-        assertEquals("generate", focused.getAttribute("id"), "Tab from the prompt reaches Generate");
+        assertEquals("run", focused.getAttribute("id"), "Tab from the prompt reaches Run");
         focused.sendKeys(Keys.ENTER);
         wait.until(d -> cards() > before);
         @SuppressWarnings("unchecked")
@@ -138,9 +170,10 @@ class ServerBrowserTest {
         Path png = dir.resolve("red-circle.png");
         Files.write(png, Base64.getDecoder().decode(TestServers.redCirclePng()));
         set("steps", "20");
-        driver.findElement(By.id("image")).sendKeys(png.toAbsolutePath().toString());
+        choose("task", "image-to-text");
+        upload("field-image", png);
         int before = cards();
-        driver.findElement(By.id("caption")).click();
+        driver.findElement(By.id("run")).click();
         wait.until(d -> cards() > before);
         WebElement card = driver.findElement(By.cssSelector("#results .card"));
         assertEquals("image-to-text", card.findElement(By.tagName("h3")).getText());
@@ -153,8 +186,9 @@ class ServerBrowserTest {
     @Order(4)
     void cancelALongJob() {
         set("steps", "1000");
+        choose("task", "text-to-image");
         int before = cards();
-        driver.findElement(By.id("generate")).click();
+        driver.findElement(By.id("run")).click();
         wait.until(d -> ((Number) js("return document.getElementById('progress').value;")).doubleValue() > 0.01);
         long start = System.nanoTime();
         driver.findElement(By.id("cancel")).click();
@@ -163,7 +197,7 @@ class ServerBrowserTest {
         // A bound against a cancel that never lands, not a timing: the engine stops within one evaluation.
         assertTrue(seconds < 60, "cancel took " + seconds + " s");
         assertEquals(before, cards(), "a cancelled job showed a result");
-        assertTrue(driver.findElement(By.id("generate")).isEnabled());
+        assertTrue(driver.findElement(By.id("run")).isEnabled());
         wait.until(d -> server.metrics().cancelled() == 1);
     }
 
@@ -172,7 +206,7 @@ class ServerBrowserTest {
     void theServersErrorMessageIsShown() {
         set("steps", "20");
         set("count", "99");
-        driver.findElement(By.id("generate")).click();
+        driver.findElement(By.id("run")).click();
         WebElement error = driver.findElement(By.id("error"));
         wait.until(d -> error.isDisplayed());
         assertTrue(error.getText().contains("outputs must be an integer from 1 to 16, found 99"), error.getText());
@@ -186,12 +220,15 @@ class ServerBrowserTest {
         set("steps", "50");
         set("count", "1");
         int before = cards();
-        driver.findElement(By.id("generate-group")).click();
+        choose("task", "group");
+        assertEquals(2, driver.findElements(By.cssSelector("#task-form .entries li")).size(), "two slots to start");
+        driver.findElement(By.id("run")).click();
         wait.until(d -> cards() > before);
         assertEquals(2, driver.findElements(By.cssSelector("#results .card:first-child img")).size());
         set("count", "4");
-        set("prompt", "a small blue square at the top left on a white background");
-        driver.findElement(By.id("generate")).click();
+        choose("task", "text-to-image");
+        set("field-prompt", "a small blue square at the top left on a white background");
+        driver.findElement(By.id("run")).click();
         wait.until(d -> cards() > before + 1);
         js("window.scrollTo(0, 0);");
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
@@ -199,5 +236,54 @@ class ServerBrowserTest {
         Files.createDirectories(out.getParent());
         Files.copy(shot.toPath(), out, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(out) > 10_000, "screenshot too small");
+    }
+
+    @Test
+    @Order(7)
+    void anInterpolationShowsItsFramesAndAnAnimation() throws IOException {
+        Path first = dir.resolve("first.png");
+        Files.write(first, Base64.getDecoder().decode(TestServers.redCirclePng()));
+        set("steps", "10");
+        set("count", "1");
+        choose("model-select", "shapes");
+        choose("task", "interpolation");
+        upload("field-first", first);
+        upload("field-last", EXAMPLES.resolve("pair1_input.png"));
+        set("field-frames", "4");
+        int before = cards();
+        driver.findElement(By.id("run")).click();
+        wait.until(d -> cards() > before);
+        WebElement card = driver.findElement(By.cssSelector("#results .card"));
+        assertEquals("interpolation", card.findElement(By.tagName("h3")).getText());
+        assertEquals(4, card.findElements(By.cssSelector(".images img")).size(), "four frames");
+        String gif = card.findElement(By.cssSelector(".animation img")).getAttribute("src");
+        assertTrue(gif.startsWith("data:image/gif;base64,"), gif.substring(0, Math.min(40, gif.length())));
+        assertEquals(2, card.findElements(By.cssSelector(".text")).size(), "the two captions");
+    }
+
+    @Test
+    @Order(8)
+    void anInContextRequestOnTheSecondModel() {
+        set("steps", "10");
+        choose("model-select", "in-context");
+        assertTrue(driver.findElement(By.id("model")).getText().startsWith("Model in-context"));
+        assertEquals(List.of("in-context"), js("return [...document.getElementById('task').options].map(o => o.value);"));
+        List<WebElement> pairs = driver.findElements(By.cssSelector("#task-form .entries li"));
+        assertEquals(2, pairs.size(), "two example pairs to start");
+        for (int i = 0; i < pairs.size(); i++) {
+            List<WebElement> files = pairs.get(i).findElements(By.cssSelector("input[type=file]"));
+            files.get(0).sendKeys(EXAMPLES.resolve("pair" + (i + 1) + "_input.png").toAbsolutePath().normalize().toString());
+            files.get(1).sendKeys(EXAMPLES.resolve("pair" + (i + 1) + "_target.png").toAbsolutePath().normalize().toString());
+        }
+        upload("field-query", EXAMPLES.resolve("pair3_input.png"));
+        int before = cards();
+        driver.findElement(By.id("run")).click();
+        wait.until(d -> cards() > before);
+        WebElement card = driver.findElement(By.cssSelector("#results .card"));
+        assertEquals("in-context", card.findElement(By.tagName("h3")).getText());
+        assertEquals(1, card.findElements(By.cssSelector(".images img")).size());
+        assertEquals(64L, js("return document.querySelector('#results .card img').naturalWidth;"));
+        assertTrue(card.getText().contains("in-context"), card.getText());
+        choose("model-select", "shapes");
     }
 }

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.unidiff.api.tasks.TaskRegistry;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.InContextRequest;
 import org.unidiff.api.SamplingOptions;
@@ -36,7 +37,7 @@ class ServerInContextTest {
     @Test
     void anInContextRequestOverHttpAnswersWhatTheLibraryAnswers() throws Exception {
         try (Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(BUNDLE));
-             UnidiffServer server = UnidiffServer.start(unidiff, BUNDLE, TestServers.config(), TaskAdapters.builtIn())) {
+             UnidiffServer server = UnidiffServer.start(unidiff, BUNDLE, TestServers.config(), TaskRegistry.builtIn())) {
             Client client = new Client(server);
             JsonNode model = client.get("/api/model").json();
             assertEquals("in-context", model.path("family").asText(), model.toString());
@@ -76,12 +77,11 @@ class ServerInContextTest {
 
     @Test
     void aServerWithNoAdapterForTheModelsTasksRefusesToStart() {
-        TaskAdapters onlyGroup = new TaskAdapters();
-        TaskAdapters.builtIn().find("group").ifPresent(onlyGroup::add);
+        TaskRegistry onlyGroup = TaskRegistry.empty().with(TaskRegistry.builtIn().find("group").orElseThrow());
         try (Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(BUNDLE))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> UnidiffServer.start(unidiff, BUNDLE, TestServers.config(), onlyGroup).close());
-            assertTrue(e.getMessage().contains("serves [in-context]") && e.getMessage().contains("[group]"),
+            assertTrue(e.getMessage().contains("serving [in-context]") && e.getMessage().contains("serves none"),
                     e.getMessage());
         }
     }

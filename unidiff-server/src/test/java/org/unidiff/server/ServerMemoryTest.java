@@ -122,11 +122,12 @@ class ServerMemoryTest {
 
     @Test
     void runningOutOfMemoryIs503AndHealthDegradedUntilABatchSucceeds() {
-        TaskAdapters tasks = TaskAdapters.builtIn();
-        tasks.add(TaskAdapter.of("exhausting", Recipes.TEXT_ONLY, in -> new TextOnlyRequest(in.options()),
-                TextResult::parameters, (result, out) -> {
-                    throw new OutOfMemoryError("Java heap space (test)");
-                }));
+        // Text-only under another task id, whose result writer runs out of memory.
+        org.unidiff.api.tasks.TaskRegistry tasks = org.unidiff.api.tasks.TaskRegistry.builtIn().with(
+                org.unidiff.api.tasks.TaskDefinition.of(new RenamedRecipe<>("exhausting", Recipes.TEXT_ONLY),
+                        in -> new TextOnlyRequest(in.options()), TextResult::parameters, (result, out) -> {
+                            throw new OutOfMemoryError("Java heap space (test)");
+                        }));
         // A long commit delay: the synchronous call answers with the job's own status however slow
         // the machine (a late failure would be a 200 with a problem body, the commit's price).
         ServerConfig config = TestServers.config().withTimings(Duration.ofMinutes(5), Duration.ofMillis(100),

@@ -183,7 +183,7 @@ class ServerQueueTest {
         ServerConfig config = TestServers.config().withRetention(Duration.ofMinutes(10), 100);
         ManualClock clock = new ManualClock();
         try (UnidiffServer server = UnidiffServer.start(TestServers.model(), TestServers.bundleDir(), config,
-                TaskAdapters.builtIn(), clock)) {
+                org.unidiff.api.tasks.TaskRegistry.builtIn(), clock)) {
             Client client = new Client(server);
             String id = client.post("/api/run", textToImage("a red circle", 1, 2)).json().path("id").asText();
             clock.advance(Duration.ofMinutes(10));
@@ -306,7 +306,7 @@ class ServerQueueTest {
     void theModelDocumentNamesTheLoadedVariant() throws Exception {
         try (Unidiff int8 = Unidiff.open(UnidiffOptions.defaults().withVariant("int8"));
              UnidiffServer server = UnidiffServer.start(int8, TestServers.bundleDir(), TestServers.config(),
-                     TaskAdapters.builtIn())) {
+                     org.unidiff.api.tasks.TaskRegistry.builtIn())) {
             assertEquals("int8", new Client(server).get("/api/model").json().path("variant").asText());
         }
     }

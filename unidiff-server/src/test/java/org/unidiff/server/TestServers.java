@@ -34,6 +34,11 @@ final class TestServers {
         return shared;
     }
 
+    /** The shared model as a server's model, serving every built-in task it can. */
+    static ServedModel served() {
+        return ServedModel.of("shapes", model(), bundleDir(), org.unidiff.api.tasks.TaskRegistry.builtIn());
+    }
+
     static Path bundleDir() {
         return DefaultBundle.locate();
     }
@@ -45,7 +50,7 @@ final class TestServers {
     }
 
     static UnidiffServer start(ServerConfig config) {
-        return UnidiffServer.start(model(), bundleDir(), config, TaskAdapters.builtIn());
+        return UnidiffServer.start(model(), bundleDir(), config, org.unidiff.api.tasks.TaskRegistry.builtIn());
     }
 
     /** A 64 x 64 PNG of a red disc on black, in base64. */

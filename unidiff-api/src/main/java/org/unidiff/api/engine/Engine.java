@@ -151,9 +151,10 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalStateException("this engine is closed");
             }
             String task = recipe.task().id();
-            if (!manifest.serves(task)) {
-                throw new InvalidRequestException("task", "one of the tasks model '" + manifest.name() + "' ("
-                        + manifest.bundleFamily().id() + " family) serves: " + manifest.servedTasks(), task);
+            if (recipe.family() != manifest.bundleFamily() || !manifest.serves(task)) {
+                throw new InvalidRequestException("task", "a task model '" + manifest.name() + "' serves ("
+                        + manifest.servedTasksInWords() + "; this recipe runs on the " + recipe.family().id()
+                        + " family)", task);
             }
             List<ResolvedOptions> resolved = new ArrayList<>(requests.size());
             RecipeContext checker = new RecipeContext(bundle, schedule, hooks, c, 1);

@@ -3,6 +3,7 @@ package org.unidiff.api.engine;
 import java.util.List;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.Task;
+import org.unidiff.runtime.manifest.BundleFamily;
 
 /**
  * One task as a typed unit: how a request of type {@code Q} becomes a result of type {@code R}
@@ -21,6 +22,14 @@ public interface Recipe<Q, R> {
 
     /** The task, for results, errors and the bundle's list of served tasks. */
     Task task();
+
+    /**
+     * The model family the recipe runs on: a bundle of another family cannot serve it. The
+     * default, {@link BundleFamily#UNIDIFFUSER}, is the joint image-text transformer's.
+     */
+    default BundleFamily family() {
+        return BundleFamily.UNIDIFFUSER;
+    }
 
     /** The request's sampling options (unset fields take the bundle's defaults). */
     SamplingOptions options(Q request);

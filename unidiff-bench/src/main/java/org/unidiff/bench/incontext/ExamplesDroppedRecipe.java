@@ -32,6 +32,11 @@ final class ExamplesDroppedRecipe implements Recipe<InContextRequest, ImageResul
     }
 
     @Override
+    public org.unidiff.runtime.manifest.BundleFamily family() {
+        return org.unidiff.runtime.manifest.BundleFamily.IN_CONTEXT;
+    }
+
+    @Override
     public SamplingOptions options(InContextRequest request) {
         return request.options();
     }

@@ -57,14 +57,18 @@ public record BundleManifest(
                 () -> new IllegalStateException("unknown family '" + family + "' in a validated manifest"));
     }
 
-    /** The tasks this bundle serves: its {@code tasks}, or every task of its family. */
-    public List<String> servedTasks() {
-        return tasks != null ? tasks : bundleFamily().tasks();
+    /**
+     * Whether the bundle serves the task of that id (e.g. {@code "image-to-text"}), given a recipe
+     * of its family: a manifest that lists {@code tasks} serves those only, one that does not
+     * serves every task of its family.
+     */
+    public boolean serves(String task) {
+        return tasks == null || tasks.contains(task);
     }
 
-    /** Whether the bundle serves the task of that id (e.g. {@code "image-to-text"}). */
-    public boolean serves(String task) {
-        return servedTasks().contains(task);
+    /** What the bundle serves, in words for errors: its task list, or every task of its family. */
+    public String servedTasksInWords() {
+        return tasks != null ? String.valueOf(tasks) : "every task of the " + bundleFamily().id() + " family";
     }
 
     /** The entry of one component (present in a validated manifest). */

@@ -66,7 +66,9 @@ final class ManifestValidator {
         validateComponents(m.components(), family);
     }
 
-    /** A known family, and tasks (when listed) that the family can serve, each once. */
+    private static final java.util.regex.Pattern TASK_ID = java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+    /** A known family, and task ids (when listed) each well formed and once. */
     private BundleFamily validateFamily(BundleManifest m) {
         BundleFamily family = BundleFamily.UNIDIFFUSER;
         if (m.family() != null) {
@@ -75,14 +77,16 @@ final class ManifestValidator {
                     quoted(m.family())));
         }
         if (m.tasks() != null) {
+            // The list is open (a user's task may be named): checked for form, not against a closed list.
             if (m.tasks().isEmpty()) {
-                throw fail("tasks", "at least one task of family \"" + family.id() + "\": " + family.tasks(), "[]");
+                throw fail("tasks", "at least one task id (leave tasks out to serve every task of family \""
+                        + family.id() + "\")", "[]");
             }
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (int i = 0; i < m.tasks().size(); i++) {
                 String task = m.tasks().get(i);
-                if (!family.tasks().contains(task)) {
-                    throw fail("tasks[" + i + "]", "a task of family \"" + family.id() + "\": " + family.tasks(),
+                if (task == null || !TASK_ID.matcher(task).matches()) {
+                    throw fail("tasks[" + i + "]", "a task id: lower-case words joined by hyphens (e.g. \"in-context\")",
                             quoted(task));
                 }
                 if (!seen.add(task)) {

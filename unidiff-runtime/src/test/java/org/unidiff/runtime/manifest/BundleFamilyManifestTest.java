@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +46,7 @@ class BundleFamilyManifestTest {
         BundleManifest m = ManifestReader.read(Fixtures.tinyBundle());
         assertEquals(BundleFamily.UNIDIFFUSER, m.bundleFamily());
         assertTrue(m.serves("image-to-text") && m.serves("group"));
-        assertTrue(!m.serves("in-context"));
+        // Without a list every task of the family is served; whether a task runs on the family is its recipe's to say.
         assertTrue(m.schedule().timeGrid().isEmpty());
     }
 
@@ -53,7 +54,8 @@ class BundleFamilyManifestTest {
     void anInContextManifestNeedsNoTextSectionsAndNamesItsGrid() {
         BundleManifest m = parse(inContext());
         assertEquals(BundleFamily.IN_CONTEXT, m.bundleFamily());
-        assertEquals(List.of("in-context"), m.servedTasks());
+        assertTrue(m.serves("in-context"));
+        assertFalse(m.serves("text-to-image"));
         assertEquals(java.util.Set.of(ComponentKind.TRANSFORMER, ComponentKind.VAE_ENCODER, ComponentKind.VAE_DECODER),
                 m.bundleFamily().components());
         assertArrayEquals(NamedGrids.named("lavin-dit-20").orElseThrow().times(),
@@ -79,9 +81,12 @@ class BundleFamilyManifestTest {
         assertTrue(refused(family).getMessage().contains("family"));
 
         ObjectNode task = inContext();
-        task.putArray("tasks").add("image-to-text");
+        task.putArray("tasks").add("in-context").add("Image To Text");
         BundleException e = refused(task);
-        assertTrue(e.getMessage().contains("tasks[0]") && e.getMessage().contains("image-to-text"), e.getMessage());
+        assertTrue(e.getMessage().contains("tasks[1]") && e.getMessage().contains("Image To Text"), e.getMessage());
+        ObjectNode twice = inContext();
+        twice.putArray("tasks").add("in-context").add("in-context");
+        assertTrue(refused(twice).getMessage().contains("tasks[1]"));
 
         ObjectNode name = inContext();
         ((ObjectNode) name.get("schedule")).put("grid", "lavin-dit-21");

@@ -1,4 +1,4 @@
-package org.unidiff.server;
+package org.unidiff.api.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,20 +8,24 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.sampling.solver.SamplerKind;
 
 /**
- * Reads the fields of one JSON request object strictly: each field must have its type, stay in
- * its limits, and no field may be unknown. Every error is a 400 problem naming the field, what it
- * must be and what was found. A {@link TaskAdapter} reads its fields through this class, so the
- * checks are the same for every task.
+ * The fields of one JSON request object, read strictly: each field must have its type and stay in
+ * its bounds, and no field may be left unread. Images are strings turned into images by the
+ * {@link ImageDecoder} the front end gives (base64 PNG over HTTP, a path in a Spark table); the
+ * bytes their pixels hold are counted for the whole request, so a queue can bound what it keeps.
  */
-public final class RequestReader {
+public final class JsonRequestFields implements RequestFields {
 
     private final ObjectNode node;
-    private final Limits limits;
+    private final FieldLimits limits;
+    private final ImageDecoder images;
     private final String prefix;
     private final Set<String> read = new LinkedHashSet<>();
     /** Bytes of the images decoded by this reader and its nested ones (one counter for the request). */
@@ -29,16 +33,17 @@ public final class RequestReader {
 
     /**
      * @param node   the request object
-     * @param limits the server's limits
-     * @param prefix prefix of field names in errors ({@code "slots[1]."}), empty at the top
+     * @param limits the bounds to apply
+     * @param images how image fields are decoded
      */
-    public RequestReader(ObjectNode node, Limits limits, String prefix) {
-        this(node, limits, prefix, new long[1]);
+    public JsonRequestFields(ObjectNode node, FieldLimits limits, ImageDecoder images) {
+        this(node, limits, images, "", new long[1]);
     }
 
-    private RequestReader(ObjectNode node, Limits limits, String prefix, long[] decoded) {
-        this.node = node;
-        this.limits = limits;
+    private JsonRequestFields(ObjectNode node, FieldLimits limits, ImageDecoder images, String prefix, long[] decoded) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.images = Objects.requireNonNull(images, "images");
         this.prefix = prefix;
         this.decoded = decoded;
     }
@@ -48,22 +53,28 @@ public final class RequestReader {
         return decoded[0];
     }
 
-    /** The server's limits. */
-    public Limits limits() {
+    /** Marks a field as known without reading it (one a front end reads itself, such as {@code task}). */
+    public JsonRequestFields accept(String name) {
+        read.add(name);
+        return this;
+    }
+
+    @Override
+    public FieldLimits limits() {
         return limits;
     }
 
-    /** A required prompt: a non-blank string of at most the prompt limit. */
+    @Override
     public String prompt(String name) {
         String s = optionalString(name);
         if (s == null || s.isBlank()) {
-            throw Problem.invalid(prefix + name, prefix + name + " must be a non-empty string, found "
-                    + (s == null ? "nothing" : "a blank string"));
+            throw InvalidRequestException.described(prefix + name, "a non-empty string",
+                    s == null ? "nothing" : "a blank string");
         }
         return s;
     }
 
-    /** An optional string of at most the prompt limit, or null. */
+    @Override
     public String optionalString(String name) {
         JsonNode v = take(name);
         if (v == null) {
@@ -74,36 +85,36 @@ public final class RequestReader {
         }
         String s = v.textValue();
         if (s.length() > limits.maxPromptChars()) {
-            throw Problem.invalid(prefix + name, prefix + name + " must have at most " + limits.maxPromptChars()
-                    + " characters, found " + s.length());
+            throw InvalidRequestException.described(prefix + name, "at most " + limits.maxPromptChars()
+                    + " characters", s.length() + " characters");
         }
         return s;
     }
 
-    /** A required image: base64 PNG within the pixel limit. */
+    @Override
     public BufferedImage image(String name) {
         BufferedImage image = optionalImage(name);
         if (image == null) {
-            throw Problem.invalid(prefix + name, prefix + name + " must be a PNG image in base64, found nothing");
+            throw InvalidRequestException.described(prefix + name, "an image", "nothing");
         }
         return image;
     }
 
-    /** An optional image, or null. */
+    @Override
     public BufferedImage optionalImage(String name) {
         JsonNode v = take(name);
         if (v == null) {
             return null;
         }
         if (!v.isTextual()) {
-            throw wrongType(name, "a PNG image in base64 (a string)", v);
+            throw wrongType(name, "an image (a string)", v);
         }
-        BufferedImage image = Pngs.decode(prefix + name, v.textValue(), limits.maxImagePixels());
-        decoded[0] += Pngs.bytesHeld(image);
+        BufferedImage image = images.decode(prefix + name, v.textValue(), limits.maxImagePixels());
+        decoded[0] += bytesHeld(image);
         return image;
     }
 
-    /** An optional integer in {@code [min, max]}, or null. */
+    @Override
     public Long optionalLong(String name, long min, long max) {
         JsonNode v = take(name);
         if (v == null) {
@@ -114,13 +125,13 @@ public final class RequestReader {
         }
         long x = v.longValue();
         if (x < min || x > max) {
-            throw Problem.invalid(prefix + name, prefix + name + " must be an integer from " + min + " to " + max
-                    + ", found " + x);
+            throw InvalidRequestException.described(prefix + name, "an integer from " + min + " to " + max,
+                    Long.toString(x));
         }
         return x;
     }
 
-    /** An optional finite number in {@code [min, max]}, or null. */
+    @Override
     public Double optionalNumber(String name, double min, double max) {
         JsonNode v = take(name);
         if (v == null) {
@@ -131,13 +142,12 @@ public final class RequestReader {
         }
         double x = v.doubleValue();
         if (!(x >= min && x <= max)) {
-            throw Problem.invalid(prefix + name, prefix + name + " must be a number from " + min + " to " + max
-                    + ", found " + v.asText());
+            throw InvalidRequestException.described(prefix + name, "a number from " + min + " to " + max, v.asText());
         }
         return x;
     }
 
-    /** An optional enum value, written as its lower-case id with hyphens ({@code via-text}), or null. */
+    @Override
     public <E extends Enum<E>> E optionalEnum(String name, Class<E> type) {
         JsonNode v = take(name);
         if (v == null) {
@@ -145,83 +155,74 @@ public final class RequestReader {
         }
         List<String> ids = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
-            ids.add(id(e));
-        }
-        if (v.isTextual()) {
-            for (E e : type.getEnumConstants()) {
-                if (id(e).equals(v.textValue())) {
-                    return e;
-                }
+            ids.add(RequestFields.id(e));
+            if (v.isTextual() && RequestFields.id(e).equals(v.textValue())) {
+                return e;
             }
         }
-        throw Problem.invalid(prefix + name, prefix + name + " must be one of " + String.join(", ", ids)
-                + ", found " + describe(v));
+        throw InvalidRequestException.described(prefix + name, "one of " + String.join(", ", ids), describe(v));
     }
 
-    /**
-     * A required non-empty array of objects, at most {@code max} long: each entry is read by
-     * {@code read} through its own reader ({@code read} calls {@link #finish()} on it when it has
-     * taken its fields, so that unknown fields are refused before the entry is built).
-     */
-    public <T> List<T> objects(String name, int max, java.util.function.Function<RequestReader, T> read) {
+    @Override
+    public <T> List<T> objects(String name, int max, Function<RequestFields, T> read) {
         JsonNode v = take(name);
         if (v == null || !v.isArray()) {
             throw wrongType(name, "an array of objects", v);
         }
         if (v.isEmpty() || v.size() > max) {
-            throw Problem.invalid(prefix + name, prefix + name + " must hold from 1 to " + max + " entries, found "
-                    + v.size());
+            throw InvalidRequestException.described(prefix + name, "an array holding from 1 to " + max + " entries",
+                    v.size() + " entries");
         }
-        // Every entry is checked to be an object before any is read.
-        List<RequestReader> entries = new ArrayList<>(v.size());
+        // Every entry is checked to be an object before any is read (and its images decoded).
+        List<JsonRequestFields> entries = new ArrayList<>(v.size());
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
             if (!e.isObject()) {
                 throw wrongType(name + "[" + i + "]", "an object", e);
             }
-            entries.add(new RequestReader((ObjectNode) e, limits, prefix + name + "[" + i + "].", decoded));
+            entries.add(new JsonRequestFields((ObjectNode) e, limits, images, prefix + name + "[" + i + "].", decoded));
         }
         List<T> out = new ArrayList<>(entries.size());
-        for (RequestReader entry : entries) {
+        for (JsonRequestFields entry : entries) {
             out.add(read.apply(entry));
         }
         return out;
     }
 
-    /**
-     * The sampling fields: {@code seed}, {@code steps}, {@code sampler}, {@code guidanceScale},
-     * {@code outputs}, {@code dataType}; unset ones take the bundle's defaults.
-     */
+    @Override
     public SamplingOptions options() {
         Long seed = optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE);
         Long steps = optionalLong("steps", 1, limits.maxSteps());
         String sampler = optionalString("sampler");
         if (sampler != null && !validSampler(sampler)) {
-            throw Problem.invalid(prefix + "sampler", prefix + "sampler must be one of " + SamplerKind.validNames()
-                    + ", found '" + sampler + "'");
+            throw InvalidRequestException.described(prefix + "sampler", "one of " + SamplerKind.validNames(),
+                    "'" + sampler + "'");
         }
-        Double guidance = optionalNumber("guidanceScale", 0, org.unidiff.api.SamplingOptions.MAX_GUIDANCE);
+        Double guidance = optionalNumber("guidanceScale", 0, SamplingOptions.MAX_GUIDANCE);
         Long outputs = optionalLong("outputs", 1, limits.maxOutputs());
         Long dataType = optionalLong("dataType", 0, Integer.MAX_VALUE);
         return new SamplingOptions(seed == null ? 0 : seed, steps == null ? null : steps.intValue(), sampler,
                 guidance, outputs == null ? 1 : outputs.intValue(), dataType == null ? null : dataType.intValue());
     }
 
-    /** Refuses fields nobody read: a misspelt field must not be silently ignored. */
+    @Override
     public void finish() {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String n = names.next();
             if (!read.contains(n)) {
-                throw Problem.invalid(prefix + n, "unknown field '" + prefix + n + "'; this task takes "
-                        + String.join(", ", read.isEmpty() ? Set.of("no fields") : read));
+                throw InvalidRequestException.described(prefix + n, "a field this task takes ("
+                        + String.join(", ", read.isEmpty() ? Set.of("none") : read) + ")", "unknown field '"
+                        + prefix + n + "'");
             }
         }
     }
 
-    /** Marks a field as known without reading it (the task name, read by the router). */
-    void accept(String name) {
-        read.add(name);
+    /** Bytes an image's pixels hold in memory. */
+    public static long bytesHeld(BufferedImage image) {
+        java.awt.image.DataBuffer buffer = image.getRaster().getDataBuffer();
+        return (long) buffer.getSize() * buffer.getNumBanks()
+                * java.awt.image.DataBuffer.getDataTypeSize(buffer.getDataType()) / 8;
     }
 
     private JsonNode take(String name) {
@@ -230,8 +231,8 @@ public final class RequestReader {
         return v == null || v.isNull() ? null : v;
     }
 
-    private Problem wrongType(String name, String expected, JsonNode found) {
-        return Problem.invalid(prefix + name, prefix + name + " must be " + expected + ", found " + describe(found));
+    private InvalidRequestException wrongType(String name, String expected, JsonNode found) {
+        return InvalidRequestException.described(prefix + name, expected, describe(found));
     }
 
     private static boolean validSampler(String name) {
@@ -241,10 +242,6 @@ public final class RequestReader {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    static String id(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String describe(JsonNode v) {
@@ -259,7 +256,7 @@ public final class RequestReader {
             case OBJECT -> "an object";
             default -> v.getNodeType().name().toLowerCase(Locale.ROOT);
         };
-        String text = v.isContainerNode() ? "" : " " + v.toString();
+        String text = v.isContainerNode() ? "" : " " + v;
         return kind + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
     }
 }

@@ -1,4 +1,4 @@
-package org.unidiff.examples;
+package org.unidiff.api.files;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -22,10 +22,10 @@ import javax.imageio.stream.ImageOutputStream;
  * graphic control extension (its delay) and the first one the NETSCAPE2.0 application extension
  * that makes viewers loop forever.
  */
-final class AnimatedGif {
+public final class AnimatedGif {
 
     /** The most frames one file takes: an interpolation has at most 64, a ping-pong twice that. */
-    static final int MAX_FRAMES = 256;
+    public static final int MAX_FRAMES = 256;
     private static final String FORMAT = "javax_imageio_gif_image_1.0";
 
     private AnimatedGif() {
@@ -37,7 +37,29 @@ final class AnimatedGif {
      *
      * @throws IllegalArgumentException if there are no frames, too many, or a bad delay or scale
      */
-    static void write(List<BufferedImage> frames, int delayMillis, int scale, Path file) throws IOException {
+    public static void write(List<BufferedImage> frames, int delayMillis, int scale, Path file) throws IOException {
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            write(frames, delayMillis, scale, out);
+        }
+    }
+
+    /**
+     * The GIF of {@code frames} as bytes (for a JSON result or a table cell).
+     *
+     * @throws IllegalArgumentException if there are no frames, too many, or a bad delay or scale
+     */
+    public static byte[] bytes(List<BufferedImage> frames, int delayMillis, int scale) {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(buffer)) {
+            write(frames, delayMillis, scale, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("writing a GIF in memory failed", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    private static void write(List<BufferedImage> frames, int delayMillis, int scale, ImageOutputStream out)
+            throws IOException {
         if (frames.isEmpty() || frames.size() > MAX_FRAMES) {
             throw new IllegalArgumentException("a GIF needs 1 to " + MAX_FRAMES + " frames, got " + frames.size());
         }
@@ -52,7 +74,7 @@ final class AnimatedGif {
             throw new IOException("this JDK has no GIF writer");
         }
         ImageWriter writer = writers.next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+        try {
             writer.setOutput(out);
             writer.prepareWriteSequence(null);
             for (int i = 0; i < frames.size(); i++) {
