@@ -48,7 +48,8 @@ abstract class ModelCommand implements Callable<Integer> {
     }
 
     /**
-     * Checks the arguments and builds the requests.
+     * Checks the arguments and builds the requests; null when the command needs no model (it has
+     * already printed what it was asked for).
      *
      * @throws ParameterException                     for bad usage
      * @throws org.unidiff.api.InvalidRequestException for a request the library refuses
@@ -76,6 +77,9 @@ abstract class ModelCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws IOException {
         Job job = prepare();
+        if (job == null) {
+            return UnidiffCli.OK;   // the command did its work without a model (a listing)
+        }
         OutputFolder folder = outputFolder();
         if (folder != null) {
             folder.check();

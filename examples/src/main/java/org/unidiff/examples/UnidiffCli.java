@@ -36,7 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         subcommands = {GenerateCommand.class, CaptionCommand.class, VaryCommand.class, GroupCommand.class,
             JointCommand.class, SampleImagesCommand.class, SampleTextsCommand.class, VaryTextCommand.class,
             InContextCommand.class,
-            InterpolateCommand.class,
+            InterpolateCommand.class, RunCommand.class,
             CommandLine.HelpCommand.class})
 public final class UnidiffCli implements Runnable {
 

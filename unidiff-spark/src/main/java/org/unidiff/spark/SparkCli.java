@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "unidiff spark", mixinStandardHelpOptions = true,
         description = "Caption, generate or vary whole collections with Apache Spark.",
-        subcommands = {SparkCli.Caption.class, SparkCli.Generate.class, SparkCli.Vary.class,
+        subcommands = {SparkCli.Caption.class, SparkCli.Generate.class, SparkCli.Vary.class, SparkCli.Requests.class,
             CaptionBenchmark.class, CommandLine.HelpCommand.class})
 public final class SparkCli implements Runnable {
 
@@ -211,6 +211,22 @@ public final class SparkCli implements Runnable {
         @Override
         JobSummary run(SparkSession spark, SparkJobOptions options) {
             return VaryJob.run(spark, input, job.output, job.partitions, options, job.saveMode());
+        }
+    }
+
+    /** {@code run REQUESTS --output DIR}: any registered task. */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Requests for any task (CSV with header, JSON lines or Parquet; columns task, request (a JSON "
+                    + "object as the HTTP API takes it, image fields as paths) and optional key) to files in DIR/images "
+                    + "and a Parquet table in DIR/index: row_key, task, seed, files, texts, numbers, parameters, error."})
+    static final class Requests extends JobCommand {
+        @Parameters(paramLabel = "REQUESTS", description = "The request table: .csv, .json/.jsonl, .parquet or a "
+                + "Parquet folder.")
+        String input;
+
+        @Override
+        JobSummary run(SparkSession spark, SparkJobOptions options) {
+            return RequestsJob.run(spark, input, job.output, job.partitions, options, job.saveMode());
         }
     }
 
