@@ -32,7 +32,7 @@ final class ImageToTextRecipe implements Recipe<ImageToTextRequest, TextResult> 
             givens.add(GivenValues.builder(context.shape(1)).image(0, image.latent(), image.clip()).build());
         }
         List<List<SampleLatents>> out = context.sample(TaskPlan.imageToText(), 1, batch, givens,
-                SamplingStage.only("image-to-text"));
+                SamplingStage.only(Task.IMAGE_TO_TEXT.id()));
         List<TextResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new TextResult(context.decodeTexts(out.get(r)),

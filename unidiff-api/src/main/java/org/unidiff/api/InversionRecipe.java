@@ -37,7 +37,7 @@ final class InversionRecipe implements Recipe<InversionRequest, InversionResult>
         for (InversionRequest q : batch.requests()) {
             images.add(List.of(q.image()));
         }
-        InversionStages inverted = InversionStages.run(batch, context, "inversion", images,
+        InversionStages inverted = InversionStages.run(batch, context, Task.INVERSION.id(), images,
                 batch.request(0).refinements(), stages);
         List<List<SampleLatents>> back = null;
         if (regenerate) {

@@ -33,7 +33,7 @@ final class JointRecipe implements Recipe<JointRequest, JointResult> {
         List<List<SampleLatents>> images;
         List<List<SampleLatents>> texts;
         if (batch.request(0).route() == MarginalRoute.VIA_TEXT) {
-            ViaTextStages stages = ViaTextStages.run(batch, context, "joint");
+            ViaTextStages stages = ViaTextStages.run(batch, context, Task.JOINT.id());
             images = stages.images();
             texts = stages.texts();
         } else {
@@ -41,7 +41,7 @@ final class JointRecipe implements Recipe<JointRequest, JointResult> {
             for (int r = 0; r < batch.size(); r++) {
                 none.add(GivenValues.none(context.shape(1)));
             }
-            images = context.sample(TaskPlan.joint(), 1, batch, none, SamplingStage.only("joint"));
+            images = context.sample(TaskPlan.joint(), 1, batch, none, SamplingStage.only(Task.JOINT.id()));
             texts = images;
         }
         List<JointResult> results = new ArrayList<>(batch.size());

@@ -36,7 +36,7 @@ final class TextToImageRecipe implements Recipe<TextToImageRequest, ImageResult>
             givens.add(GivenValues.builder(context.shape(1)).text(0, prompt).build());
         }
         List<List<SampleLatents>> out = context.sample(TaskPlan.textToImage(), 1, batch, givens,
-                SamplingStage.only("text-to-image"));
+                SamplingStage.only(Task.TEXT_TO_IMAGE.id()));
         List<ImageResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new ImageResult(context.decodeImages(out.get(r), 0), context.parameters(batch.options(r),
