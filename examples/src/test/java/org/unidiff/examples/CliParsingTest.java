@@ -212,7 +212,7 @@ class CliParsingTest {
     void everyOptionAndParameterOfEveryCommandHasHelpText() {
         CommandLine cli = UnidiffCli.commandLine();
         assertEquals(List.of("generate", "caption", "vary", "group", "joint", "sample-images", "sample-texts",
-                "vary-text", "in-context", "interpolate", "help"), List.copyOf(cli.getSubcommands().keySet()));
+                "vary-text", "in-context", "interpolate", "run", "help"), List.copyOf(cli.getSubcommands().keySet()));
         for (CommandLine sub : cli.getSubcommands().values()) {
             String name = sub.getCommandName();
             assertTrue(sub.getCommandSpec().usageMessage().description().length > 0, name + " has a description");
