@@ -21,7 +21,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
 fi
 PY=$(scripts/python-env.sh)
 
-# install, not verify: InstalledArtifactsTest (examples) builds a project outside the checkout
+# install, not verify: InstalledArtifactsTest (unidiff-cli) builds a project outside the checkout
 # against the installed artifacts, which the modules before it install in this same run.
 # Includes unidiff-spark's tests: one local[2] Spark session, about a minute on 2 cores.
 # Both halves run even when the first fails, and the counts are printed either way.
