@@ -25,14 +25,14 @@ import org.unidiff.api.GenerationCancelledException;
 import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.RunControl;
 import org.unidiff.api.tasks.TaskDefinition;
-import org.unidiff.api.engine.Engine;
+import org.unidiff.api.SamplingOptions;
 
 /**
  * The bounded job queue and the workers that run it in batches.
  *
  * <p>A worker takes the oldest queued job, then gathers queued jobs with the same
  * {@link Submission#batchKey() batch key} for at most {@link ServerConfig#batchWait()} (or until
- * {@link ServerConfig#maxBatchSize()} jobs or {@link Engine#MAX_OUTPUTS_PER_SOLVE} outputs), and
+ * {@link ServerConfig#maxBatchSize()} jobs or {@link SamplingOptions#MAX_OUTPUTS} outputs), and
  * runs them in one {@link org.unidiff.api.Unidiff#runAll} call of their model: each result is the one its request gets alone.
  * Jobs with other keys stay queued in order. If the engine refuses a batch because one request
  * in it is bad, each job of the batch is run alone so that only the bad one fails.
@@ -372,7 +372,7 @@ public final class JobScheduler implements AutoCloseable {
                     Job j = it.next();
                     int n = j.submission().outputs();
                     if (j.submission().batchKey().equals(first.submission().batchKey())
-                            && outputs + n <= Engine.MAX_OUTPUTS_PER_SOLVE) {
+                            && outputs + n <= SamplingOptions.MAX_OUTPUTS) {
                         it.remove();
                         batch.add(j);
                         outputs += n;

@@ -24,7 +24,7 @@ import org.unidiff.api.Recipes;
 import org.unidiff.api.TextResult;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.UnidiffOptions;
-import org.unidiff.api.engine.SeedRules;
+import org.unidiff.api.RowSeeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -109,7 +109,7 @@ final class CaptionBenchmark implements Callable<Integer> {
                 String path = p.toUri().toString().replaceFirst("^file:///", "file:/");
                 paths.add(path);
                 requests.add(new ImageToTextRequest(ImageDecoding.decode(path, Files.readAllBytes(p)),
-                        options.sampling(SeedRules.rowSeed(options.jobSeed(), path))));
+                        options.sampling(RowSeeds.of(options.jobSeed(), path))));
             }
         }
         UnidiffOptions open = ExecutorModels.options(options);

@@ -17,13 +17,13 @@ import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.TextResult;
-import org.unidiff.api.engine.SeedRules;
+import org.unidiff.api.RowSeeds;
 
 /**
  * Captions a collection of images: {@code path, content} rows (Spark's {@code binaryFile} source)
  * in, {@link #SCHEMA} rows out, one per image.
  *
- * <p>Each image's seed is {@code SeedRules.rowSeed(jobSeed, path)} with the path as Spark lists it
+ * <p>Each image's seed is {@code RowSeeds.of(jobSeed, path)} with the path as Spark lists it
  * (for example {@code file:/data/cats/1.png}), so the caption of an image does not depend on the
  * partitioning or on the other images; moving the collection to another path changes the seeds.
  * An image that cannot be decoded or that the model refuses gets a row with {@code error} set and
@@ -106,7 +106,7 @@ public final class CaptionJob {
     }
 
     /**
-     * The captions of images keyed by {@code keys} (a row's seed is {@code SeedRules.rowSeed(jobSeed,
+     * The captions of images keyed by {@code keys} (a row's seed is {@code RowSeeds.of(jobSeed,
      * key)}), in one model call: the one captioning rule of the job, {@link ImageCaptioner} and
      * {@link UnidiffSql}. An image that cannot be decoded or that the model refuses is a failed outcome.
      * {@code contents} may hold null (no bytes).
@@ -118,7 +118,7 @@ public final class CaptionJob {
             try {
                 byte[] bytes = contents.get(i) == null ? new byte[0] : contents.get(i);
                 requests.add(Outcome.ok(new ImageToTextRequest(ImageDecoding.decode(key, bytes),
-                        options.sampling(SeedRules.rowSeed(options.jobSeed(), key)))));
+                        options.sampling(RowSeeds.of(options.jobSeed(), key)))));
             } catch (IOException | InvalidRequestException e) {
                 requests.add(Outcome.failed(e.getMessage()));
             }
@@ -156,7 +156,7 @@ public final class CaptionJob {
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Outcome<TextResult> r = results.get(i);
-                out.add(RowFactory.create(paths.get(i), SeedRules.rowSeed(options.jobSeed(), paths.get(i)),
+                out.add(RowFactory.create(paths.get(i), RowSeeds.of(options.jobSeed(), paths.get(i)),
                         r.isOk() ? r.value().text() : null,
                         r.isOk() ? Columns.parameters(r.value().parameters().asText()) : null,
                         r.error()));

@@ -25,7 +25,7 @@ import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
-import org.unidiff.api.engine.SeedRules;
+import org.unidiff.api.RowSeeds;
 
 /**
  * Renders a table of prompts to PNG files plus an index table ({@link #SCHEMA}, one row per image
@@ -36,7 +36,7 @@ import org.unidiff.api.engine.SeedRules;
  * gives an error row). The <b>row key</b> is the {@code key} value when there is one, otherwise
  * {@code prompt + "#" + k} where k counts earlier rows with the same prompt text in input order
  * (0 for the first): see {@link #withRowKeys}. The row's seed is its {@code seed} value if given,
- * else {@code SeedRules.rowSeed(jobSeed, rowKey)}; output i of the row is written to
+ * else {@code RowSeeds.of(jobSeed, rowKey)}; output i of the row is written to
  * {@code <prompt words>-<hash of row key>-<i>.png}. So results and file names depend only on the
  * input table, never on the partitioning, and a retried task rewrites the same files.
  */
@@ -161,7 +161,7 @@ public final class GenerateJob {
             for (int i = 0; i < batch.size(); i++) {
                 Row row = batch.get(i);
                 try {
-                    seeds[i] = row.isNullAt(2) ? SeedRules.rowSeed(options.jobSeed(), row.getString(0))
+                    seeds[i] = row.isNullAt(2) ? RowSeeds.of(options.jobSeed(), row.getString(0))
                             : parseLong("seed", row.getString(2));
                     warnings[i] = unknownWords(row.getString(1));
                     if (warnings[i] != null && options.strict()) {

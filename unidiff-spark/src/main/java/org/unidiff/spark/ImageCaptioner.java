@@ -32,7 +32,7 @@ import org.unidiff.api.TextResult;
  *         .setOutputCol("caption").setSteps(25).setSeed(7).transform(images);
  * }</pre>
  *
- * <p>A row's seed is {@code SeedRules.rowSeed(seed, key)} with the {@code keyCol} value (the
+ * <p>A row's seed is {@code RowSeeds.of(seed, key)} with the {@code keyCol} value (the
  * same rule, and so the same captions, as {@code CaptionJob}); rows go to the model
  * {@code batchSize} at a time. Params: {@code steps}, {@code guidance} (0 = the bundle's default),
  * {@code bundle} (a directory every executor sees, or the name of one shipped with the job; empty
@@ -64,7 +64,7 @@ public final class ImageCaptioner extends Transformer {
         inputCol = new Param<>(this, "inputCol", "binary column of image bytes");
         outputCol = new Param<>(this, "outputCol", "caption column to add");
         keyCol = new Param<>(this, "keyCol", "column whose value keys each row's seed");
-        seed = new LongParam(this, "seed", "job seed; a row's seed is SeedRules.rowSeed(seed, key)");
+        seed = new LongParam(this, "seed", "job seed; a row's seed is RowSeeds.of(seed, key)");
         steps = new IntParam(this, "steps", "solver steps, 0 for the bundle's default");
         guidance = new DoubleParam(this, "guidance", "guidance scale, negative for the bundle's default");
         bundle = new Param<>(this, "bundle", "model bundle directory, empty for the bundled default model");

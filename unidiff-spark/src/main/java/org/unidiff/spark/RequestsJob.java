@@ -45,7 +45,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * as the HTTP API takes it, image fields being paths on any Hadoop file system), and an optional
  * {@code key}. The <b>row key</b> is {@code key} where set, else a hash of task and request
  * followed by {@code #k} for the k-th equal row in input order. A request without {@code seed}
- * gets {@code jobSeed + hash(row key)}, so results never depend on partitioning. Output: one row
+ * gets {@code RowSeeds.of(jobSeed, rowKey)} as every job does, so results never depend on partitioning. Output: one row
  * per input row ({@link #SCHEMA}); images and animations are files in {@code output/images}
  * named by the row key.
  */
@@ -145,7 +145,7 @@ public final class RequestsJob {
                             row.getString(1)));
                     ObjectNode json = parse(row.getString(2));
                     if (!json.has("seed")) {
-                        json.put("seed", options.jobSeed() + row.getString(0).hashCode());
+                        json.put("seed", org.unidiff.api.RowSeeds.of(options.jobSeed(), row.getString(0)));
                     }
                     seeds[i] = json.path("seed").asLong();
                     requests[i] = tasks[i].read(new JsonRequestFields(json, FieldLimits.defaults(),

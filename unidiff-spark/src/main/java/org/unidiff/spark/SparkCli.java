@@ -100,7 +100,7 @@ public final class SparkCli implements Runnable {
         String variant;
 
         @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-                description = "Job seed; a row's seed is SeedRules.rowSeed(seed, row key). Default: ${DEFAULT-VALUE}.")
+                description = "Job seed; a row's seed is RowSeeds.of(seed, row key). Default: ${DEFAULT-VALUE}.")
         long seed;
 
         @Option(names = "--steps", paramLabel = "N", description = "Solver steps. Default: the bundle's.")

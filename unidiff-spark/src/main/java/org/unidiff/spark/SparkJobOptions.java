@@ -12,7 +12,7 @@ import org.unidiff.api.UnidiffOptions;
  *                  bundled default model found by {@link org.unidiff.api.DefaultBundle}
  * @param variant   the bundle's model-file variant to load where declared (e.g. {@code "int8"}), or
  *                  null for the main files ({@link org.unidiff.api.UnidiffOptions#withVariant(String)})
- * @param jobSeed   the job seed: each row's seed is {@code SeedRules.rowSeed(jobSeed, rowKey)}
+ * @param jobSeed   the job seed: each row's seed is {@code RowSeeds.of(jobSeed, rowKey)}
  * @param steps     solver steps, or null for the bundle default
  * @param guidance  guidance scale, or null for the bundle default
  * @param batchSize how many rows of a partition go into one {@code runAll} call, 1 to

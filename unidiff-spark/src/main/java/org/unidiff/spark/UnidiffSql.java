@@ -19,7 +19,7 @@ import org.unidiff.api.TextResult;
  *
  * <ul>
  *   <li>{@code unidiff_caption(content BINARY, key STRING) -> STRING}: the caption of the image
- *       bytes, seeded by {@code SeedRules.rowSeed(jobSeed, key)} (so the same as
+ *       bytes, seeded by {@code RowSeeds.of(jobSeed, key)} (so the same as
  *       {@code CaptionJob} and {@link ImageCaptioner}); null for bytes that are not a usable image;</li>
  *   <li>{@code unidiff_unknown_words(prompt STRING) -> ARRAY<STRING>}: the words of a prompt the
  *       model does not know (empty when it knows them all).</li>

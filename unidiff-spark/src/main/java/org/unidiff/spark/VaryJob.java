@@ -15,12 +15,12 @@ import org.unidiff.api.ImageResult;
 import org.unidiff.api.ImageVariationRequest;
 import org.unidiff.api.InvalidRequestException;
 import org.unidiff.api.Recipes;
-import org.unidiff.api.engine.SeedRules;
+import org.unidiff.api.RowSeeds;
 
 /**
  * Makes a variation of each image of a collection: {@code path, content} rows in, PNG files plus
  * an index ({@link #SCHEMA}) out. The row key is the path as Spark lists it: the seed is
- * {@code SeedRules.rowSeed(jobSeed, path)} and the file {@code <source name>-<hash of path>-0.png},
+ * {@code RowSeeds.of(jobSeed, path)} and the file {@code <source name>-<hash of path>-0.png},
  * so results and names do not depend on the partitioning. Unreadable images give error rows.
  */
 public final class VaryJob {
@@ -106,7 +106,7 @@ public final class VaryJob {
             long[] seeds = new long[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
                 String path = batch.get(i).getString(0);
-                seeds[i] = SeedRules.rowSeed(options.jobSeed(), path);
+                seeds[i] = RowSeeds.of(options.jobSeed(), path);
                 try {
                     requests.add(Outcome.ok(new ImageVariationRequest(
                             ImageDecoding.decode(path, (byte[]) batch.get(i).get(1)), options.sampling(seeds[i]))));
