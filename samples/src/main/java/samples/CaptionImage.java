@@ -3,10 +3,10 @@ package samples;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.unidiff.api.ImageToTextRequest;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextResult;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.api.files.Images;
 
 /** Captions an image file: prints the caption. */

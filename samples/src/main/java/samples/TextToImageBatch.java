@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.Recipes;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.api.files.PngFiles;
 
 /** Text-to-image for several prompts in one model call; each image saved with its parameters. */

@@ -3,9 +3,9 @@ package samples;
 import java.nio.file.Path;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.ImageVariationRequest;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.api.files.Images;
 import org.unidiff.api.files.PngFiles;
 

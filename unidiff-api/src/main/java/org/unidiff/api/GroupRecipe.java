@@ -1,5 +1,9 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.Task;
+
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collections;

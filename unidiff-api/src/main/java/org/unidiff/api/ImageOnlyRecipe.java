@@ -1,5 +1,9 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.MarginalRoute;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.Task;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.engine.Batch;

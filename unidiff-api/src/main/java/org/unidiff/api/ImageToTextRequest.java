@@ -1,5 +1,7 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.SamplingOptions;
+
 import java.awt.image.BufferedImage;
 
 /**

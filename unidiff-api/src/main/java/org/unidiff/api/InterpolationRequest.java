@@ -1,5 +1,8 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.SamplingOptions;
+
 import java.awt.image.BufferedImage;
 
 /**

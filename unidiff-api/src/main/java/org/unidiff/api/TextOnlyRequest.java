@@ -1,5 +1,7 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.SamplingOptions;
+
 /**
  * Unconditional text generation (image marginalized).
  *

@@ -1,5 +1,8 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.Task;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.engine.Batch;

@@ -1,5 +1,7 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.SamplingOptions;
+
 /**
  * Text variation: the prompt is drawn into image latents, and those latents (not decoded to
  * pixels) condition a new caption, as the reference does.

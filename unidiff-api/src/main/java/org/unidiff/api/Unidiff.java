@@ -1,5 +1,14 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.ExecutionProviderUnavailableException;
+import org.unidiff.api.core.GenerationCancelledException;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.MarginalRoute;
+import org.unidiff.api.core.ModelBundleException;
+import org.unidiff.api.core.RunControl;
+import org.unidiff.api.core.UnidiffException;
+import org.unidiff.api.core.UnidiffOptions;
+
 import java.util.List;
 import java.util.Optional;
 import org.unidiff.api.engine.Engine;

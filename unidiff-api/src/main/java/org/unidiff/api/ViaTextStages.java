@@ -1,5 +1,7 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.MarginalRoute;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.engine.Batch;

@@ -1,5 +1,9 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.MarginalRoute;
+import org.unidiff.api.core.UnidiffOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,10 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.CancellationToken;
+import org.unidiff.api.core.GenerationCancelledException;
+import org.unidiff.api.core.RunControl;
+import org.unidiff.api.core.SamplingOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.DefaultBundle;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.UnidiffOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

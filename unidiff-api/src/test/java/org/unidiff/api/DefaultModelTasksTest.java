@@ -1,5 +1,8 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.MarginalRoute;
+import org.unidiff.api.core.SamplingOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.UnidiffOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

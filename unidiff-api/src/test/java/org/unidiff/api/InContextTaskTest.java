@@ -1,5 +1,10 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.Task;
+import org.unidiff.api.core.UnidiffOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

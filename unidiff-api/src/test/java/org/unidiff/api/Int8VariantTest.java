@@ -1,5 +1,9 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.ModelBundleException;
+import org.unidiff.api.core.UnidiffOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

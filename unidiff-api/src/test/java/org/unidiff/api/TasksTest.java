@@ -1,5 +1,11 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.GenerationParameters;
+import org.unidiff.api.core.MarginalRoute;
+import org.unidiff.api.core.Progress;
+import org.unidiff.api.core.RunControl;
+import org.unidiff.api.core.SamplingOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

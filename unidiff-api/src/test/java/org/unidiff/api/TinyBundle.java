@@ -1,5 +1,8 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.UnidiffOptions;
+
 import java.awt.image.BufferedImage;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

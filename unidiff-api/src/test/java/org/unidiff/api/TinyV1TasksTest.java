@@ -1,5 +1,12 @@
 package org.unidiff.api;
 
+import org.unidiff.api.core.GenerationParameters;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.Progress;
+import org.unidiff.api.core.RunControl;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.UnidiffOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,7 +2,7 @@ package org.unidiff.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.ort.CpuThreads;
 import org.unidiff.runtime.ort.CudaOptions;
 import org.unidiff.runtime.ort.ExecutionConfig;

@@ -11,7 +11,7 @@ import org.unidiff.api.InterpolationResult;
 import org.unidiff.api.InversionRequest;
 import org.unidiff.api.InversionResult;
 import org.unidiff.api.Recipes;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.Unidiff;
 import org.unidiff.shapes.Analysis;
 import org.unidiff.shapes.Analyzer;

@@ -7,10 +7,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.core.DefaultBundle;
 import org.unidiff.api.InversionRequest;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.manifest.BundleManifest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -92,7 +92,7 @@ public final class QualityBenchmark implements Callable<Integer> {
             settings = new QualitySettings(seed, model.steps, model.sampler, samples, imageOnlySamples, groups, batch,
                     guidanceScales, guidance);
             options = model.options();
-        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.core.UnidiffException e) {
             System.err.println("bench-quality: " + e.getMessage());
             return 2;
         }
@@ -103,7 +103,7 @@ public final class QualityBenchmark implements Callable<Integer> {
             try {
                 Path bundleDir = options.bundleIfSet().orElseGet(DefaultBundle::locate);
                 runner = new QualityRunner(unidiff, settings, () -> VaeRoundTrip.open(bundleDir, options.execution()));
-            } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
+            } catch (IllegalArgumentException | org.unidiff.api.core.UnidiffException e) {
                 System.err.println("bench-quality: " + e.getMessage());
                 return 2;
             }

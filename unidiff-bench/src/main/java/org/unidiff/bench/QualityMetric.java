@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.unidiff.api.MarginalRoute;
+import org.unidiff.api.core.MarginalRoute;
 
 /** The metric families of the quality benchmark, as {@code --metrics} names them. */
 public enum QualityMetric {

@@ -26,8 +26,8 @@ public record QualitySettings(long seed, Integer steps, String sampler, int samp
         positive("samples", samples);
         positive("imageOnlySamples", imageOnlySamples);
         positive("groups", groups);
-        if (batch < 1 || batch > org.unidiff.api.SamplingOptions.MAX_OUTPUTS) {
-            throw new IllegalArgumentException("batch must be 1.." + org.unidiff.api.SamplingOptions.MAX_OUTPUTS
+        if (batch < 1 || batch > org.unidiff.api.core.SamplingOptions.MAX_OUTPUTS) {
+            throw new IllegalArgumentException("batch must be 1.." + org.unidiff.api.core.SamplingOptions.MAX_OUTPUTS
                     + " (outputs per request), got " + batch);
         }
         guidanceScales = List.copyOf(guidanceScales);

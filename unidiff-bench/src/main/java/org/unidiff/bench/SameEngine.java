@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.sampling.solver.SamplerKind;
 import org.unidiff.shapes.Renderer;

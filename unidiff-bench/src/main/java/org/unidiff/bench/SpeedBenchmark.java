@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.core.DefaultBundle;
 import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.Recipes;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.sampling.solver.SamplerKind;
 import org.unidiff.shapes.Renderer;
@@ -149,7 +149,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
                 throw new IllegalArgumentException("--variant runs the Java side only: add --no-ort-peer --no-python, "
                         + "or compare a variant's file with --compare-transformer FILE");
             }
-        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.core.UnidiffException e) {
             System.err.println("bench-speed: " + e.getMessage());
             return 2;
         }

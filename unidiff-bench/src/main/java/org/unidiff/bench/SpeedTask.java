@@ -6,7 +6,7 @@ import org.unidiff.api.GroupRequest;
 import org.unidiff.api.GroupSlot;
 import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.JointRequest;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.Unidiff;
 import org.unidiff.shapes.Background;

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.Unidiff;
 

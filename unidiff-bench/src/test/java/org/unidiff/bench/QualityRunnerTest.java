@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.ort.ExecutionConfig;
 
 /**

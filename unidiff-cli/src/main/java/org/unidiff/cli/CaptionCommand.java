@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.ImageToTextRequest;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

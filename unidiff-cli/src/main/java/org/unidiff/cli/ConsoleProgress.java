@@ -5,8 +5,8 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.unidiff.api.Progress;
-import org.unidiff.api.ProgressListener;
+import org.unidiff.api.core.Progress;
+import org.unidiff.api.core.ProgressListener;
 
 /**
  * A text progress bar for one library call, driven by its {@link Progress} reports: one unit per

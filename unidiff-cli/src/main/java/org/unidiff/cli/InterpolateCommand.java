@@ -64,7 +64,7 @@ final class InterpolateCommand extends ModelCommand {
     Job prepare() {
         InterpolationRequest request = request();
         if (delayMillis < 10 || delayMillis > 60_000) {
-            throw new org.unidiff.api.InvalidRequestException("delay", "10 to 60000 milliseconds", delayMillis);
+            throw new org.unidiff.api.core.InvalidRequestException("delay", "10 to 60000 milliseconds", delayMillis);
         }
         return unidiff -> {
             InterpolationResult result = withProgress("interpolate", control -> unidiff.interpolate(request, control));

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.JointRequest;
 import org.unidiff.api.JointResult;
-import org.unidiff.api.MarginalRoute;
+import org.unidiff.api.core.MarginalRoute;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -6,11 +6,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.unidiff.api.CancellationToken;
-import org.unidiff.api.DefaultBundle;
-import org.unidiff.api.RunControl;
+import org.unidiff.api.core.CancellationToken;
+import org.unidiff.api.core.DefaultBundle;
+import org.unidiff.api.core.RunControl;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.image.ImageFileException;
 import org.unidiff.runtime.image.ImageFiles;
 import picocli.CommandLine.Mixin;
@@ -52,7 +52,7 @@ abstract class ModelCommand implements Callable<Integer> {
      * already printed what it was asked for).
      *
      * @throws ParameterException                     for bad usage
-     * @throws org.unidiff.api.InvalidRequestException for a request the library refuses
+     * @throws org.unidiff.api.core.InvalidRequestException for a request the library refuses
      */
     abstract Job prepare();
 

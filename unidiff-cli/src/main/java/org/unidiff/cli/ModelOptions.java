@@ -2,8 +2,8 @@ package org.unidiff.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.unidiff.api.DefaultBundle;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.DefaultBundle;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.ort.CpuThreads;
 import org.unidiff.runtime.ort.CudaOptions;
 import org.unidiff.runtime.ort.ExecutionConfig;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.unidiff.api.ImageOnlyRequest;
 import org.unidiff.api.ImageResult;
-import org.unidiff.api.MarginalRoute;
+import org.unidiff.api.core.MarginalRoute;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package org.unidiff.cli;
 
-import org.unidiff.api.InvalidRequestException;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.sampling.solver.SamplerKind;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 public final class SamplingArgs {
 
     /** The largest {@code --guidance} accepted: far past any useful value, below where outputs are pure noise. */
-    public static final double MAX_GUIDANCE = org.unidiff.api.SamplingOptions.MAX_GUIDANCE;
+    public static final double MAX_GUIDANCE = org.unidiff.api.core.SamplingOptions.MAX_GUIDANCE;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;

@@ -1,7 +1,7 @@
 package org.unidiff.cli;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.unidiff.api.CancellationToken;
+import org.unidiff.api.core.CancellationToken;
 import sun.misc.Signal;
 
 /**

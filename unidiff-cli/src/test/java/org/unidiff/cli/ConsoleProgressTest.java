@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.unidiff.api.Progress;
+import org.unidiff.api.core.Progress;
 
 class ConsoleProgressTest {
 

@@ -32,10 +32,10 @@ class InstalledArtifactsTest {
             package demo;
 
             import org.unidiff.api.ImageResult;
-            import org.unidiff.api.SamplingOptions;
+            import org.unidiff.api.core.SamplingOptions;
             import org.unidiff.api.TextToImageRequest;
             import org.unidiff.api.Unidiff;
-            import org.unidiff.api.UnidiffOptions;
+            import org.unidiff.api.core.UnidiffOptions;
 
             public class OpenDefault {
                 public static void main(String[] args) {

@@ -109,7 +109,7 @@ class RunCommandTest {
         try (org.unidiff.api.Unidiff u = org.unidiff.api.Unidiff.openDefault()) {
             BufferedImage api = u.textToImage(new org.unidiff.api.TextToImageRequest(
                     "a large red circle in the center on a black background",
-                    org.unidiff.api.SamplingOptions.defaults().withSeed(3).withSteps(4))).image();
+                    org.unidiff.api.core.SamplingOptions.defaults().withSeed(3).withSteps(4))).image();
             for (int y = 0; y < api.getHeight(); y++) {
                 for (int x = 0; x < api.getWidth(); x++) {
                     assertEquals(api.getRGB(x, y), cli.getRGB(x, y), "pixel " + x + "," + y);

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.unidiff.api.CancellationToken;
-import org.unidiff.api.Progress;
+import org.unidiff.api.core.CancellationToken;
+import org.unidiff.api.core.Progress;
 
 /**
  * One submitted request and what became of it: queued, running, then exactly one of done, failed

@@ -20,12 +20,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.CancellationToken;
-import org.unidiff.api.GenerationCancelledException;
-import org.unidiff.api.InvalidRequestException;
-import org.unidiff.api.RunControl;
+import org.unidiff.api.core.CancellationToken;
+import org.unidiff.api.core.GenerationCancelledException;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.RunControl;
 import org.unidiff.api.tasks.TaskDefinition;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 
 /**
  * The bounded job queue and the workers that run it in batches.

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import org.unidiff.api.GenerationParameters;
+import org.unidiff.api.core.GenerationParameters;
 import org.unidiff.api.tasks.ResultSink;
 
 /**

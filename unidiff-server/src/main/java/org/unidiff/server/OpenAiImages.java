@@ -74,7 +74,7 @@ final class OpenAiImages {
     /** The native text-to-image request this OpenAI request asks for. */
     private ObjectNode translate(ObjectNode in) {
         ObjectNode out = mapper.createObjectNode();
-        out.put("task", org.unidiff.api.Task.TEXT_TO_IMAGE.id());
+        out.put("task", org.unidiff.api.core.Task.TEXT_TO_IMAGE.id());
         for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();

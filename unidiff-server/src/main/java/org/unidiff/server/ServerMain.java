@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.core.DefaultBundle;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.tasks.TaskRegistry;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,7 +98,7 @@ public final class ServerMain implements Callable<Integer> {
         ServerConfig config;
         try {
             config = config();
-        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.core.UnidiffException e) {
             err.println("unidiff serve: " + e.getMessage());
             return 2;
         }

@@ -3,7 +3,7 @@ package org.unidiff.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.tasks.TaskDefinition;
 
 /**

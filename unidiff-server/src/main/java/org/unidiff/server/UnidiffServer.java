@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.InvalidRequestException;
-import org.unidiff.api.Progress;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.Progress;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.tasks.JsonRequestFields;
 import org.unidiff.api.tasks.TaskDefinition;
@@ -244,7 +244,7 @@ public final class UnidiffServer implements AutoCloseable {
         route(HandlerType.GET, "/api/jobs/{id}/events", this::events);
         route(HandlerType.POST, "/api/run", this::runSync);
         // The OpenAI images endpoint is text to image: sized by the first model that serves it.
-        ServedModel drawing = models.servingTask(org.unidiff.api.Task.TEXT_TO_IMAGE.id()).orElse(models.first());
+        ServedModel drawing = models.servingTask(org.unidiff.api.core.Task.TEXT_TO_IMAGE.id()).orElse(models.first());
         OpenAiImages openAi = new OpenAiImages(this, mapper, drawing.unidiff().manifest().image().width(),
                 drawing.unidiff().manifest().image().height());
         route(HandlerType.POST, OpenAiImages.PATH, openAi::generate);

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.unidiff.api.tasks.TaskDefinition;
 import org.unidiff.api.tasks.TaskRegistry;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextOnlyRequest;
 
 /** A job's life on its own: the finish callback's ordering, and times from the given clock. */

@@ -1,8 +1,8 @@
 package org.unidiff.server;
 
 import java.util.List;
-import org.unidiff.api.SamplingOptions;
-import org.unidiff.api.Task;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.Task;
 import org.unidiff.api.engine.Batch;
 import org.unidiff.api.engine.Recipe;
 import org.unidiff.api.engine.RecipeContext;

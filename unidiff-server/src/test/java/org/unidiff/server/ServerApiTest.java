@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.unidiff.api.ImageToTextRequest;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.server.TestServers.Client;
 import org.unidiff.server.TestServers.Reply;

@@ -13,9 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.core.DefaultBundle;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 
 /** The model shared by the server tests (opened once per test JVM) and a small HTTP client. */
 final class TestServers {

@@ -2,7 +2,7 @@ package org.unidiff.spark;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.engine.Recipe;
 

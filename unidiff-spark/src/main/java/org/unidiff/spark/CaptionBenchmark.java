@@ -23,7 +23,7 @@ import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.TextResult;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.api.RowSeeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

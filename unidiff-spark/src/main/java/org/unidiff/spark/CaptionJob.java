@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.unidiff.api.ImageToTextRequest;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.TextResult;
 import org.unidiff.api.RowSeeds;

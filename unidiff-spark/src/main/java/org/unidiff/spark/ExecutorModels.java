@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.DefaultBundle;
+import org.unidiff.api.core.DefaultBundle;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 
 /**
  * One {@link Unidiff} per bundle (and variant) per executor JVM, opened by the first task that needs it and

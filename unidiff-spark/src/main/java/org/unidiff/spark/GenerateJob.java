@@ -21,9 +21,9 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.unidiff.api.ImageResult;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.Recipes;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.RowSeeds;
 

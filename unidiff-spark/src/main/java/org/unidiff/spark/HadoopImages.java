@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.unidiff.api.InvalidImageException;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.files.Images;
 import org.unidiff.api.tasks.ImageDecoder;
 

@@ -28,7 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.tasks.FieldLimits;
 import org.unidiff.api.tasks.JsonRequestFields;

@@ -43,7 +43,7 @@ public final class SparkCli implements Runnable {
             command.getErr().println(command.getCommandSpec().qualifiedName() + ": error: " + describe(e));
             // Settings and columns are checked on the driver and throw IllegalArgumentException or the
             // library's refusal of a request or image: the user's input, like bad usage.
-            return e instanceof IllegalArgumentException || e instanceof org.unidiff.api.InvalidRequestException
+            return e instanceof IllegalArgumentException || e instanceof org.unidiff.api.core.InvalidRequestException
                     || e instanceof org.unidiff.api.InvalidImageException ? 2 : 1;
         });
         int code = cli.execute(args);

@@ -1,17 +1,17 @@
 package org.unidiff.spark;
 
 import java.io.Serializable;
-import org.unidiff.api.SamplingOptions;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.UnidiffOptions;
 
 /**
  * The settings of one Spark job, sent with the job's tasks to every executor.
  *
  * @param bundle    the model bundle directory as every executor sees it (a shared path, or a
  *                  relative name of a directory shipped with {@code --archives}); null for the
- *                  bundled default model found by {@link org.unidiff.api.DefaultBundle}
+ *                  bundled default model found by {@link org.unidiff.api.core.DefaultBundle}
  * @param variant   the bundle's model-file variant to load where declared (e.g. {@code "int8"}), or
- *                  null for the main files ({@link org.unidiff.api.UnidiffOptions#withVariant(String)})
+ *                  null for the main files ({@link org.unidiff.api.core.UnidiffOptions#withVariant(String)})
  * @param jobSeed   the job seed: each row's seed is {@code RowSeeds.of(jobSeed, rowKey)}
  * @param steps     solver steps, or null for the bundle default
  * @param guidance  guidance scale, or null for the bundle default

@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.ImageVariationRequest;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.RowSeeds;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.unidiff.api.ModelBundleException;
+import org.unidiff.api.core.ModelBundleException;
 
 /** An executor shares one model per bundle and variant: the variant is part of the key. */
 final class ExecutorModelsTest {

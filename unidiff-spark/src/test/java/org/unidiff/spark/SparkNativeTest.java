@@ -100,7 +100,7 @@ final class SparkNativeTest {
                 () -> new ImageCaptioner().setOutputCol("length").transform(files));
         assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
         // The library's own refusal of the sampling settings, naming the field.
-        org.unidiff.api.InvalidRequestException steps = assertThrows(org.unidiff.api.InvalidRequestException.class,
+        org.unidiff.api.core.InvalidRequestException steps = assertThrows(org.unidiff.api.core.InvalidRequestException.class,
                 () -> new ImageCaptioner().setSteps(-3).transform(files));
         assertTrue(steps.getMessage().contains("steps"), steps.getMessage());
     }

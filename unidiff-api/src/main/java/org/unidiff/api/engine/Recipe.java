@@ -1,8 +1,8 @@
 package org.unidiff.api.engine;
 
 import java.util.List;
-import org.unidiff.api.SamplingOptions;
-import org.unidiff.api.Task;
+import org.unidiff.api.core.SamplingOptions;
+import org.unidiff.api.core.Task;
 import org.unidiff.runtime.manifest.BundleFamily;
 
 /**
@@ -47,7 +47,7 @@ public interface Recipe<Q, R> {
      * Checks what can be checked of one request before any model work (sizes against the bundle,
      * prompt length), so a bad request in a batch fails the call before the batch starts.
      *
-     * @throws org.unidiff.api.InvalidRequestException naming the field and what was expected
+     * @throws org.unidiff.api.core.InvalidRequestException naming the field and what was expected
      */
     default void check(Q request, RecipeContext context) {
     }

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.GenerationCancelledException;
-import org.unidiff.api.InvalidRequestException;
-import org.unidiff.api.Progress;
-import org.unidiff.api.RunControl;
+import org.unidiff.api.core.GenerationCancelledException;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.Progress;
+import org.unidiff.api.core.RunControl;
 import org.unidiff.runtime.Bundle;
 import org.unidiff.runtime.image.ImageTensors;
 import org.unidiff.runtime.manifest.BundleManifest;
@@ -52,8 +52,8 @@ public final class RecipeContext {
      *
      * @param route the route of image-only and joint, null for other tasks
      */
-    public org.unidiff.api.GenerationParameters parameters(ResolvedOptions options, org.unidiff.api.Task task,
-                                                          List<String> prompts, org.unidiff.api.MarginalRoute route) {
+    public org.unidiff.api.core.GenerationParameters parameters(ResolvedOptions options, org.unidiff.api.core.Task task,
+                                                          List<String> prompts, org.unidiff.api.core.MarginalRoute route) {
         List<String> unknown = new ArrayList<>();
         if (!prompts.isEmpty() && bundle.manifest().bundleFamily().hasText()) {
             for (String p : prompts) {

@@ -1,13 +1,13 @@
 package org.unidiff.api.engine;
 
 import java.util.List;
-import org.unidiff.api.GenerationParameters;
-import org.unidiff.api.MarginalRoute;
-import org.unidiff.api.Task;
+import org.unidiff.api.core.GenerationParameters;
+import org.unidiff.api.core.MarginalRoute;
+import org.unidiff.api.core.Task;
 import org.unidiff.sampling.solver.SamplerKind;
 
 /**
- * {@link org.unidiff.api.SamplingOptions} with the bundle defaults filled in and checked against
+ * {@link org.unidiff.api.core.SamplingOptions} with the bundle defaults filled in and checked against
  * the bundle.
  *
  * @param seed     request seed

@@ -3,7 +3,7 @@ package org.unidiff.api.engine;
 /**
  * Which sampling stage of a request is running, for progress reports and for the noise seed.
  *
- * @param name  shown in {@link org.unidiff.api.Progress#stage()}
+ * @param name  shown in {@link org.unidiff.api.core.Progress#stage()}
  * @param index from 0
  * @param count stages of the request
  */

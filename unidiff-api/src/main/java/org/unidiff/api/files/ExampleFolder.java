@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.unidiff.api.ExamplePair;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 
 /**
  * A folder of in-context example pairs in LaVin-DiT's naming: {@code NAME_input.png} with

@@ -20,8 +20,8 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
-import org.unidiff.api.GenerationParameters;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.GenerationParameters;
+import org.unidiff.api.core.InvalidRequestException;
 import org.w3c.dom.Node;
 
 /**

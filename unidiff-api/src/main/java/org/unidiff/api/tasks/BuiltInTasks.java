@@ -18,7 +18,7 @@ import org.unidiff.api.InversionRequest;
 import org.unidiff.api.InversionResult;
 import org.unidiff.api.JointRequest;
 import org.unidiff.api.JointResult;
-import org.unidiff.api.MarginalRoute;
+import org.unidiff.api.core.MarginalRoute;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.ReferenceMode;
 import org.unidiff.api.TextOnlyRequest;

@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 
 /**
  * A {@link RequestFields} that answers every read with a plausible value and writes down what was

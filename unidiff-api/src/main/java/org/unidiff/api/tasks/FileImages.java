@@ -3,7 +3,7 @@ package org.unidiff.api.tasks;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.unidiff.api.InvalidImageException;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.files.Images;
 
 /**

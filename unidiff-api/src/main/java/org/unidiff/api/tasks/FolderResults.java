@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.unidiff.api.GenerationParameters;
+import org.unidiff.api.core.GenerationParameters;
 import org.unidiff.api.files.AnimatedGif;
 import org.unidiff.api.files.PngFiles;
 import org.unidiff.api.files.SafeWrite;

@@ -13,7 +13,7 @@ public interface ImageDecoder {
      * @param field     the field's full name, for errors ({@code examples[2].input})
      * @param text      the field's value
      * @param maxPixels most pixels the image may have
-     * @throws org.unidiff.api.InvalidRequestException (or the front end's own refusal) naming the field
+     * @throws org.unidiff.api.core.InvalidRequestException (or the front end's own refusal) naming the field
      */
     BufferedImage decode(String field, String text, long maxPixels);
 }

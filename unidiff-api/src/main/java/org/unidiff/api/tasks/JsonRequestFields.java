@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import org.unidiff.api.InvalidRequestException;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.sampling.solver.SamplerKind;
 
 /**

@@ -3,7 +3,7 @@ package org.unidiff.api.tasks;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.function.Function;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 
 /**
  * The fields of one request as a task reads them, whatever carried them: a JSON object (the HTTP
@@ -14,7 +14,7 @@ import org.unidiff.api.SamplingOptions;
  * <p>Field names are shared by all tasks: {@code prompt}, {@code image}, {@code route},
  * {@code slots}, {@code examples}, {@code query}, and the sampling fields of {@link #options()}.
  *
- * <p>Every method refuses a bad value with an {@link org.unidiff.api.InvalidRequestException}
+ * <p>Every method refuses a bad value with an {@link org.unidiff.api.core.InvalidRequestException}
  * naming the field at fault (a front end may use a refusal of its own for an undecodable image).
  */
 public interface RequestFields {

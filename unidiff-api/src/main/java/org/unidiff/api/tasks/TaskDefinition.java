@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import org.unidiff.api.GenerationParameters;
-import org.unidiff.api.RunControl;
-import org.unidiff.api.Task;
+import org.unidiff.api.core.GenerationParameters;
+import org.unidiff.api.core.RunControl;
+import org.unidiff.api.core.Task;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.engine.Recipe;
 import org.unidiff.runtime.manifest.BundleFamily;
@@ -74,7 +74,7 @@ public final class TaskDefinition<Q, R> {
     /**
      * Reads a request and refuses fields it did not read.
      *
-     * @throws org.unidiff.api.InvalidRequestException naming the field at fault
+     * @throws org.unidiff.api.core.InvalidRequestException naming the field at fault
      */
     public Q read(RequestFields in) {
         Q request = reader.apply(in);

@@ -13,7 +13,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unidiff.api.ExamplePair;
-import org.unidiff.api.InvalidRequestException;
+import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.InvalidImageException;
 
 /** The public file helpers: example folders in LaVin-DiT's naming and the library's image reader. */

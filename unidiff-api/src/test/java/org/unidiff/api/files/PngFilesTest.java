@@ -18,8 +18,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.unidiff.api.GenerationParameters;
-import org.unidiff.api.Task;
+import org.unidiff.api.core.GenerationParameters;
+import org.unidiff.api.core.Task;
 
 class PngFilesTest {
 

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.bench.ResultTable;
 import org.unidiff.bench.TableOutput;
 import org.unidiff.shapes.incontext.InContextTask;
@@ -100,7 +100,7 @@ public final class InContextBenchmark implements Callable<Integer> {
                 throw new IllegalArgumentException("no task matches --tasks " + tasks + "; tasks are "
                         + InContextTask.all().stream().map(InContextTask::id).toList());
             }
-        } catch (IllegalArgumentException | org.unidiff.api.UnidiffException e) {
+        } catch (IllegalArgumentException | org.unidiff.api.core.UnidiffException e) {
             System.err.println("bench-in-context: " + e.getMessage());
             return 2;
         }

@@ -7,7 +7,7 @@ import org.unidiff.api.ExamplePair;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.InContextRequest;
 import org.unidiff.api.Recipes;
-import org.unidiff.api.SamplingOptions;
+import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.engine.Recipe;
 import org.unidiff.shapes.Renderer;

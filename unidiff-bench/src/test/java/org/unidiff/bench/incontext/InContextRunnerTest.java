@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.UnidiffOptions;
+import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.shapes.incontext.InContextTask;
 import picocli.CommandLine;
 

@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 /** A generation stopped by its {@link CancellationToken}; the instance stays usable. */
 public final class GenerationCancelledException extends UnidiffException {

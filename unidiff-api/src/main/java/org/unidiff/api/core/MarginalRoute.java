@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 /**
  * How a task without a condition draws its image: in one solve over the state the reference

@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 /**
  * A model bundle that breaks the bundle contract ({@code docs/bundle-contract.md}), found when it

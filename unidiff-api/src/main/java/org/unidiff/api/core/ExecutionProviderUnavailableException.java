@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 /**
  * The execution provider asked for (CUDA) cannot be used here (its libraries are missing, no

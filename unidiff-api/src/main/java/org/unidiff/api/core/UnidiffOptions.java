@@ -1,11 +1,11 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 import java.nio.file.Path;
 import java.util.Optional;
 import org.unidiff.runtime.ort.ExecutionConfig;
 
 /**
- * How {@link Unidiff} opens a model.
+ * How {@link org.unidiff.api.Unidiff} opens a model.
  *
  * @param bundle    the bundle directory, or null for the bundled default model ({@link DefaultBundle})
  * @param execution execution provider, CUDA options, CPU fallback policy and CPU threads

@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 import java.util.Objects;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 /**
  * A request the library refuses before doing any work: names the field, what was expected and

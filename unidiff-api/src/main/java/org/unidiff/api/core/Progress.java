@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 /**
  * Progress of a generation, reported once per model evaluation of the transformer.

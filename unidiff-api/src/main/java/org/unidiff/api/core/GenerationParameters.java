@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 import java.util.LinkedHashMap;
 import java.util.List;

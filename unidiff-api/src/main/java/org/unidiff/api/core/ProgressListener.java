@@ -1,4 +1,4 @@
-package org.unidiff.api;
+package org.unidiff.api.core;
 
 /** Receives {@link Progress} on the generating thread; keep it quick. */
 @FunctionalInterface
