@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,12 +58,11 @@ public final class JobScheduler implements AutoCloseable {
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private final Map<String, Job> jobs = new HashMap<>();
     /** Finished jobs in order; appended under a job's monitor, so not under {@link #lock}. */
-    private final ConcurrentLinkedDeque<Finished> finishedOrder = new ConcurrentLinkedDeque<>();
+    private final KeptResults kept;
     private final Map<Job, RunningBatch> batchOf = new HashMap<>();
     private final Set<RunningBatch> runningBatches = new HashSet<>();
     private final List<Thread> workers = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong heldBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong keptBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile Instant outOfMemory;
     private int running;
     private long submissions;
@@ -83,6 +81,7 @@ public final class JobScheduler implements AutoCloseable {
         this.metrics = metrics;
         this.mapper = mapper;
         this.clock = clock;
+        this.kept = new KeptResults(config, mapper, clock);
         for (int i = 0; i < config.workers(); i++) {
             Thread t = new Thread(this::work, "unidiff-worker-" + i);
             t.setDaemon(true);
@@ -513,40 +512,12 @@ public final class JobScheduler implements AutoCloseable {
     private void finished(Job.Snapshot job) {
         metrics.finished(job);
         heldBytes.addAndGet(-job.inputBytes());   // its input is dropped with the end state
-        long size = resultBytes(job);
-        keptBytes.addAndGet(size);
-        finishedOrder.addLast(new Finished(job.id(), job.finishedAt(), size));
-    }
-
-    /** Bytes a kept result holds, measured as its JSON (base64 images dominate). */
-    private long resultBytes(Job.Snapshot job) {
-        if (job.result() == null) {
-            return 0;
-        }
-        try {
-            return mapper.writeValueAsBytes(job.result()).length;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return 0;
-        }
+        kept.add(job);
     }
 
     /** Drops finished jobs beyond the count limit or older than the time limit. Under the lock. */
     private void purge() {
-        Instant oldest = clock.now().minus(config.resultTtl());
-        for (Finished head; (head = finishedOrder.peekFirst()) != null; ) {
-            if (finishedOrder.size() > config.maxFinishedJobs() || head.at().isBefore(oldest)
-                    || keptBytes.get() > config.limits().maxKeptResultBytes()) {
-                finishedOrder.pollFirst();
-                keptBytes.addAndGet(-head.bytes());
-                jobs.remove(head.id());
-            } else {
-                break;
-            }
-        }
-    }
-
-    /** A finished job's id, when it finished, and the bytes its kept result holds. */
-    private record Finished(String id, Instant at, long bytes) {
+        kept.trim(jobs::remove);
     }
 
     /** Seconds a refused client should wait: the queue's share of batches at the mean job time. */

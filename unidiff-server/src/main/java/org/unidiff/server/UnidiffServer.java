@@ -21,11 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.core.InvalidRequestException;
-import org.unidiff.api.core.Progress;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.tasks.JsonRequestFields;
-import org.unidiff.api.tasks.TaskDefinition;
 import org.unidiff.api.tasks.TaskRegistry;
 
 /**
@@ -57,6 +53,7 @@ public final class UnidiffServer implements AutoCloseable {
     private static final java.util.Set<String> PAGE_FILES = java.util.Set.of("/", "/index.html", "/app.js", "/app.css");
 
     private final ServedModels models;
+    private final RequestBodies bodies;
     private final ServerConfig config;
     private final ObjectMapper mapper;
     private final Metrics metrics = new Metrics();
@@ -88,6 +85,7 @@ public final class UnidiffServer implements AutoCloseable {
         this.mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.scheduler = new JobScheduler(this.config, metrics, mapper, clock);
+        this.bodies = new RequestBodies(models, this.config, mapper, clock);
         this.streams = new Semaphore(this.config.maxStreams());
         this.syncCalls = new Semaphore(this.config.maxStreams());
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
@@ -515,133 +513,21 @@ public final class UnidiffServer implements AutoCloseable {
 
     /** Reads, checks and converts a request body into a submission. */
     private Submission<?> parse(Context ctx) {
-        JsonNode root = parseJson(ctx);
-        if (root == null || !root.isObject()) {
-            throw Problem.invalid(null, "the body must be a JSON object with a \"task\" field, found "
-                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
-        }
-        return submission((ObjectNode) root);
+        return bodies.submission(ctx);
     }
 
     /** The body as JSON (checked media type and size), or null when empty. */
     JsonNode parseJson(Context ctx) {
-        String type = ctx.contentType();
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
-            throw Problem.unsupportedMedia(type);
-        }
-        byte[] body = readBody(ctx);
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            throw Problem.malformed("the body is not valid JSON" + where + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw Problem.malformed("the body could not be read as JSON: " + e.getMessage());
-        }
-        return root;
+        return bodies.json(ctx);
     }
 
-    /**
-     * A checked submission from a request object with a {@code task} field and an optional
-     * {@code model} (the first model serving the task when absent).
-     */
+    /** A checked submission from a request object (see {@link RequestBodies#submission(ObjectNode)}). */
     Submission<?> submission(ObjectNode root) {
-        JsonNode taskNode = root.get("task");
-        if (taskNode == null || !taskNode.isTextual()) {
-            throw Problem.invalid("task", "task must be a string naming the task, one of "
-                    + String.join(", ", models.taskIds()) + ", found " + (taskNode == null ? "nothing" : taskNode));
-        }
-        String taskId = taskNode.textValue();
-        JsonNode modelNode = root.get("model");
-        ServedModel model;
-        if (modelNode == null || modelNode.isNull()) {
-            model = models.servingTask(taskId).orElseThrow(() -> Problem.unknownTask(taskId, models.taskIds()));
-        } else {
-            if (!modelNode.isTextual()) {
-                throw Problem.invalid("model", "model must be a string naming the model, one of "
-                        + String.join(", ", models.names()) + ", found " + modelNode);
-            }
-            model = models.find(modelNode.textValue()).orElseThrow(() -> Problem.invalid("model", "model '"
-                    + modelNode.textValue() + "' is not served; expected one of " + String.join(", ", models.names())));
-        }
-        TaskDefinition<?, ?> task = model.tasks().find(taskId)
-                .orElseThrow(() -> Problem.unknownTask(taskId + "' of model '" + model.name(), model.tasks().ids()));
-        JsonRequestFields reader = new JsonRequestFields(root, config.limits().fieldLimits(), Pngs::decode).accept("task").accept("model");
-        try {
-            return read(model, task, reader);
-        } catch (InvalidRequestException e) {
-            throw Problem.invalid(e.field(), e.getMessage());
-        }
-    }
-
-    private static <Q> Submission<Q> read(ServedModel model, TaskDefinition<Q, ?> task, JsonRequestFields reader) {
-        Q request = task.read(reader);
-        return Submission.of(model, task, request, reader.decodedBytes());
-    }
-
-    /** The body, refused with 413 beyond the limit (by its declared length, or while reading). */
-    private byte[] readBody(Context ctx) {
-        int max = config.limits().maxBodyBytes();
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > max) {
-            throw Problem.tooLarge("the body has " + declared + " bytes; at most " + max + " are accepted");
-        }
-        try (InputStream in = new MinimumRateInput(ctx.req().getInputStream(), MIN_BODY_BYTES_PER_SECOND,
-                BODY_GRACE_NANOS, clock::nanoTime)) {
-            byte[] bytes = in.readNBytes(max + 1);
-            if (bytes.length > max) {
-                throw Problem.tooLarge("the body has more than " + max + " bytes; at most " + max + " are accepted");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw Problem.malformed("the body could not be read: " + e.getMessage());
-        } catch (org.eclipse.jetty.http.BadMessageException e) {
-            // Jetty's verdict on the body's framing (a bad chunk, a body shorter than declared).
-            throw Problem.badBody(e.getCode(), e.getReason());
-        }
+        return bodies.submission(root);
     }
 
     private ObjectNode jobJson(Job.Snapshot s, boolean withResult) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("id", s.id());
-        n.put("task", s.task());
-        n.put("model", s.model());
-        n.put("status", s.state().name().toLowerCase(java.util.Locale.ROOT));
-        Progress p = s.progress();
-        ObjectNode progress = n.putObject("progress");
-        double fraction = s.state() == Job.State.DONE ? 1.0 : p == null ? 0.0 : p.fraction();
-        progress.put("fraction", fraction);
-        if (p != null) {
-            progress.put("stage", p.stage());
-            // The last progress event comes before the last evaluation ends: a finished job has done them all.
-            progress.put("evaluation", s.state() == Job.State.DONE ? p.totalEvaluations() : p.evaluation());
-            progress.put("totalEvaluations", p.totalEvaluations());
-            progress.put("stageIndex", p.stageIndex());
-            progress.put("stageCount", p.stageCount());
-        }
-        if (s.batchSize() > 0) {
-            n.put("batchSize", s.batchSize());
-        }
-        n.put("submittedAt", s.submittedAt().toString());
-        if (s.startedAt() != null) {
-            n.put("startedAt", s.startedAt().toString());
-        }
-        if (s.finishedAt() != null) {
-            n.put("finishedAt", s.finishedAt().toString());
-            n.put("seconds", s.runSeconds());
-        }
-        if (withResult && s.result() != null) {
-            n.set("result", s.result());
-        }
-        if (s.error() != null) {
-            n.set("error", s.error().toJson(mapper, "/api/jobs/" + s.id()));
-        }
-        ObjectNode links = n.putObject("links");
-        links.put("self", "/api/jobs/" + s.id());
-        links.put("events", "/api/jobs/" + s.id() + "/events");
-        return n;
+        return JobDocuments.of(mapper, s, withResult);
     }
 
     private void json(Context ctx, int status, ObjectNode body) {
