@@ -11,14 +11,12 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
-import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.Unidiff;
@@ -59,8 +57,7 @@ public final class UnidiffServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final ServerClock clock;
     private final JobScheduler scheduler;
-    private final Semaphore streams;
-    private final Semaphore syncCalls;
+    private final JobStreams jobStreams;
     private final String modelJson;
     private final String modelsJson;
     private final byte[] token;
@@ -86,8 +83,7 @@ public final class UnidiffServer implements AutoCloseable {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.scheduler = new JobScheduler(this.config, metrics, mapper, clock);
         this.bodies = new RequestBodies(models, this.config, mapper, clock);
-        this.streams = new Semaphore(this.config.maxStreams());
-        this.syncCalls = new Semaphore(this.config.maxStreams());
+        this.jobStreams = new JobStreams(scheduler, metrics, this.config, mapper);
         this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
         this.loopbackOnly = ServerConfig.isLoopback(config.host());
         try {
@@ -387,128 +383,19 @@ public final class UnidiffServer implements AutoCloseable {
         return scheduler.find(id).orElseThrow(() -> Problem.noSuchJob(id));
     }
 
-    /**
-     * Server-sent events: {@code progress} on each change (coalesced to the latest when the
-     * reader is slow), then one of {@code done}, {@code failed}, {@code cancelled} with the full
-     * job, then the stream ends. Comments keep the connection alive.
-     */
+    /** Server-sent events of a job (see {@link JobStreams#events}). */
     private void events(Context ctx) throws IOException, InterruptedException {
-        Job job = job(ctx);
-        if (!streams.tryAcquire()) {
-            metrics.refused("streams");
-            throw Problem.tooManyStreams(config.maxStreams());
-        }
-        try {
-            ctx.status(200);
-            ctx.res().setContentType("text/event-stream;charset=utf-8");
-            ctx.res().setHeader("Cache-Control", "no-cache");
-            ServletOutputStream out = ctx.res().getOutputStream();
-            long seen = -1;
-            long keepAlive = Math.max(1000, config.heartbeat().toMillis() * 20);
-            while (true) {
-                Job.Snapshot s = job.awaitChange(seen, keepAlive);
-                if (s.version() == seen) {
-                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    continue;
-                }
-                seen = s.version();
-                boolean end = s.state().finished();
-                String name = end ? s.state().name().toLowerCase(java.util.Locale.ROOT) : "progress";
-                String data = mapper.writeValueAsString(jobJson(s, end));
-                out.write(("id: " + s.version() + "\nevent: " + name + "\ndata: " + data + "\n\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                if (end) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            // The reader went away; the job goes on (DELETE cancels it).
-            LOG.debug("event stream of job {} closed by the client", job.id());
-        } finally {
-            streams.release();
-        }
+        jobStreams.events(ctx, job(ctx));
     }
 
-    /**
-     * A synchronous call: answers the finished job with its own status (200 done, or the
-     * failure's status with its problem document), however long it runs.
-     *
-     * <p>With {@code ?keepAlive=true} a call still running after
-     * {@link ServerConfig#syncCommitDelay()} is answered 200 at once and kept alive with spaces
-     * (JSON allows leading whitespace), so that a client that disconnects is noticed, and its job
-     * cancelled, within a keep-alive interval and one model evaluation; the price, which the
-     * client opts into, is that a failure after that moment comes as a problem document in a 200
-     * (HTTP/1.1 cannot change a status already sent).
-     */
+    /** A synchronous call (see {@link JobStreams#runSync}). */
     private void runSync(Context ctx) throws IOException, InterruptedException {
-        Submission<?> submission = parse(ctx);
-        if (!"true".equalsIgnoreCase(ctx.queryParam("keepAlive"))) {
-            Job.Snapshot s = runToEnd(submission);
-            if (s.state() == Job.State.DONE) {
-                json(ctx, 200, jobJson(s, true));
-            } else {
-                problem(ctx, s.error());
-            }
-            return;
-        }
-        if (!syncCalls.tryAcquire()) {
-            metrics.refused("sync-calls");
-            throw Problem.tooManySyncCalls(config.maxStreams());
-        }
-        try {
-            Job job = scheduler.submit(submission);
-            long deadline = System.nanoTime() + config.syncCommitDelay().toNanos();
-            Job.Snapshot s = job.snapshot();
-            while (!s.state().finished() && System.nanoTime() < deadline) {
-                s = job.awaitChange(s.version(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            }
-            if (s.state().finished()) {
-                if (s.state() == Job.State.DONE) {
-                    json(ctx, 200, jobJson(s, true));
-                } else {
-                    problem(ctx, s.error());
-                }
-                return;
-            }
-            ctx.status(200);
-            ctx.res().setContentType(JSON);
-            ServletOutputStream out = ctx.res().getOutputStream();
-            try {
-                while (!s.state().finished()) {
-                    out.write(' ');
-                    out.flush();
-                    s = job.awaitChange(s.version(), config.heartbeat().toMillis());
-                }
-                ObjectNode body = s.state() == Job.State.DONE ? jobJson(s, true) : s.error().toJson(mapper, ctx.path());
-                out.write(mapper.writeValueAsBytes(body));
-                out.flush();
-            } catch (IOException e) {
-                scheduler.cancel(job.id(), "the client of the synchronous call disconnected");
-                LOG.debug("synchronous call of job {}: client gone, job cancelled", job.id());
-            }
-        } finally {
-            syncCalls.release();
-        }
+        jobStreams.runSync(ctx, parse(ctx));
     }
 
-    /**
-     * Queues a submission and waits for its end without answering early (the OpenAI-style
-     * endpoint's way: its clients read the status line as the outcome). Shares the cap of
-     * synchronous calls.
-     */
+    /** Queues a submission and waits for its end (see {@link JobStreams#runToEnd}). */
     Job.Snapshot runToEnd(Submission<?> submission) throws InterruptedException {
-        if (!syncCalls.tryAcquire()) {
-            metrics.refused("sync-calls");
-            throw Problem.tooManySyncCalls(config.maxStreams());
-        }
-        try {
-            Job job = scheduler.submit(submission);
-            return job.await(s -> s.state().finished(), OpenAiImages.WAIT_LIMIT);
-        } finally {
-            syncCalls.release();
-        }
+        return jobStreams.runToEnd(submission);
     }
 
     /** Reads, checks and converts a request body into a submission. */
@@ -531,21 +418,11 @@ public final class UnidiffServer implements AutoCloseable {
     }
 
     private void json(Context ctx, int status, ObjectNode body) {
-        try {
-            ctx.status(status).contentType(JSON).result(mapper.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("could not write JSON", e);
-        }
+        JobStreams.json(ctx, mapper, status, body);
     }
 
     private void problem(Context ctx, Problem p) {
-        p.headers().forEach(ctx::header);
-        try {
-            ctx.status(p.status()).contentType(Problem.MEDIA_TYPE)
-                    .result(mapper.writeValueAsString(p.toJson(mapper, ctx.path())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("could not write a problem document", e);
-        }
+        JobStreams.problem(ctx, mapper, p);
     }
 
     private static boolean isProblem(Context ctx) {
