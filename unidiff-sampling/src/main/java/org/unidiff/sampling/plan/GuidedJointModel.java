@@ -1,7 +1,6 @@
 package org.unidiff.sampling.plan;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +70,7 @@ public final class GuidedJointModel implements DenoisingModel {
     private final int activePasses;
     private final JointBatch inputs;
     private final JointOutputs outputs;
-    // [slot][part ordinal]: offset of the part inside one sample's state segment, -1 if not generated.
-    private final int[][] stateOffset;
+    private final JointStateLayout layout;
     private final int sampleStateLength;
     private final double[] noise;
     private long evaluations;
@@ -89,19 +87,8 @@ public final class GuidedJointModel implements DenoisingModel {
         this.sources = List.copyOf(b.sources);
         this.samples = sources.size();
         this.activePasses = guidanceScale == 0 ? 1 : plan.passCount();
-        this.stateOffset = new int[shape.groupSize()][Part.values().length];
-        int offset = 0;
-        for (int g = 0; g < shape.groupSize(); g++) {
-            for (Part part : Part.values()) {
-                if (plan.generates(g, part.stream())) {
-                    stateOffset[g][part.ordinal()] = offset;
-                    offset += part.size(shape);
-                } else {
-                    stateOffset[g][part.ordinal()] = -1;
-                }
-            }
-        }
-        this.sampleStateLength = offset;
+        this.layout = new JointStateLayout(plan, shape, samples);
+        this.sampleStateLength = layout.sampleStateLength();
         this.noise = new double[Math.max(shape.latentSize(), Math.max(shape.clipDim(), shape.textSize()))];
         int rows = activePasses * samples;
         this.inputs = JointBatch.allocate(shape, rows, b.dataType != null);
@@ -178,7 +165,7 @@ public final class GuidedJointModel implements DenoisingModel {
     public OptionalInt stateOffset(int sample, int slot, Part part) {
         Objects.checkIndex(sample, samples);
         Objects.checkIndex(slot, shape.groupSize());
-        int o = stateOffset[slot][part.ordinal()];
+        int o = layout.offset(slot, part);
         return o < 0 ? OptionalInt.empty() : OptionalInt.of(sample * sampleStateLength + o);
     }
 
@@ -201,16 +188,7 @@ public final class GuidedJointModel implements DenoisingModel {
      */
     public List<SampleLatents> split(double[] state) {
         checkLength("state", state);
-        List<SampleLatents> out = new ArrayList<>(samples);
-        for (int n = 0; n < samples; n++) {
-            List<SlotLatents> slots = new ArrayList<>(shape.groupSize());
-            for (int g = 0; g < shape.groupSize(); g++) {
-                slots.add(new SlotLatents(slice(state, n, g, Part.IMAGE_LATENT), slice(state, n, g, Part.CLIP),
-                        slice(state, n, g, Part.TEXT)));
-            }
-            out.add(new SampleLatents(n, slots));
-        }
-        return out;
+        return layout.split(state);
     }
 
     /**
@@ -222,50 +200,7 @@ public final class GuidedJointModel implements DenoisingModel {
      * @throws IllegalArgumentException if the count, a missing part or a part's length is wrong
      */
     public double[] state(List<SampleLatents> samples) {
-        Objects.requireNonNull(samples, "samples");
-        if (samples.size() != this.samples) {
-            throw new IllegalArgumentException("a state of plan '" + plan.name() + "' needs " + this.samples
-                    + " samples, got " + samples.size());
-        }
-        double[] state = new double[stateLength()];
-        for (int n = 0; n < this.samples; n++) {
-            SampleLatents sample = Objects.requireNonNull(samples.get(n), "sample " + n);
-            if (sample.slots().size() != shape.groupSize()) {
-                throw new IllegalArgumentException("sample " + n + " has " + sample.slots().size() + " slots, expected "
-                        + shape.groupSize());
-            }
-            for (int g = 0; g < shape.groupSize(); g++) {
-                SlotLatents slot = sample.slot(g);
-                for (Part part : Part.values()) {
-                    int o = stateOffset[g][part.ordinal()];
-                    if (o < 0) {
-                        continue;
-                    }
-                    double[] values = switch (part) {
-                        case IMAGE_LATENT -> slot.imageLatent();
-                        case CLIP -> slot.clip();
-                        case TEXT -> slot.text();
-                    };
-                    if (values == null || values.length != part.size(shape)) {
-                        throw new IllegalArgumentException("sample " + n + ", slot " + g + ": " + part + " must hold "
-                                + part.size(shape) + " values, found " + (values == null ? "none" : values.length));
-                    }
-                    System.arraycopy(values, 0, state, n * sampleStateLength + o, values.length);
-                }
-            }
-        }
-        return state;
-    }
-
-    private double[] slice(double[] state, int sample, int slot, Part part) {
-        int o = stateOffset[slot][part.ordinal()];
-        if (o < 0) {
-            return null;
-        }
-        int from = sample * sampleStateLength + o;
-        double[] out = new double[part.size(shape)];
-        System.arraycopy(state, from, out, 0, out.length);
-        return out;
+        return layout.state(samples);
     }
 
     @Override
@@ -331,7 +266,7 @@ public final class GuidedJointModel implements DenoisingModel {
         int inStream = part.offsetInStream(shape);
         switch (role) {
             case GENERATE: {
-                int from = sample * sampleStateLength + stateOffset[slot][part.ordinal()];
+                int from = sample * sampleStateLength + layout.offset(slot, part);
                 for (int i = 0; i < size; i++) {
                     buffer.put(at + i, (float) x[from + i]);
                 }
@@ -372,7 +307,7 @@ public final class GuidedJointModel implements DenoisingModel {
         for (int n = 0; n < samples; n++) {
             for (int g = 0; g < shape.groupSize(); g++) {
                 for (Part part : Part.values()) {
-                    int o = stateOffset[g][part.ordinal()];
+                    int o = layout.offset(g, part);
                     if (o < 0) {
                         continue;
                     }
