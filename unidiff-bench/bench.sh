@@ -5,6 +5,8 @@
 #   unidiff-bench/bench.sh quality [options]    # org.unidiff.bench.QualityBenchmark, --help for options
 #   unidiff-bench/bench.sh speed [options]      # org.unidiff.bench.SpeedBenchmark
 #   unidiff-bench/bench.sh in-context [options] # org.unidiff.bench.incontext.InContextBenchmark
+#   unidiff-bench/bench.sh server [seconds] [steps]               # org.unidiff.bench.server.ServerBenchmark
+#   unidiff-bench/bench.sh soak [minutes] [clients] [heap] [file] # org.unidiff.bench.server.ServerSoak
 #
 # Runs from the repository root, so the default bundle (models/default/bundle) and the Python
 # reference (models/) are found. Environment: JAVA_OPTS (extra JVM options), UNIDIFF_MVN_ARGS
@@ -18,7 +20,9 @@ case "${1:-}" in
   quality) MAIN=org.unidiff.bench.QualityBenchmark ;;
   speed) MAIN=org.unidiff.bench.SpeedBenchmark ;;
   in-context) MAIN=org.unidiff.bench.incontext.InContextBenchmark ;;
-  *) echo "usage: $0 quality|speed|in-context [options]   (--help after the name lists the options)" >&2; exit 2 ;;
+  server) MAIN=org.unidiff.bench.server.ServerBenchmark ;;
+  soak) MAIN=org.unidiff.bench.server.ServerSoak ;;
+  *) echo "usage: $0 quality|speed|in-context|server|soak [options]   (--help after the name lists the options)" >&2; exit 2 ;;
 esac
 shift
 

@@ -1,4 +1,8 @@
-package org.unidiff.server;
+package org.unidiff.bench.server;
+
+import org.unidiff.server.ServerConfig;
+import org.unidiff.server.UnidiffServer;
+import org.unidiff.server.Pngs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,7 @@
-package org.unidiff.server;
+package org.unidiff.bench.server;
+
+import org.unidiff.server.Pngs;
+import org.unidiff.server.ServerMain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -285,7 +288,7 @@ public final class ServerSoak {
     private int openAi(long seed) throws Exception {
         ObjectNode b = MAPPER.createObjectNode().put("prompt", "a green triangle").put("n", 1).put("size", "64x64")
                 .put("seed", seed).put("steps", 3);
-        HttpResponse<String> r = post(OpenAiImages.PATH, b.toString(), true);
+        HttpResponse<String> r = post("/v1/images/generations", b.toString(), true);
         if (r.statusCode() == 200) {
             resultsReceived.incrementAndGet();
             if (MAPPER.readTree(r.body()).path("data").size() != 1) {
