@@ -281,7 +281,7 @@ final class SameEngine {
                 throw new IllegalArgumentException("the onnxruntime peer implements dpm-solver only, not " + sampler);
             }
             return new Settings(sampler, b.model.steps != null ? b.model.steps : m.defaults().steps(),
-                    m.defaults().guidanceScale(), b.model.threads == null ? 0 : b.model.threads);
+                    m.defaults().guidanceScale(), b.model.threads() == null ? 0 : b.model.threads());
         }
     }
 }

@@ -164,7 +164,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
                 String sampler = SamplerKind.parse(model.sampler != null ? model.sampler : m.defaults().sampler()).id();
                 int steps = model.steps != null ? model.steps : m.defaults().steps();
                 print(List.of(Throughput.table(unidiff, throughput, throughputRequests, warmup, seed, steps, sampler,
-                        (model.threads == null ? "default" : model.threads.toString())
+                        (model.threads() == null ? "default" : model.threads().toString())
                                 + (options.variant() == null ? "" : ", variant " + options.variant()))));
             }
             return 0;
@@ -252,7 +252,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
         }
         table.addNote(String.format(Locale.ROOT, "median and p90 of %d runs after %d warm-up runs; "
                 + "ONNX Runtime threads: %s%s; torch threads: %s (CPU)", repeats, warmup,
-                model.threads == null ? "default" : model.threads, model.cuda ? " (CUDA)" : "",
+                model.threads() == null ? "default" : model.threads(), model.cuda() ? " (CUDA)" : "",
                 reference.threads() == 0 ? "-" : reference.threads()));
         reference.unavailable().forEach((task, why) -> table.addNote("python reference "
                 + (task.equals("*") ? "" : task + " ") + "not available: " + why));
@@ -418,7 +418,7 @@ public final class SpeedBenchmark implements Callable<Integer> {
         }
         Path work = referenceWork.isAbsolute() ? referenceWork : root.resolve(referenceWork);
         ReferenceSpeed.Config config = new ReferenceSpeed.Config(python, root, work, bundleDir,
-                model.threads == null ? 0 : model.threads);
+                model.threads() == null ? 0 : model.threads());
         Optional<String> why = ReferenceSpeed.precheck(config, samplerName);
         if (why.isPresent()) {
             return ReferenceSpeed.Result.notAvailable(why.get());

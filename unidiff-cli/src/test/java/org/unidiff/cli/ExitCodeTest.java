@@ -158,13 +158,13 @@ class ExitCodeTest {
 
     @Test
     void contradictoryModelFlagsAreBadUsage() {
-        assertUsageError(run("generate", "--device", "1", "x"), "--device needs --cuda");
-        assertUsageError(run("generate", "--cpu-fallback", "x"), "--cpu-fallback needs --cuda");
-        assertUsageError(run("generate", "--threads", "0", "x"), "--threads must be >= 1, got 0");
+        assertUsageError(run("generate", "--device", "1", "x"), "--device must be used with --cuda");
+        assertUsageError(run("generate", "--cpu-fallback", "x"), "--cpu-fallback must be used with --cuda");
+        assertUsageError(run("generate", "--threads", "0", "x"), "--threads must be at least 1, found 0");
         assertUsageError(run("generate", "--bundle", dir.resolve("nowhere").toString(), "x"),
-                "is not a model bundle: no such directory");
-        assertUsageError(run("generate", "--bundle", dir.toString(), "x"), "it holds no unidiff.json");
-        assertUsageError(run("generate", "--variant", " ", "x"), "--variant needs a name");
+                "which does not exist");
+        assertUsageError(run("generate", "--bundle", dir.toString(), "x"), "which holds no unidiff.json");
+        assertUsageError(run("generate", "--variant", " ", "x"), "--variant must be a variant name");
     }
 
     @Test

@@ -31,9 +31,9 @@ public final class ServerMain implements Callable<Integer> {
             + "A request names its model with \"model\"; without it, the first model serving its task runs it.")
     java.util.List<String> bundles = new java.util.ArrayList<>();
 
-    @Option(names = "--variant", paramLabel = "NAME", description = "Load the bundle's model-file variant NAME where "
-            + "it declares one (the default model has int8: an int8 transformer, ~0.7x the time a step).")
-    String variant;
+    /** --cuda, --device, --cpu-fallback, --threads, --variant: the same flags as every front end's. */
+    @picocli.CommandLine.Mixin
+    org.unidiff.options.ExecutionFlags execution = new org.unidiff.options.ExecutionFlags();
 
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -96,8 +96,12 @@ public final class ServerMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
+        org.unidiff.runtime.ort.ExecutionConfig where;
+        String variant;
         try {
             config = config();
+            where = execution.execution();
+            variant = execution.variant();
         } catch (IllegalArgumentException | org.unidiff.api.core.UnidiffException e) {
             err.println("unidiff serve: " + e.getMessage());
             return 2;
@@ -113,7 +117,7 @@ public final class ServerMain implements Callable<Integer> {
                 Path dir = spec.isEmpty() ? DefaultBundle.locate() : Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
                 Unidiff unidiff;
                 try {
-                    unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(dir).withVariant(variant));
+                    unidiff = Unidiff.open(new UnidiffOptions(dir, where, variant));
                 } catch (RuntimeException e) {
                     err.println("unidiff serve: cannot open the model " + dir + ": " + messages(e));
                     return 1;

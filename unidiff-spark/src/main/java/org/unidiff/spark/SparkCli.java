@@ -147,6 +147,10 @@ public final class SparkCli implements Runnable {
         }
 
         SparkJobOptions options() {
+            // The flags every front end shares are checked by the shared rules; Spark's own bound on
+            // threads per executor and its device (the GPU Spark assigns) are SparkJobOptions'.
+            org.unidiff.options.ExecutionFlags.checkVariant(variant);
+            org.unidiff.options.ExecutionFlags.checkThreads(threads);
             return new SparkJobOptions(bundle, variant, seed, steps, guidance, batch, TaskHook.NONE, threads, device, strict);
         }
     }

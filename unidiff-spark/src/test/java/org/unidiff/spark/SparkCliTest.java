@@ -37,7 +37,7 @@ final class SparkCliTest {
     @Test
     void aBlankVariantIsRefusedBeforeTheJob() {
         String err = run(2, "caption", "images", "--output", "out", "--variant", " ")[1];
-        assertTrue(err.contains("variant must be a name"), err);
+        assertTrue(err.contains("--variant must be a variant name"), err);
     }
 
     @Test
