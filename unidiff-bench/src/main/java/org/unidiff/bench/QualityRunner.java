@@ -12,9 +12,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.unidiff.api.GroupRequest;
-import org.unidiff.api.GroupResult;
-import org.unidiff.api.GroupSlot;
 import org.unidiff.api.ImageOnlyRequest;
 import org.unidiff.api.ImageResult;
 import org.unidiff.api.ImageToTextRequest;
@@ -34,7 +31,6 @@ import org.unidiff.shapes.EvalPrompt;
 import org.unidiff.shapes.Renderer;
 import org.unidiff.shapes.Scene;
 import org.unidiff.shapes.SceneAttributes;
-import org.unidiff.shapes.SceneGroup;
 
 /**
  * Runs the quality metrics of the shapes world (spec: shapes-world.md, "Benchmark metrics") through the public
@@ -43,9 +39,6 @@ import org.unidiff.shapes.SceneGroup;
 public final class QualityRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityRunner.class);
-
-    /** Independent generation of group captions draws each slot from its own seed, this far apart. */
-    private static final long BASELINE_SLOT_MIX = 0x632BE59BD9B4E019L;
 
     private final Unidiff unidiff;
     private final QualitySettings settings;
@@ -97,8 +90,8 @@ public final class QualityRunner {
                 case IMAGE_ONLY, IMAGE_ONLY_VIA_TEXT -> imageOnly(metric);
                 case TEXT_ONLY -> textOnly();
                 case VARIATION -> variation();
-                case GROUP -> groups();
-                case GROUP_REF -> groupsWithReference();
+                case GROUP -> groupMetrics().groups(metricSeed(QualityMetric.GROUP));
+                case GROUP_REF -> groupMetrics().withReference(metricSeed(QualityMetric.GROUP_REF));
                 case GUIDANCE -> guidance();
                 case VAE -> vaeRoundTrip();
                 case INVERSION -> inversion();
@@ -219,78 +212,8 @@ public final class QualityRunner {
         return rows;
     }
 
-    private List<MetricRow> groups() {
-        if (unidiff.manifest().group().maxSize() < SceneGroup.MIN_SIZE) {
-            return List.of(groupsUnsupported("grouped"));
-        }
-        GroupAgreement grouped = new GroupAgreement();
-        GroupAgreement independent = new GroupAgreement();
-        int[] outputs = PromptSets.split(settings.groups(), settings.batch());
-        long seed = metricSeed(QualityMetric.GROUP);
-        List<SceneGroup> sets = PromptSets.groups(seed, outputs.length, unidiff.manifest().group().maxSize());
-        for (int i = 0; i < sets.size(); i++) {
-            List<String> captions = sets.get(i).members().stream().map(PromptSets::shapeAndPosition).toList();
-            long requestSeed = seed + i;
-            List<GroupSlot> slots = captions.stream().map(GroupSlot::generate).toList();
-            GroupResult together = unidiff.group(GroupRequest.of(slots, options(requestSeed, outputs[i], null)));
-            for (List<BufferedImage> group : together.groups()) {
-                grouped.add(analyze(group), Attribute.STYLE);
-            }
-            // The baseline: the same captions, each drawn on its own from a seed of its own.
-            List<List<BufferedImage>> bySlot = new ArrayList<>();
-            for (int s = 0; s < captions.size(); s++) {
-                bySlot.add(unidiff.textToImage(new TextToImageRequest(captions.get(s),
-                        options(requestSeed + BASELINE_SLOT_MIX * (s + 1), outputs[i], null))).images());
-            }
-            for (int n = 0; n < outputs[i]; n++) {
-                List<BufferedImage> group = new ArrayList<>();
-                for (List<BufferedImage> slot : bySlot) {
-                    group.add(slot.get(n));
-                }
-                independent.add(analyze(group), Attribute.STYLE);
-            }
-        }
-        List<MetricRow> rows = new ArrayList<>();
-        for (Attribute a : List.of(Attribute.COLOR, Attribute.BACKGROUND, Attribute.SIZE)) {
-            rows.add(MetricRow.fraction("grouped", "all images share unstated " + a.label(), grouped.agreement(a),
-                    a == Attribute.COLOR ? Target.atLeast(0.80) : Target.none()));
-            rows.add(MetricRow.fraction("grouped", "  baseline: same captions generated independently",
-                    independent.agreement(a), Target.none()));
-        }
-        return rows;
-    }
-
-    private List<MetricRow> groupsWithReference() {
-        if (unidiff.manifest().group().maxSize() < SceneGroup.MIN_SIZE) {
-            return List.of(groupsUnsupported("grouped with reference"));
-        }
-        ReferenceAgreement agreement = new ReferenceAgreement();
-        int[] outputs = PromptSets.split(settings.groups(), settings.batch());
-        long seed = metricSeed(QualityMetric.GROUP_REF);
-        List<SceneGroup> sets = PromptSets.groups(seed, outputs.length, unidiff.manifest().group().maxSize());
-        for (int i = 0; i < sets.size(); i++) {
-            List<Scene> members = sets.get(i).members();
-            Scene reference = members.get(0);
-            List<GroupSlot> slots = new ArrayList<>();
-            slots.add(GroupSlot.reference(Renderer.renderImage(reference), PromptSets.shapeAndPosition(reference)));
-            for (Scene m : members.subList(1, members.size())) {
-                slots.add(GroupSlot.generate(PromptSets.shapeAndPosition(m)));
-            }
-            GroupResult r = unidiff.group(GroupRequest.of(slots, options(seed + i, outputs[i], null)));
-            for (List<BufferedImage> group : r.groups()) {
-                for (BufferedImage generated : group.subList(1, group.size())) {
-                    agreement.add(SceneAttributes.of(reference), Analyzer.analyze(generated), Attribute.STYLE);
-                }
-            }
-        }
-        List<MetricRow> rows = new ArrayList<>();
-        rows.add(MetricRow.fraction("grouped with reference", "unstated style equals the reference's",
-                agreement.allEqual(), Target.atLeast(0.80)));
-        for (Attribute a : List.of(Attribute.COLOR, Attribute.BACKGROUND, Attribute.SIZE)) {
-            rows.add(MetricRow.fraction("grouped with reference", "  " + a.label() + " equals the reference's",
-                    agreement.attribute(a), Target.none()));
-        }
-        return rows;
+    private GroupMetrics groupMetrics() {
+        return new GroupMetrics(unidiff, settings, (seed, outputs) -> options(seed, outputs, null));
     }
 
     private List<MetricRow> guidance() {
@@ -398,11 +321,6 @@ public final class QualityRunner {
 
     private static List<Analysis> analyze(List<BufferedImage> images) {
         return images.stream().map(Analyzer::analyze).toList();
-    }
-
-    private MetricRow groupsUnsupported(String task) {
-        return MetricRow.fraction(task, "not run: model '" + unidiff.manifest().name() + "' takes groups of at most "
-                + unidiff.manifest().group().maxSize(), Double.NaN, 0, Target.none());
     }
 
     private static String trim(double scale) {

@@ -1,10 +1,8 @@
 package org.unidiff.bench;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.unidiff.api.core.DefaultBundle;
-import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.Recipes;
 import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.TextToImageRequest;
@@ -22,7 +19,6 @@ import org.unidiff.api.Unidiff;
 import org.unidiff.api.core.UnidiffOptions;
 import org.unidiff.runtime.manifest.BundleManifest;
 import org.unidiff.sampling.solver.SamplerKind;
-import org.unidiff.shapes.Renderer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -208,8 +204,8 @@ public final class SpeedBenchmark implements Callable<Integer> {
                 java.put(task, t);
             }
             // Memory before the breakdown opens a second copy of the bundle.
-            memory = memoryTable(unidiff, samplerName);
-            breakdown = breakdownTable(unidiff, options, samplerName, resolvedSteps);
+            memory = MemoryTable.of(unidiff, samplerName, leakGenerations, leakSteps, seed);
+            breakdown = BreakdownTable.of(unidiff, options, samplerName, resolvedSteps, warmup, repeats, seed);
             batching = batchTable(unidiff, samplerName, resolvedSteps);
         }
         ReferenceSpeed.Result reference = reference(bundleDir, samplerName, resolvedSteps, guidance);
@@ -257,112 +253,6 @@ public final class SpeedBenchmark implements Callable<Integer> {
         reference.unavailable().forEach((task, why) -> table.addNote("python reference "
                 + (task.equals("*") ? "" : task + " ") + "not available: " + why));
         return table;
-    }
-
-    private ResultTable memoryTable(Unidiff unidiff, String samplerName) {
-        ResultTable table = new ResultTable("Memory (resident set of the whole process, native included)",
-                List.of("measure", "value"));
-        Optional<ProcessMemory> afterTiming = ProcessMemory.now();
-        if (afterTiming.isEmpty()) {
-            table.addRow(List.of("resident memory", "not available (no /proc/self/status)"));
-            return table;
-        }
-        table.addRow(List.of("peak RSS (VmHWM) after the timing runs", mib(afterTiming.get().peakMib())));
-        table.addRow(List.of("RSS before the small generations", mib(afterTiming.get().rssMib())));
-        if (leakGenerations == 0) {
-            table.addNote("no small generations (--leak-generations 0)");
-            return table;
-        }
-        double heapBefore = heapMib();
-        List<SpeedTask> cycle = List.of(SpeedTask.T2I_1, SpeedTask.CAPTION, SpeedTask.JOINT);
-        long start = System.nanoTime();
-        for (int i = 0; i < leakGenerations; i++) {
-            cycle.get(i % cycle.size()).run(unidiff, seed + i, leakSteps, samplerName);
-            if ((i + 1) % 100 == 0) {
-                LOG.info("memory: {} of {} small generations, RSS {}", i + 1, leakGenerations,
-                        mib(ProcessMemory.now().map(ProcessMemory::rssMib).orElse(Double.NaN)));
-            }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        ProcessMemory after = ProcessMemory.now().orElseThrow();
-        double heapAfter = heapMib();
-        table.addRow(List.of("RSS after " + leakGenerations + " small generations (" + leakSteps + " steps)",
-                mib(after.rssMib())));
-        table.addRow(List.of("RSS growth", mib(after.rssMib() - afterTiming.get().rssMib())));
-        table.addRow(List.of("peak RSS (VmHWM) at the end", mib(after.peakMib())));
-        table.addRow(List.of("Java heap in use after GC, before / after", mib(heapBefore) + " / " + mib(heapAfter)));
-        table.addNote(String.format(Locale.ROOT, "the small generations cycle text->image, captioning and joint; "
-                + "%.1f s", seconds));
-        return table;
-    }
-
-    private ResultTable breakdownTable(Unidiff unidiff, UnidiffOptions options, String samplerName,
-                                       int resolvedSteps) {
-        ResultTable table = new ResultTable("Where the Java time goes (ms per call, median)",
-                List.of("task", "stage", "median ms", "share"));
-        ProfilingHooks hooks = new ProfilingHooks();
-        try (Unidiff profiled = Unidiff.open(options, hooks)) {
-            boolean same = true;
-            for (SpeedTask task : List.of(SpeedTask.T2I_1, SpeedTask.CAPTION)) {
-                LOG.info("breakdown: {}", task.id());
-                boolean captioning = task == SpeedTask.CAPTION;
-                Map<BreakdownStage, Timings> stages = new EnumMap<>(BreakdownStage.class);
-                Timings total = new Timings();
-                Timings api = new Timings();
-                Timings samplerOnly = new Timings();
-                for (int i = 0; i < warmup + repeats; i++) {
-                    long s = seed + i;
-                    // The plain API call, the same call on the engine with clocks in its hooks, and the solver
-                    // alone, side by side, so that a slower or busier moment of the machine hits all three alike.
-                    SamplingOptions one = new SamplingOptions(s, resolvedSteps, samplerName, null, 1, null);
-                    long a0 = System.nanoTime();
-                    Object apiOut = call(unidiff, captioning, one);
-                    long a1 = System.nanoTime();
-                    hooks.reset();
-                    Object profiledOut = call(profiled, captioning, one);
-                    Map<BreakdownStage, Long> run = hooks.nanos();
-                    hooks.reset();
-                    hooks.zeroTransformer(true);
-                    call(profiled, captioning, one);
-                    long samplerAlone = hooks.samplingNanos();
-                    hooks.zeroTransformer(false);
-                    same &= captioning ? profiledOut.equals(apiOut)
-                            : Arrays.equals(Renderer.toBytes((BufferedImage) profiledOut),
-                                    Renderer.toBytes((BufferedImage) apiOut));
-                    if (i < warmup) {
-                        continue;
-                    }
-                    long sum = 0;
-                    for (Map.Entry<BreakdownStage, Long> e : run.entrySet()) {
-                        stages.computeIfAbsent(e.getKey(), k -> new Timings()).add(e.getValue());
-                        sum += e.getValue();
-                    }
-                    total.add(sum);
-                    api.add(a1 - a0);
-                    samplerOnly.add(samplerAlone);
-                }
-                double totalMs = total.medianMillis();
-                for (Map.Entry<BreakdownStage, Timings> e : stages.entrySet()) {
-                    double ms = e.getValue().medianMillis();
-                    table.addRow(List.of(task.label(), e.getKey().label(), millis(ms),
-                            String.format(Locale.ROOT, "%.1f%%", 100 * ms / totalMs)));
-                }
-                table.addRow(List.of(task.label(), "total of the stages", millis(totalMs), "100%"));
-                table.addRow(List.of(task.label(), "the API call, timed beside it", millis(api.medianMillis()),
-                        String.format(Locale.ROOT, "%.1f%%", 100 * api.medianMillis() / totalMs)));
-                table.addRow(List.of(task.label(), "sampler alone (transformer predicting zeros)",
-                        millis(samplerOnly.medianMillis()), ""));
-            }
-            table.addNote("timed through the engine's hooks (the engine itself, no copy of it); every profiled call "
-                    + (same ? "reproduced" : "DID NOT reproduce") + " the API's image or caption for the same seed "
-                    + "(a plain instance beside it); shares are of the median total, so they need not add up to 100%");
-        }
-        return table;
-    }
-
-    private static Object call(Unidiff u, boolean captioning, SamplingOptions one) {
-        return captioning ? u.imageToText(new ImageToTextRequest(SpeedTask.captionInput(), one)).text()
-                : u.textToImage(new TextToImageRequest(SpeedTask.PROMPT, one)).image();
     }
 
     /**
@@ -441,13 +331,6 @@ public final class SpeedBenchmark implements Callable<Integer> {
             dir = dir.getParent();
         }
         return null;
-    }
-
-    private static double heapMib() {
-        Runtime rt = Runtime.getRuntime();
-        // A request, not a guarantee; good enough to tell a leak (steady growth) from noise.
-        System.gc();
-        return (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0);
     }
 
     private static String millis(double ms) {
