@@ -1,5 +1,6 @@
 package org.unidiff.cli;
 
+import org.unidiff.api.core.Task;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 
 /** {@code unidiff group}: several captions to one consistent set of images. */
-@Command(name = "group", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = Task.GROUP_ID, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Grouped generation: one image per caption, generated together so that they stay consistent.",
             "Reference images take the first slots, in order. Prints the path of every generated PNG; the contact",
             "sheet has one row per output and one column per slot, references included."})
@@ -80,7 +81,7 @@ final class GroupCommand extends ModelCommand {
     Job prepare() {
         GroupRequest request = request();
         return unidiff -> {
-            GroupResult result = withProgress("group", control -> unidiff.group(request, control));
+            GroupResult result = withProgress(Task.GROUP_ID, control -> unidiff.group(request, control));
             Map<String, String> text = OutputFolder.with(result.parameters().asText(),
                     "reference_mode", request.referenceMode().name().toLowerCase(Locale.ROOT),
                     "references", Integer.toString(references.size()),

@@ -1,5 +1,6 @@
 package org.unidiff.cli;
 
+import org.unidiff.api.core.Task;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import picocli.CommandLine.ParameterException;
  * {@code unidiff in-context}: example pairs show a transform, the model applies it to a query
  * (bundles of the in-context family, e.g. {@code models/incontext/bundle}).
  */
-@Command(name = "in-context", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = Task.IN_CONTEXT_ID, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"In-context task (LaVin-DiT style): k example pairs (input, output) and a query; the model "
                 + "generates the query's output.",
             "Pairs come from --pair (repeated) or from --examples DIR in LaVin-DiT's naming (NAME_input.png with "
@@ -130,7 +131,7 @@ final class InContextCommand extends ModelCommand {
     Job prepare() {
         InContextRequest request = request();
         return unidiff -> {
-            ImageResult result = withProgress("in-context", control -> unidiff.inContext(request, control));
+            ImageResult result = withProgress(Task.IN_CONTEXT_ID, control -> unidiff.inContext(request, control));
             Map<String, String> text = OutputFolder.with(result.parameters().asText(), "query",
                     query.getFileName().toString());
             // Every input's full path enters the tag, so runs on other examples or queries never share names.

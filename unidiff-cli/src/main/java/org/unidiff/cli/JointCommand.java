@@ -1,5 +1,6 @@
 package org.unidiff.cli;
 
+import org.unidiff.api.core.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code unidiff joint}: image and caption pairs generated together. */
-@Command(name = "joint", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = Task.JOINT_ID, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Joint generation: an image and its caption sampled together.",
             "Prints FILE<TAB>CAPTION per output; the caption is also in the PNG's text chunks."})
 final class JointCommand extends ModelCommand {
@@ -40,7 +41,7 @@ final class JointCommand extends ModelCommand {
     Job prepare() {
         JointRequest request = request();
         return unidiff -> {
-            JointResult result = withProgress("joint", control -> unidiff.joint(request, control));
+            JointResult result = withProgress(Task.JOINT_ID, control -> unidiff.joint(request, control));
             List<ContactSheet.Cell> cells = new ArrayList<>();
             for (int i = 0; i < result.images().size(); i++) {
                 String caption = CaptionCommand.oneLine(result.texts().get(i));

@@ -1,5 +1,6 @@
 package org.unidiff.bench.server;
 
+import org.unidiff.api.core.Task;
 import org.unidiff.server.Pngs;
 import org.unidiff.server.ServerMain;
 
@@ -203,19 +204,19 @@ public final class ServerSoak {
 
     private int send(Kind kind, long seed) throws Exception {
         return switch (kind) {
-            case TEXT_TO_IMAGE -> valid("text-to-image", seed, seed % 7 == 0 ? "a small red circle" : "a small red circle at the top");
-            case CAPTION -> valid("image-to-text", seed, null);
+            case TEXT_TO_IMAGE -> valid(Task.TEXT_TO_IMAGE_ID, seed, seed % 7 == 0 ? "a small red circle" : "a small red circle at the top");
+            case CAPTION -> valid(Task.IMAGE_TO_TEXT_ID, seed, null);
             case TEXT_ONLY -> valid("text-only", seed, null);
             case JOB_AND_EVENTS -> jobAndEvents(seed);
             case OPENAI -> openAi(seed);
             case MALFORMED_JSON -> post("/api/run", "{\"task\": \"text-to-image\", \"prompt\": ", true).statusCode();
             case WRONG_TYPES -> post("/api/run", "{\"task\": \"text-to-image\", \"prompt\": 5, \"steps\": \"x\"}", true)
                     .statusCode();
-            case HUGE_PROMPT -> post("/api/run", body("text-to-image", seed, "a".repeat(1 << 20)).toString(), true)
+            case HUGE_PROMPT -> post("/api/run", body(Task.TEXT_TO_IMAGE_ID, seed, "a".repeat(1 << 20)).toString(), true)
                     .statusCode();
-            case PNG_BOMB -> post("/api/run", body("image-to-text", seed, null).put("image", bombPng).toString(), true)
+            case PNG_BOMB -> post("/api/run", body(Task.IMAGE_TO_TEXT_ID, seed, null).put("image", bombPng).toString(), true)
                     .statusCode();
-            case SIXTEEN_BIT_4MP -> post("/api/jobs", body("image-to-text", seed, null).put("image", wide16BitPng)
+            case SIXTEEN_BIT_4MP -> post("/api/jobs", body(Task.IMAGE_TO_TEXT_ID, seed, null).put("image", wide16BitPng)
                     .toString(), true).statusCode() == 202 ? 200 : 429;
             case NO_TOKEN -> post("/api/run", body("text-only", seed, null).toString(), false).statusCode();
             case METRICS_SLASH -> get("/metrics/", false).statusCode();
@@ -235,7 +236,7 @@ public final class ServerSoak {
         if (prompt != null) {
             n.put("prompt", prompt);
         }
-        if (task.equals("image-to-text")) {
+        if (task.equals(Task.IMAGE_TO_TEXT_ID)) {
             n.put("image", smallPng);
         }
         return n;
@@ -260,7 +261,7 @@ public final class ServerSoak {
     }
 
     private int jobAndEvents(long seed) throws Exception {
-        HttpResponse<String> submitted = post("/api/jobs", body("text-to-image", seed, "a blue square").toString(), true);
+        HttpResponse<String> submitted = post("/api/jobs", body(Task.TEXT_TO_IMAGE_ID, seed, "a blue square").toString(), true);
         if (submitted.statusCode() != 202) {
             return submitted.statusCode();
         }
@@ -281,7 +282,7 @@ public final class ServerSoak {
         if (last == null || !last.path("status").asText().equals("done")) {
             return 500;
         }
-        check(last, "text-to-image", seed, "a blue square");
+        check(last, Task.TEXT_TO_IMAGE_ID, seed, "a blue square");
         return 200;
     }
 
