@@ -36,13 +36,13 @@ final class ImageOnlyRecipe implements Recipe<ImageOnlyRequest, ImageResult> {
     public List<ImageResult> run(Batch<ImageOnlyRequest> batch, RecipeContext context) {
         List<List<SampleLatents>> images;
         if (batch.request(0).route() == MarginalRoute.VIA_TEXT) {
-            images = ViaTextStages.run(batch, context, "image-only").images();
+            images = ViaTextStages.run(batch, context, Task.IMAGE_ONLY_ID).images();
         } else {
             List<GivenValues> none = new ArrayList<>(batch.size());
             for (int r = 0; r < batch.size(); r++) {
                 none.add(GivenValues.none(context.shape(1)));
             }
-            images = context.sample(TaskPlan.imageOnly(), 1, batch, none, SamplingStage.only("image-only"));
+            images = context.sample(TaskPlan.imageOnly(), 1, batch, none, SamplingStage.only(Task.IMAGE_ONLY_ID));
         }
         List<ImageResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {

@@ -44,7 +44,7 @@ final class InterpolationRecipe implements Recipe<InterpolationRequest, Interpol
         for (InterpolationRequest q : batch.requests()) {
             images.add(List.of(q.first(), q.last()));
         }
-        InversionStages inverted = InversionStages.run(batch, context, "interpolation", images,
+        InversionStages inverted = InversionStages.run(batch, context, Task.INTERPOLATION_ID, images,
                 batch.request(0).refinements(), STAGES);
         List<GivenValues> givens = new ArrayList<>(batch.size());
         List<List<SampleLatents>> starts = new ArrayList<>(batch.size());

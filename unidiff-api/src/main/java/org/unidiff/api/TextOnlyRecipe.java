@@ -33,7 +33,7 @@ final class TextOnlyRecipe implements Recipe<TextOnlyRequest, TextResult> {
             none.add(GivenValues.none(context.shape(1)));
         }
         List<List<SampleLatents>> out = context.sample(TaskPlan.textOnly(), 1, batch, none,
-                SamplingStage.only("text-only"));
+                SamplingStage.only(Task.TEXT_ONLY_ID));
         List<TextResult> results = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             results.add(new TextResult(context.decodeTexts(out.get(r)),

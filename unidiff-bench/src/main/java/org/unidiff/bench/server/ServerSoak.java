@@ -206,7 +206,7 @@ public final class ServerSoak {
         return switch (kind) {
             case TEXT_TO_IMAGE -> valid(Task.TEXT_TO_IMAGE_ID, seed, seed % 7 == 0 ? "a small red circle" : "a small red circle at the top");
             case CAPTION -> valid(Task.IMAGE_TO_TEXT_ID, seed, null);
-            case TEXT_ONLY -> valid("text-only", seed, null);
+            case TEXT_ONLY -> valid(Task.TEXT_ONLY_ID, seed, null);
             case JOB_AND_EVENTS -> jobAndEvents(seed);
             case OPENAI -> openAi(seed);
             case MALFORMED_JSON -> post("/api/run", "{\"task\": \"text-to-image\", \"prompt\": ", true).statusCode();
@@ -218,7 +218,7 @@ public final class ServerSoak {
                     .statusCode();
             case SIXTEEN_BIT_4MP -> post("/api/jobs", body(Task.IMAGE_TO_TEXT_ID, seed, null).put("image", wide16BitPng)
                     .toString(), true).statusCode() == 202 ? 200 : 429;
-            case NO_TOKEN -> post("/api/run", body("text-only", seed, null).toString(), false).statusCode();
+            case NO_TOKEN -> post("/api/run", body(Task.TEXT_ONLY_ID, seed, null).toString(), false).statusCode();
             case METRICS_SLASH -> get("/metrics/", false).statusCode();
             case REBINDING_HOST -> rawStatus("GET /api/model HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer "
                     + TOKEN + "\r\nConnection: close\r\n\r\n", false);
