@@ -84,7 +84,8 @@ final class SameEngine {
             ResultTable table = new ResultTable("Same engine: Java against Python onnxruntime, interleaved ("
                     + s.sampler + ", " + s.steps + " steps, guidance " + s.guidance + ")",
                     List.of("task", "java ms/output", "python ms/output", "java / python", "calls", "rows",
-                            "java ms/call", "python ms/call", "java / python per call"));
+                            "java ms/call", "python ms/call", "java / python per call", "pair ratio: median",
+                            "min", "IQR", "resolves"));
             try (OrtPeer peer = OrtPeer.start(config(b, s, root, python, bundleDir, null, image))) {
                 for (SpeedTask task : SpeedTask.values()) {
                     if (b.peerTasks != null && !b.peerTasks.contains(task.id())) {
@@ -98,6 +99,8 @@ final class SameEngine {
                     Timings pyTotal = new Timings();
                     Timings javaCalls = new Timings();
                     Timings pyCalls = new Timings();
+                    // One Java / Python ratio per timed pair: its spread says what the comparison resolves.
+                    RatioSpread pairs = new RatioSpread();
                     int calls = 0;
                     int rows = 0;
                     for (int r = 0; r < b.warmup + b.repeats; r++) {
@@ -120,6 +123,7 @@ final class SameEngine {
                         }
                         javaTotal.add(javaNanos);
                         pyTotal.add(py.nanos());
+                        pairs.add(javaNanos / (double) py.nanos());
                         long[] jc = clock.calls();
                         for (long c : jc) {
                             javaCalls.add(c);
@@ -139,12 +143,17 @@ final class SameEngine {
                     double p = pyTotal.medianMillis() / n;
                     table.addRow(List.of(task.label(), fmt(j, 1), fmt(p, 1), fmt(j / p, 2), Integer.toString(calls),
                             Integer.toString(rows), fmt(javaCalls.medianMillis(), 2), fmt(pyCalls.medianMillis(), 2),
-                            fmt(javaCalls.medianMillis() / pyCalls.medianMillis(), 2)));
+                            fmt(javaCalls.medianMillis() / pyCalls.medianMillis(), 2), fmt(pairs.median(), 2),
+                            fmt(pairs.min(), 2), pairs.interquartile(),
+                            String.format(Locale.ROOT, "%.0f%%", 100 * pairs.relativeHalfSpread())));
                 }
                 table.addNote(String.format(Locale.ROOT, "medians of %d Java/Python pairs after %d warm-up pairs, "
                                 + "who goes first alternating; the same ONNX files, all graph optimizations, intra-op "
                                 + "threads %s; Java ONNX Runtime %s, Python onnxruntime %s; per call = every "
-                                + "transformer call of the timed runs; ms/output = whole task / images (or captions)",
+                                + "transformer call of the timed runs; ms/output = whole task / images (or captions); "
+                                + "pair ratio = Java time / Python time of each pair (median, smallest, interquartile "
+                                + "range); resolves = half the interquartile range over the median, about the "
+                                + "smallest difference from 1.0 the pairs tell apart",
                         b.repeats, b.warmup, s.threads == 0 ? "each side's default" : s.threads,
                         ortJavaVersion(), peer.onnxruntimeVersion()));
             }
