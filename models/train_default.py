@@ -56,6 +56,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--measure", type=int, default=0, metavar="N",
                    help="time N steps of each stage at the recipe's sizes, print a table, exit")
     p.add_argument("--export", type=Path, default=None, help="write a bundle here when done")
+    p.add_argument("--t-noise-end", type=float, default=None,
+                   help="share of noised image draws from the top tenth of the schedule (lever, default off)")
     for stage in training.TRAINED_STAGES:
         p.add_argument(f"--{stage}-steps", type=int, default=None)
     return p.parse_args(argv)
@@ -70,6 +72,10 @@ def make_recipe(args: argparse.Namespace) -> RecipeConfig:
         if steps is not None:
             changes[f"{stage}_stage"] = dataclasses.replace(getattr(recipe, f"{stage}_stage"),
                                                             steps=steps)
+    if args.t_noise_end is not None:
+        if not 0.0 <= args.t_noise_end <= 1.0:
+            raise SystemExit(f"--t-noise-end must be from 0 to 1, got {args.t_noise_end}")
+        changes["t_noise_end"] = args.t_noise_end
     return dataclasses.replace(recipe, **changes)
 
 

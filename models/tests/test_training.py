@@ -53,6 +53,23 @@ def test_timestep_sampling_rates():
     assert np.mean(middle) == pytest.approx(500, abs=5)
 
 
+def test_noise_end_lever_moves_that_share_of_noised_image_draws_to_the_top_tenth():
+    off = training.sample_timesteps(np.random.default_rng(3), (100_000,), RecipeConfig())
+    same = training.sample_timesteps(np.random.default_rng(3), (100_000,), RecipeConfig(t_noise_end=0.0))
+    assert all(np.array_equal(a, b) for a, b in zip(off, same)), "the lever off keeps the random stream"
+    t_img, t_text = training.sample_timesteps(np.random.default_rng(3), (200_000,), RecipeConfig(t_noise_end=0.5))
+    recipe = RecipeConfig()
+    noised = (t_img > 0) & (t_img < 1000)
+    # Clean and pure-noise rates unchanged; among the other draws, 0.5 + 0.5 * 0.1 lie in 901..999
+    # (a uniform draw from 1..999 lands there 10% of the time; the lever's top tenth is 901..1000).
+    assert np.mean(t_img == 0) == pytest.approx(recipe.p_clean, abs=0.005)
+    top = (t_img > 900) & (t_img < 1000)
+    expected = (1 - recipe.p_clean - recipe.p_pure_noise) * (0.5 * 0.99 + 0.5 * 99 / 999)
+    assert np.mean(top) == pytest.approx(expected, abs=0.006)
+    assert not np.any((t_img == 0) & (t_text == 0))
+    assert noised.any()
+
+
 def test_refine_timesteps_use_their_own_clean_rate():
     rng = np.random.default_rng(2)
     t_img, _ = training.sample_timesteps(rng, (200_000,), RecipeConfig(), p_clean=0.35)

@@ -79,6 +79,11 @@ class RecipeConfig:
     caption_latent_noise: float = 0.1
     p_clean: float = 0.35
     p_pure_noise: float = 0.1
+    # Lever for issue 26 (off in the committed recipe): the share of noised image draws taken from
+    # the top tenth of the schedule (n in 901..1000), where sampling decides an object's outline;
+    # the in-context ablations found this lever to help (models/ablations/README.md). 0 draws
+    # exactly as before, random stream included.
+    t_noise_end: float = 0.0
     p_single: float = 0.5
     p_reference: float = 0.3
     ema_decay: float = 0.998

@@ -400,7 +400,9 @@ def sample_timesteps(rng: np.random.Generator, shape, recipe: RecipeConfig,
     Uniform on 1..steps as UniDiffuser, plus explicit t = 0 (clean, the conditioning level used
     at inference) with probability ``p_clean`` and t = steps (the "absent modality" level) with
     ``p_pure_noise``, so a small model sees the exact levels its tasks feed. Both clean at once
-    would leave nothing to predict, so then the text gets a uniform step.
+    would leave nothing to predict, so then the text gets a uniform step. With
+    ``recipe.t_noise_end`` > 0 that share of the noised image draws moves to the top tenth of the
+    schedule.
     """
     clean = recipe.p_clean if p_clean is None else p_clean
 
@@ -413,6 +415,11 @@ def sample_timesteps(rng: np.random.Generator, shape, recipe: RecipeConfig,
     t_img, t_text = one(), one()
     both = (t_img == 0) & (t_text == 0)
     t_text = np.where(both, rng.integers(1, steps + 1, shape), t_text)
+    if recipe.t_noise_end > 0:
+        # Drawn only when the lever is on, so the recipe without it keeps its random stream.
+        top = rng.integers(steps - steps // 10 + 1, steps + 1, shape)
+        noised = (t_img > 0) & (t_img < steps)
+        t_img = np.where(noised & (rng.random(shape) < recipe.t_noise_end), top, t_img)
     return t_img, t_text
 
 
