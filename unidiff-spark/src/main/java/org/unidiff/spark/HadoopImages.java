@@ -7,9 +7,9 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.unidiff.api.InvalidImageException;
 import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.files.Images;
+import org.unidiff.api.tasks.FileImages;
 import org.unidiff.api.tasks.ImageDecoder;
 
 /**
@@ -47,16 +47,7 @@ final class HadoopImages implements ImageDecoder {
         } catch (IllegalArgumentException | IOException e) {
             throw InvalidRequestException.described(field, "a readable image file", text + " (" + e.getMessage() + ")");
         }
-        BufferedImage image;
-        try {
-            image = Images.read(text, bytes);
-        } catch (InvalidImageException e) {
-            throw InvalidRequestException.described(field, "a readable image file", e.getMessage());
-        }
-        if ((long) image.getWidth() * image.getHeight() > maxPixels) {
-            throw InvalidRequestException.described(field, "an image of at most " + maxPixels + " pixels",
-                    image.getWidth() + "x" + image.getHeight() + " in " + text);
-        }
-        return image;
+        byte[] content = bytes;
+        return FileImages.checked(field, text, maxPixels, () -> Images.read(text, content));
     }
 }

@@ -123,15 +123,20 @@ public final class RequestsJob {
         private static final long serialVersionUID = 1L;
         private static final ObjectMapper JSON = new ObjectMapper();
 
+        // The tasks the executor's model serves: looked up (ServiceLoader included) once per task, not per batch.
+        private transient TaskRegistry served;
+
         Partition(String folder, SparkJobOptions options, HadoopSettings hadoop, JobCounters counters) {
             super(folder, options, hadoop, counters);
         }
 
         @Override
         List<Row> batch(List<Row> batch) {
-            TaskRegistry registry = TaskRegistry.installed();
             Unidiff model = ExecutorModels.forJob(options);
-            TaskRegistry served = registry.servedBy(model.manifest());
+            if (served == null) {
+                served = TaskRegistry.installed().servedBy(model.manifest());
+            }
+            TaskRegistry served = this.served;
             String[] errors = new String[batch.size()];
             Object[] requests = new Object[batch.size()];
             TaskDefinition<?, ?>[] tasks = new TaskDefinition<?, ?>[batch.size()];

@@ -91,16 +91,11 @@ final class FieldRecorder implements RequestFields {
     public SamplingOptions options() {
         sampling = true;
         try {
-            optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE);
-            optionalLong("steps", 1, limits().maxSteps());
-            optionalString("sampler");
-            optionalNumber("guidanceScale", 0, SamplingOptions.MAX_GUIDANCE);
-            optionalLong("outputs", 1, limits().maxOutputs());
-            optionalLong("dataType", 0, Integer.MAX_VALUE);
+            // The recorder reads no sampler name, so the refusal never happens.
+            return SamplingFields.read(this, sampler -> new IllegalStateException(sampler));
         } finally {
             sampling = false;
         }
-        return SamplingOptions.defaults();
     }
 
     @Override

@@ -29,15 +29,28 @@ public final class FileImages implements ImageDecoder {
             throw InvalidRequestException.described(field, "the path of an image file", "'" + text + "' ("
                     + e.getReason() + ")");
         }
+        return checked(field, file.toString(), maxPixels, () -> Images.read(file));
+    }
+
+    /**
+     * An image read by one of the library's readers ({@code Images.read} of a file or of bytes),
+     * refused by field name when unreadable or larger than {@code maxPixels}: the one rule for
+     * image fields given as files, whatever file system holds them.
+     *
+     * @param source the file, for the message
+     * @throws InvalidRequestException naming {@code field}
+     */
+    public static BufferedImage checked(String field, String source, long maxPixels,
+                                        java.util.function.Supplier<BufferedImage> read) {
         BufferedImage image;
         try {
-            image = Images.read(file);
+            image = read.get();
         } catch (InvalidImageException e) {
             throw InvalidRequestException.described(field, "a readable image file", e.getMessage());
         }
         if ((long) image.getWidth() * image.getHeight() > maxPixels) {
             throw InvalidRequestException.described(field, "an image of at most " + maxPixels + " pixels",
-                    image.getWidth() + "x" + image.getHeight() + " in " + file);
+                    image.getWidth() + "x" + image.getHeight() + " in " + source);
         }
         return image;
     }

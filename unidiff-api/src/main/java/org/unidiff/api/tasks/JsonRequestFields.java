@@ -191,18 +191,8 @@ public final class JsonRequestFields implements RequestFields {
 
     @Override
     public SamplingOptions options() {
-        Long seed = optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        Long steps = optionalLong("steps", 1, limits.maxSteps());
-        String sampler = optionalString("sampler");
-        if (sampler != null && !validSampler(sampler)) {
-            throw InvalidRequestException.described(prefix + "sampler", "one of " + SamplerKind.validNames(),
-                    "'" + sampler + "'");
-        }
-        Double guidance = optionalNumber("guidanceScale", 0, SamplingOptions.MAX_GUIDANCE);
-        Long outputs = optionalLong("outputs", 1, limits.maxOutputs());
-        Long dataType = optionalLong("dataType", 0, Integer.MAX_VALUE);
-        return new SamplingOptions(seed == null ? 0 : seed, steps == null ? null : steps.intValue(), sampler,
-                guidance, outputs == null ? 1 : outputs.intValue(), dataType == null ? null : dataType.intValue());
+        return SamplingFields.read(this, sampler -> InvalidRequestException.described(prefix + "sampler",
+                "one of " + SamplerKind.validNames(), "'" + sampler + "'"));
     }
 
     @Override
@@ -233,15 +223,6 @@ public final class JsonRequestFields implements RequestFields {
 
     private InvalidRequestException wrongType(String name, String expected, JsonNode found) {
         return InvalidRequestException.described(prefix + name, expected, describe(found));
-    }
-
-    private static boolean validSampler(String name) {
-        try {
-            SamplerKind.parse(name);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String describe(JsonNode v) {
