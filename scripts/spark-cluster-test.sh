@@ -8,7 +8,7 @@
 #
 #   scripts/spark-cluster-test.sh [--speed] [WORK]      # WORK: default target/spark-cluster-test (replaced)
 #
-# With --speed, once the checks pass, the caption benchmark (`unidiff spark benchmark`) also runs on
+# With --speed, once the checks pass, the caption benchmark (`unidiff-bench/bench.sh spark-caption`) also runs on
 # this cluster beside local[1] and local[2] and the plain API, at the bundle's default steps, and
 # prints its table (docs/SPARK.md); about 4 more minutes.
 # Loopback only; takes a few minutes on 2 cores. Exits non-zero on any failed check.
@@ -21,7 +21,7 @@ WORK=$ROOT/${1:-target/spark-cluster-test}
 started=$(date +%s)
 rm -rf "$WORK"
 mkdir -p "$WORK"
-SPARK_VERSION=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' unidiff-spark/pom.xml | head -1)
+SPARK_VERSION=$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' pom.xml | head -1)
 FLAGS=$(sed -n 's:.*<spark.java17.flags>\(.*\)</spark.java17.flags>.*:\1:p' unidiff-spark/pom.xml | head -1)
 
 say() { echo "spark-cluster-test: $*"; }
@@ -158,7 +158,10 @@ grep -q "^$ROWS rows (0 with an error)" "$WORK/submit.log" || { say "the index d
 say "passed in $(( $(date +%s) - started )) s"
 if [ "$SPEED" = 1 ]; then
   say "caption speed: the plain API, local[1], local[2] and this cluster ($MASTER), bundle defaults"
-  "$JAVA_BIN" $FLAGS -Djava.awt.headless=true -cp "$JAR:$CP" org.unidiff.spark.SparkCli benchmark --images 256 \
+  mvn -B -q -ntp -pl unidiff-bench -am package -Dmaven.test.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+  # The cluster jar (the jobs with the library) on the class path and shipped to the executors.
+  "$JAVA_BIN" $FLAGS -Djava.awt.headless=true -cp "$ROOT/unidiff-bench/target/unidiff-bench.jar:$JAR:$CP" \
+    org.unidiff.bench.spark.SparkCaptionBenchmark --images 256 --jar "$JAR" \
     --bundle "$ROOT/models/default/bundle" --master 'local[1]' --master 'local[2]' --master "$MASTER" \
     2> "$WORK/speed.log"
 fi

@@ -7,6 +7,7 @@
 #   unidiff-bench/bench.sh in-context [options] # org.unidiff.bench.incontext.InContextBenchmark
 #   unidiff-bench/bench.sh server [seconds] [steps]               # org.unidiff.bench.server.ServerBenchmark
 #   unidiff-bench/bench.sh soak [minutes] [clients] [heap] [file] # org.unidiff.bench.server.ServerSoak
+#   unidiff-bench/bench.sh spark-caption [options]  # org.unidiff.bench.spark.SparkCaptionBenchmark (Spark local[1], local[2])
 #
 # Runs from the repository root, so the default bundle (models/default/bundle) and the Python
 # reference (models/) are found. Environment: JAVA_OPTS (extra JVM options), UNIDIFF_MVN_ARGS
@@ -22,7 +23,8 @@ case "${1:-}" in
   in-context) MAIN=org.unidiff.bench.incontext.InContextBenchmark ;;
   server) MAIN=org.unidiff.bench.server.ServerBenchmark ;;
   soak) MAIN=org.unidiff.bench.server.ServerSoak ;;
-  *) echo "usage: $0 quality|speed|in-context|server|soak [options]   (--help after the name lists the options)" >&2; exit 2 ;;
+  spark-caption) MAIN=org.unidiff.bench.spark.SparkCaptionBenchmark ;;
+  *) echo "usage: $0 quality|speed|in-context|server|soak|spark-caption [options]   (--help after the name lists the options)" >&2; exit 2 ;;
 esac
 shift
 
@@ -39,6 +41,15 @@ if [[ "${UNIDIFF_BENCH_SKIP_BUILD:-}" != 1 || ! -f "$TARGET/classpath.txt" ]]; t
   fi
 fi
 
+CP="$TARGET/unidiff-bench.jar:$(cat "$TARGET/classpath.txt")"
+SPARK_FLAGS=""
+if [[ "$MAIN" == *.spark.* ]]; then
+  # Spark is provided: its jars (listed by the unidiff-spark build) come first, so their Jackson wins,
+  # with the JVM flags Spark documents for Java 17 (spark.java17.flags in unidiff-spark/pom.xml).
+  CP="$(cat "$ROOT/unidiff-spark/target/spark-classpath.txt"):$CP"
+  SPARK_FLAGS=$(sed -n 's:.*<spark.java17.flags>\(.*\)</spark.java17.flags>.*:\1:p' "$ROOT/unidiff-spark/pom.xml" | head -1)
+fi
+
 # shellcheck disable=SC2086
-exec java -Djava.awt.headless=true ${JAVA_OPTS:-} -cp "$TARGET/unidiff-bench.jar:$(cat "$TARGET/classpath.txt")" \
+exec java $SPARK_FLAGS -Djava.awt.headless=true ${JAVA_OPTS:-} -cp "$CP" \
   "$MAIN" "$@"

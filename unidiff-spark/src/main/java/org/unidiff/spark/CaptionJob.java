@@ -1,6 +1,6 @@
 package org.unidiff.spark;
 
-import java.io.IOException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,11 +13,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.unidiff.api.ImageToTextRequest;
-import org.unidiff.api.core.InvalidRequestException;
-import org.unidiff.api.Recipes;
-import org.unidiff.api.TextResult;
 import org.unidiff.api.RowSeeds;
+import org.unidiff.api.core.Task;
 
 /**
  * Captions a collection of images: {@code path, content} rows (Spark's {@code binaryFile} source)
@@ -108,22 +105,23 @@ public final class CaptionJob {
     /**
      * The captions of images keyed by {@code keys} (a row's seed is {@code RowSeeds.of(jobSeed,
      * key)}), in one model call: the one captioning rule of the job, {@link ImageCaptioner} and
-     * {@link UnidiffSql}. An image that cannot be decoded or that the model refuses is a failed outcome.
-     * {@code contents} may hold null (no bytes).
+     * {@link UnidiffSql}, each row an {@code image-to-text} request of the task registry (see
+     * {@link TaskBatch}) whose image is the row's bytes. An image that cannot be decoded or that
+     * the model refuses is a failed outcome. {@code contents} may hold null (no bytes).
      */
-    static List<Outcome<TextResult>> captions(SparkJobOptions options, List<String> keys, List<byte[]> contents) {
-        List<Outcome<ImageToTextRequest>> requests = new ArrayList<>(keys.size());
+    static List<TaskBatch.Done> captions(SparkJobOptions options, List<String> keys, List<byte[]> contents) {
+        List<TaskBatch.Request> requests = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
-            try {
-                byte[] bytes = contents.get(i) == null ? new byte[0] : contents.get(i);
-                requests.add(Outcome.ok(new ImageToTextRequest(ImageDecoding.decode(key, bytes),
-                        options.sampling(RowSeeds.of(options.jobSeed(), key)))));
-            } catch (IOException | InvalidRequestException e) {
-                requests.add(Outcome.failed(e.getMessage()));
-            }
+            ObjectNode request = options.request(RowSeeds.of(options.jobSeed(), key)).put("image", key);
+            requests.add(TaskBatch.Request.of(key, Task.IMAGE_TO_TEXT_ID, request, HadoopImages.ofBytes(contents.get(i))));
         }
-        return BatchRunner.run(ExecutorModels.forJob(options), Recipes.IMAGE_TO_TEXT, requests);
+        return TaskBatch.run(ExecutorModels.forJob(options), options.jobSeed(), requests);
+    }
+
+    /** A captioned row's caption (the task's first text). */
+    static String caption(TaskBatch.Done done) {
+        return done.outputs().texts("texts").get(0);
     }
 
     /** Runs in each task: decodes, captions a batch at a time, reports bad rows as errors. */
@@ -152,13 +150,13 @@ public final class CaptionJob {
                 paths.add(row.getString(0));
                 contents.add((byte[]) row.get(1));
             }
-            List<Outcome<TextResult>> results = captions(options, paths, contents);
+            List<TaskBatch.Done> results = captions(options, paths, contents);
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                Outcome<TextResult> r = results.get(i);
+                TaskBatch.Done r = results.get(i);
                 out.add(RowFactory.create(paths.get(i), RowSeeds.of(options.jobSeed(), paths.get(i)),
-                        r.isOk() ? r.value().text() : null,
-                        r.isOk() ? Columns.parameters(r.value().parameters().asText()) : null,
+                        r.isOk() ? caption(r) : null,
+                        r.isOk() ? Columns.parameters(r.parameters().asText()) : null,
                         r.error()));
             }
             return out;

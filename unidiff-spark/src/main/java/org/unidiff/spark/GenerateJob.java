@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.row_number;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,12 +21,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.unidiff.api.ImageResult;
-import org.unidiff.api.core.InvalidRequestException;
-import org.unidiff.api.Recipes;
-import org.unidiff.api.core.SamplingOptions;
-import org.unidiff.api.TextToImageRequest;
 import org.unidiff.api.RowSeeds;
+import org.unidiff.api.core.InvalidRequestException;
+import org.unidiff.api.core.Task;
+import org.unidiff.api.tasks.ImageDecoder;
 
 /**
  * Renders a table of prompts to PNG files plus an index table ({@link #SCHEMA}, one row per image
@@ -38,7 +37,8 @@ import org.unidiff.api.RowSeeds;
  * (0 for the first): see {@link #withRowKeys}. The row's seed is its {@code seed} value if given,
  * else {@code RowSeeds.of(jobSeed, rowKey)}; output i of the row is written to
  * {@code <prompt words>-<hash of row key>-<i>.png}. So results and file names depend only on the
- * input table, never on the partitioning, and a retried task rewrites the same files.
+ * input table, never on the partitioning, and a retried task rewrites the same files. Each row runs
+ * as a {@code text-to-image} request of the task registry ({@link TaskBatch}).
  */
 public final class GenerateJob {
 
@@ -57,6 +57,11 @@ public final class GenerateJob {
             .add("warning", DataTypes.StringType, true);
 
     private static final String[] OPTIONAL = {"seed", "steps", "guidance", "outputs"};
+
+    // A text-to-image request has no image field.
+    private static final ImageDecoder NO_IMAGES = (field, text, maxPixels) -> {
+        throw new InvalidRequestException(field, "no image (a generate row has none)", text);
+    };
 
     private GenerateJob() {
     }
@@ -155,39 +160,41 @@ public final class GenerateJob {
 
         @Override
         List<Row> batch(List<Row> batch) {
-            List<Outcome<TextToImageRequest>> requests = new ArrayList<>(batch.size());
+            List<TaskBatch.Request> requests = new ArrayList<>(batch.size());
             Long[] seeds = new Long[batch.size()];
             String[] warnings = new String[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
                 Row row = batch.get(i);
+                String key = row.getString(0);
                 try {
-                    seeds[i] = row.isNullAt(2) ? RowSeeds.of(options.jobSeed(), row.getString(0))
+                    seeds[i] = row.isNullAt(2) ? RowSeeds.of(options.jobSeed(), key)
                             : parseLong("seed", row.getString(2));
                     warnings[i] = unknownWords(row.getString(1));
                     if (warnings[i] != null && options.strict()) {
-                        requests.add(Outcome.failed(warnings[i] + " (--strict makes them errors)"));
+                        requests.add(TaskBatch.Request.failed(key, Task.TEXT_TO_IMAGE_ID,
+                                warnings[i] + " (--strict makes them errors)"));
                         continue;
                     }
-                    requests.add(Outcome.ok(new TextToImageRequest(row.getString(1), sampling(row, seeds[i]))));
+                    requests.add(TaskBatch.Request.of(key, Task.TEXT_TO_IMAGE_ID, request(row, seeds[i]), NO_IMAGES));
                 } catch (InvalidRequestException e) {
-                    requests.add(Outcome.failed(e.getMessage()));
+                    requests.add(TaskBatch.Request.failed(key, Task.TEXT_TO_IMAGE_ID, e.getMessage()));
                 }
             }
-            List<Outcome<ImageResult>> results = BatchRunner.run(
-                    ExecutorModels.forJob(options), Recipes.TEXT_TO_IMAGE, requests);
+            List<TaskBatch.Done> results = TaskBatch.run(ExecutorModels.forJob(options), options.jobSeed(), requests);
             List<Row> out = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 Row row = batch.get(i);
-                Outcome<ImageResult> r = results.get(i);
+                TaskBatch.Done r = results.get(i);
                 if (!r.isOk()) {
                     out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], null, null, null,
                             r.error(), options.strict() ? null : warnings[i]));
                     continue;
                 }
-                List<String> files = ImageFiles.write(conf(), folder, row.getString(0), row.getString(1), r.value());
+                List<String> files = ImageFiles.write(conf(), folder, row.getString(0), row.getString(1),
+                        r.outputs().images("images"), r.parameters());
                 for (int k = 0; k < files.size(); k++) {
                     out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], k, files.get(k),
-                            Columns.parameters(r.value().parameters().asText()), null, warnings[i]));
+                            Columns.parameters(r.parameters().asText()), null, warnings[i]));
                 }
             }
             return out;
@@ -212,14 +219,22 @@ public final class GenerateJob {
             return words.isEmpty() ? null : "unknown words ignored: '" + String.join("', '", words) + "'";
         }
 
-        /** The row's options: its own steps, guidance and outputs where set, else the job's. */
-        private SamplingOptions sampling(Row row, long seed) {
-            // Boxed on both sides: a mixed conditional would unbox the job's null default.
-            Integer steps = row.isNullAt(3) ? options.steps() : Integer.valueOf(parseInt("steps", row.getString(3)));
-            Double guidance = row.isNullAt(4) ? options.guidance()
-                    : Double.valueOf(parseDouble("guidance", row.getString(4)));
-            int outputs = row.isNullAt(5) ? 1 : parseInt("outputs", row.getString(5));
-            return new SamplingOptions(seed, steps, null, guidance, outputs, null);
+        /** The row's request: its prompt, and its own steps, guidance and outputs where set, else the job's. */
+        private ObjectNode request(Row row, long seed) {
+            ObjectNode json = options.request(seed);
+            if (row.getString(1) != null) {
+                json.put("prompt", row.getString(1));
+            }
+            if (!row.isNullAt(3)) {
+                json.put("steps", parseInt("steps", row.getString(3)));
+            }
+            if (!row.isNullAt(4)) {
+                json.put("guidanceScale", parseDouble("guidance", row.getString(4)));
+            }
+            if (!row.isNullAt(5)) {
+                json.put("outputs", parseInt("outputs", row.getString(5)));
+            }
+            return json;
         }
     }
 

@@ -29,6 +29,15 @@ final class HadoopImages implements ImageDecoder {
         this.conf = conf;
     }
 
+    /**
+     * The image field of one row whose file was already read (Spark's {@code binaryFile} source):
+     * the field's text names the file, {@code content} holds its bytes, decoded by the same rule.
+     */
+    static ImageDecoder ofBytes(byte[] content) {
+        byte[] bytes = content == null ? new byte[0] : content;
+        return (field, text, maxPixels) -> FileImages.checked(field, text, maxPixels, () -> Images.read(text, bytes));
+    }
+
     @Override
     public BufferedImage decode(String field, String text, long maxPixels) {
         byte[] bytes;

@@ -18,7 +18,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.unidiff.api.TextResult;
 
 /**
  * Captioning as a Spark ML {@link Transformer}, for a user's own pipelines: reads image bytes
@@ -254,7 +253,7 @@ public final class ImageCaptioner extends Transformer {
                 keys.add(String.valueOf((Object) r.get(key)));
                 contents.add(r.isNullAt(content) ? null : (byte[]) r.get(content));
             }
-            List<Outcome<TextResult>> results = CaptionJob.captions(options, keys, contents);
+            List<TaskBatch.Done> results = CaptionJob.captions(options, keys, contents);
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Row r = batch.get(i);
@@ -262,8 +261,8 @@ public final class ImageCaptioner extends Transformer {
                 for (int c = 0; c < r.length(); c++) {
                     values[c] = r.get(c);
                 }
-                Outcome<TextResult> o = results.get(i);
-                values[r.length()] = o.isOk() ? o.value().text() : null;
+                TaskBatch.Done o = results.get(i);
+                values[r.length()] = o.isOk() ? CaptionJob.caption(o) : null;
                 values[r.length() + 1] = o.error();
                 out.add(RowFactory.create(values));
             }

@@ -9,10 +9,6 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +26,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.unidiff.api.core.InvalidRequestException;
 import org.unidiff.api.Unidiff;
-import org.unidiff.api.tasks.FieldLimits;
-import org.unidiff.api.tasks.JsonRequestFields;
-import org.unidiff.api.tasks.TaskDefinition;
-import org.unidiff.api.tasks.TaskRegistry;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -121,10 +113,6 @@ public final class RequestsJob {
     private static final class Partition extends ImageWritingPartition {
 
         private static final long serialVersionUID = 1L;
-        private static final ObjectMapper JSON = new ObjectMapper();
-
-        // The tasks the executor's model serves: looked up (ServiceLoader included) once per task, not per batch.
-        private transient TaskRegistry served;
 
         Partition(String folder, SparkJobOptions options, HadoopSettings hadoop, JobCounters counters) {
             super(folder, options, hadoop, counters);
@@ -133,103 +121,46 @@ public final class RequestsJob {
         @Override
         List<Row> batch(List<Row> batch) {
             Unidiff model = ExecutorModels.forJob(options);
-            if (served == null) {
-                served = TaskRegistry.installed().servedBy(model.manifest());
-            }
-            TaskRegistry served = this.served;
-            String[] errors = new String[batch.size()];
-            Object[] requests = new Object[batch.size()];
-            TaskDefinition<?, ?>[] tasks = new TaskDefinition<?, ?>[batch.size()];
-            Long[] seeds = new Long[batch.size()];
-            Map<TaskDefinition<?, ?>, List<Integer>> byTask = new LinkedHashMap<>();
-            for (int i = 0; i < batch.size(); i++) {
-                Row row = batch.get(i);
+            HadoopImages images = new HadoopImages(conf());
+            List<TaskBatch.Request> requests = new ArrayList<>(batch.size());
+            for (Row row : batch) {
                 try {
-                    tasks[i] = served.find(row.getString(1)).orElseThrow(() -> new InvalidRequestException("task",
-                            "a task model '" + model.manifest().name() + "' serves: " + String.join(", ", served.ids()),
-                            row.getString(1)));
-                    ObjectNode json = parse(row.getString(2));
-                    if (!json.has("seed")) {
-                        json.put("seed", org.unidiff.api.RowSeeds.of(options.jobSeed(), row.getString(0)));
-                    }
-                    seeds[i] = json.path("seed").asLong();
-                    requests[i] = tasks[i].read(new JsonRequestFields(json, FieldLimits.defaults(),
-                            new HadoopImages(conf())));
-                    byTask.computeIfAbsent(tasks[i], t -> new ArrayList<>()).add(i);
+                    requests.add(TaskBatch.Request.of(row.getString(0), row.getString(1),
+                            TaskBatch.parse(row.getString(2)), images));
                 } catch (InvalidRequestException e) {
-                    errors[i] = e.getMessage();
+                    requests.add(TaskBatch.Request.failed(row.getString(0), row.getString(1), e.getMessage()));
                 }
             }
-            Object[] results = new Object[batch.size()];
-            for (Map.Entry<TaskDefinition<?, ?>, List<Integer>> e : byTask.entrySet()) {
-                List<Outcome<Object>> prepared = new ArrayList<>();
-                for (int i : e.getValue()) {
-                    prepared.add(Outcome.ok(requests[i]));
-                }
-                List<Outcome<Object>> done = runAll(model, e.getKey(), prepared);
-                for (int k = 0; k < done.size(); k++) {
-                    int i = e.getValue().get(k);
-                    if (done.get(k).isOk()) {
-                        results[i] = done.get(k).value();
-                    } else {
-                        errors[i] = done.get(k).error();
-                    }
-                }
-            }
+            List<TaskBatch.Done> done = TaskBatch.run(model, options.jobSeed(), requests);
             TaskContext context = TaskContext.get();
             long attempt = context == null ? ProcessHandle.current().pid() : context.taskAttemptId();
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Row row = batch.get(i);
-                if (results[i] == null) {
-                    out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i], null, null, null, null,
-                            errors[i]));
+                TaskBatch.Done d = done.get(i);
+                if (!d.isOk()) {
+                    out.add(RowFactory.create(row.getString(0), row.getString(1), d.seed(), null, null, null, null,
+                            d.error()));
                     continue;
                 }
                 RowResults sink = new RowResults(conf(), folder, row.getString(1) + "-" + OutputFiles.keyHash(row.getString(0)),
                         attempt);
-                tasks[i].writeResult(results[i], sink);
+                d.writeTo(sink);
                 Map<String, scala.collection.Seq<String>> texts = new LinkedHashMap<>();
                 sink.texts.forEach((k, v) -> texts.put(k, CollectionConverters.asScala(v).toSeq()));
                 Map<String, scala.collection.Seq<Object>> numbers = new LinkedHashMap<>();
                 sink.numbers.forEach((k, v) -> {
                     List<Object> boxed = new ArrayList<>(v.length);
-                    for (double d : v) {
-                        boxed.add(d);
+                    for (double x : v) {
+                        boxed.add(x);
                     }
                     numbers.put(k, CollectionConverters.asScala(boxed).toSeq());
                 });
-                out.add(RowFactory.create(row.getString(0), row.getString(1), seeds[i],
+                out.add(RowFactory.create(row.getString(0), row.getString(1), d.seed(),
                         CollectionConverters.asScala(sink.files).toSeq(), CollectionConverters.asScala(texts),
-                        CollectionConverters.asScala(numbers),
-                        Columns.parameters(tasks[i].parametersOf(results[i]).asText()), null));
+                        CollectionConverters.asScala(numbers), Columns.parameters(d.parameters().asText()), null));
             }
             return out;
-        }
-
-        @SuppressWarnings("unchecked")
-        private static <Q, R> List<Outcome<Object>> runAll(Unidiff model, TaskDefinition<Q, R> task,
-                                                           List<Outcome<Object>> prepared) {
-            List<Outcome<Q>> typed = new ArrayList<>();
-            prepared.forEach(p -> typed.add(Outcome.ok((Q) p.value())));
-            List<Outcome<Object>> out = new ArrayList<>();
-            for (Outcome<R> r : BatchRunner.run(model, task.recipe(), typed)) {
-                out.add(r.isOk() ? Outcome.ok(r.value()) : Outcome.failed(r.error()));
-            }
-            return out;
-        }
-
-        private static ObjectNode parse(String text) {
-            JsonNode node;
-            try {
-                node = text == null ? null : JSON.readTree(text);
-            } catch (IOException e) {
-                throw new InvalidRequestException("request", "a JSON object", text);
-            }
-            if (node == null || !node.isObject()) {
-                throw new InvalidRequestException("request", "a JSON object", text);
-            }
-            return (ObjectNode) node;
         }
 
         @Override

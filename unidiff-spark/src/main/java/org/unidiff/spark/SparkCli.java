@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The Spark applications: {@code caption}, {@code generate}, {@code vary} (and the caption
- * throughput {@code benchmark}). Run by {@code ./unidiff spark ...} on {@code local[*]}, or by
+ * The Spark applications: {@code run} (a table of requests for any registered task), and
+ * {@code caption}, {@code generate}, {@code vary} (its uses with columns of their own). Run by {@code ./unidiff spark ...} on {@code local[*]}, or by
  * {@code spark-submit --class org.unidiff.spark.SparkCli JAR caption ...} on a cluster, where the
  * master comes from spark-submit.
  *
@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "unidiff spark", mixinStandardHelpOptions = true,
         description = "Caption, generate or vary whole collections with Apache Spark.",
         subcommands = {SparkCli.Caption.class, SparkCli.Generate.class, SparkCli.Vary.class, SparkCli.Requests.class,
-            CaptionBenchmark.class, CommandLine.HelpCommand.class})
+            CommandLine.HelpCommand.class})
 public final class SparkCli implements Runnable {
 
     private SparkCli() {
@@ -55,7 +55,7 @@ public final class SparkCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this),
-                "Missing subcommand: one of caption, generate, vary, benchmark");
+                "Missing subcommand: one of run, caption, generate, vary");
     }
 
     /** The message of an exception and of its causes. */

@@ -1,5 +1,6 @@
 package org.unidiff.spark;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import org.unidiff.api.core.SamplingOptions;
 import org.unidiff.api.core.UnidiffOptions;
@@ -109,6 +110,22 @@ public record SparkJobOptions(String bundle, String variant, long jobSeed, Integ
     /** A copy with another hook. */
     public SparkJobOptions withHook(TaskHook newHook) {
         return new SparkJobOptions(bundle, variant, jobSeed, steps, guidance, batchSize, newHook, threads, device, strict);
+    }
+
+    /**
+     * A request (as the registry's tasks read JSON) holding a row's sampling fields: {@code seed},
+     * and this job's {@code steps} and {@code guidanceScale} where set. The job adds the task's own fields.
+     */
+    ObjectNode request(long rowSeed) {
+        ObjectNode json = TaskBatch.newRequest();
+        json.put("seed", rowSeed);
+        if (steps != null) {
+            json.put("steps", steps);
+        }
+        if (guidance != null) {
+            json.put("guidanceScale", guidance);
+        }
+        return json;
     }
 
     /** The sampling options of a row with the given seed: this job's steps and guidance, one output. */

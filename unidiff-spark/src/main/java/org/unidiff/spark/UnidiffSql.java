@@ -5,7 +5,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
-import org.unidiff.api.TextResult;
 
 /**
  * The library as SQL functions, registered in a session by one call:
@@ -39,9 +38,9 @@ public final class UnidiffSql {
             if (content == null || key == null) {
                 return null;
             }
-            Outcome<TextResult> r = CaptionJob.captions(options, List.of(key), java.util.Collections.singletonList(content))
+            TaskBatch.Done r = CaptionJob.captions(options, List.of(key), java.util.Collections.singletonList(content))
                     .get(0);
-            return r.isOk() ? r.value().text() : null;
+            return r.isOk() ? CaptionJob.caption(r) : null;
         }, DataTypes.StringType);
         spark.udf().register("unidiff_unknown_words", (UDF1<String, List<String>>) prompt ->
                 prompt == null ? null : ExecutorModels.forJob(options).unknownWords(prompt),

@@ -1,6 +1,5 @@
 package org.unidiff.spark;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -11,15 +10,13 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.unidiff.api.ImageResult;
-import org.unidiff.api.ImageVariationRequest;
-import org.unidiff.api.core.InvalidRequestException;
-import org.unidiff.api.Recipes;
 import org.unidiff.api.RowSeeds;
+import org.unidiff.api.core.Task;
 
 /**
  * Makes a variation of each image of a collection: {@code path, content} rows in, PNG files plus
- * an index ({@link #SCHEMA}) out. The row key is the path as Spark lists it: the seed is
+ * an index ({@link #SCHEMA}) out. Each row runs as an {@code image-variation} request of the task
+ * registry ({@link TaskBatch}), its image the row's bytes. The row key is the path as Spark lists it: the seed is
  * {@code RowSeeds.of(jobSeed, path)} and the file {@code <source name>-<hash of path>-0.png},
  * so results and names do not depend on the partitioning. Unreadable images give error rows.
  */
@@ -102,32 +99,28 @@ public final class VaryJob {
 
         @Override
         List<Row> batch(List<Row> batch) {
-            List<Outcome<ImageVariationRequest>> requests = new ArrayList<>(batch.size());
+            List<TaskBatch.Request> requests = new ArrayList<>(batch.size());
             long[] seeds = new long[batch.size()];
             for (int i = 0; i < batch.size(); i++) {
                 String path = batch.get(i).getString(0);
                 seeds[i] = RowSeeds.of(options.jobSeed(), path);
-                try {
-                    requests.add(Outcome.ok(new ImageVariationRequest(
-                            ImageDecoding.decode(path, (byte[]) batch.get(i).get(1)), options.sampling(seeds[i]))));
-                } catch (IOException | InvalidRequestException e) {
-                    requests.add(Outcome.failed(e.getMessage()));
-                }
+                requests.add(TaskBatch.Request.of(path, Task.IMAGE_VARIATION_ID, options.request(seeds[i]).put("image", path),
+                        HadoopImages.ofBytes((byte[]) batch.get(i).get(1))));
             }
-            List<Outcome<ImageResult>> results = BatchRunner.run(
-                    ExecutorModels.forJob(options), Recipes.IMAGE_VARIATION, requests);
+            List<TaskBatch.Done> results = TaskBatch.run(ExecutorModels.forJob(options), options.jobSeed(), requests);
             List<Row> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 String path = batch.get(i).getString(0);
-                Outcome<ImageResult> r = results.get(i);
+                TaskBatch.Done r = results.get(i);
                 if (!r.isOk()) {
                     out.add(RowFactory.create(path, seeds[i], null, null, null, r.error()));
                     continue;
                 }
-                List<String> files = ImageFiles.write(conf(), folder, path, sourceName(path), r.value());
+                List<String> files = ImageFiles.write(conf(), folder, path, sourceName(path),
+                        r.outputs().images("images"), r.parameters());
                 for (int k = 0; k < files.size(); k++) {
                     out.add(RowFactory.create(path, seeds[i], k, files.get(k),
-                            Columns.parameters(r.value().parameters().asText()), null));
+                            Columns.parameters(r.parameters().asText()), null));
                 }
             }
             return out;

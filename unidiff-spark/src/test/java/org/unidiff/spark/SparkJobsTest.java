@@ -171,7 +171,8 @@ final class SparkJobsTest {
             if (path.endsWith("broken.png") || path.endsWith("notes.png")) {
                 assertNull(r.getAs("caption"));
                 String error = r.getAs("error");
-                assertTrue(error.startsWith("unreadable image ") && error.contains(path), error);
+                assertTrue(error.startsWith("invalid request: image must be a readable image file, found ")
+                        && error.contains(path), error);
             } else {
                 assertNull(r.getAs("error"), path);
                 String expected = api.imageToText(new ImageToTextRequest(read(path),
@@ -212,7 +213,7 @@ final class SparkJobsTest {
                 assertNull(r.getAs("file"));
                 String error = r.getAs("error");
                 assertTrue(error.contains("steps must be a whole number, found 'many'")
-                        || error.contains("prompt must be a non-empty prompt"), error);
+                        || error.contains("prompt must be a non-empty string"), error);
                 continue;
             }
             long seed = r.getAs("seed");

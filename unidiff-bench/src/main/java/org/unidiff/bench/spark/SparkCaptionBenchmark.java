@@ -1,4 +1,4 @@
-package org.unidiff.spark;
+package org.unidiff.bench.spark;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -19,27 +19,37 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import javax.imageio.ImageIO;
 import org.unidiff.api.ImageToTextRequest;
 import org.unidiff.api.Recipes;
+import org.unidiff.api.RowSeeds;
 import org.unidiff.api.TextResult;
 import org.unidiff.api.Unidiff;
 import org.unidiff.api.core.UnidiffOptions;
-import org.unidiff.api.RowSeeds;
+import org.unidiff.api.files.Images;
+import org.unidiff.spark.CaptionJob;
+import org.unidiff.spark.SparkJobOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code unidiff spark benchmark}: images per second of a caption job on {@code local[1]} and
+ * {@code unidiff-bench/bench.sh spark-caption}: images per second of a caption job on {@code local[1]} and
  * {@code local[2]} against the plain API in one process (one by one, and in batches through
  * {@code runAll}), on the same images in one run; prints a markdown table. Every setup is timed
  * after a warm-up that opens the model, so the table compares steady throughput including Spark's
  * own work (listing, reading, scheduling, writing Parquet), not start-up.
  */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
+@Command(name = "spark-caption", mixinStandardHelpOptions = true,
         description = "Caption throughput: Spark local[1] and local[2] against the plain API; prints a markdown table.")
-final class CaptionBenchmark implements Callable<Integer> {
+public final class SparkCaptionBenchmark implements Callable<Integer> {
+
+    /** Runs the benchmark and exits with its code (1 when a Spark run's captions differ from the API's). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SparkCaptionBenchmark()).execute(args));
+    }
 
     @Option(names = "--images", paramLabel = "N", defaultValue = "256", description = "Images to caption. "
             + "Default: ${DEFAULT-VALUE}.")
@@ -60,6 +70,10 @@ final class CaptionBenchmark implements Callable<Integer> {
             + "must be readable at the same path there (a cluster on this machine). Default: local[1] and local[2].")
     List<String> masters;
 
+    @Option(names = "--jar", paramLabel = "JAR", description = "The jar a spark:// master's executors get (the "
+            + "cluster jar: the Spark jobs with the library). Default: the jar the Spark jobs were loaded from.")
+    String jar;
+
     @Spec
     CommandSpec spec;
 
@@ -73,12 +87,12 @@ final class CaptionBenchmark implements Callable<Integer> {
         try {
             Path folder = Files.createDirectories(work.resolve("images"));
             writeImages(folder, images);
-            SparkJobOptions options = new SparkJobOptions(bundle, null, 0L, steps, null, batch, TaskHook.NONE, null, "cpu", false);
+            SparkJobOptions options = new SparkJobOptions(bundle, null, 0L, steps, null, batch, null, null, "cpu", false);
             Map<String, Double> seconds = new LinkedHashMap<>();
             Map<String, String> captions = apiRuns(folder, options, seconds);
             List<String> checks = new ArrayList<>();
             for (String master : masters == null ? List.of("local[1]", "local[2]") : masters) {
-                sparkRun(master, folder, work, options, captions, checks, seconds);
+                sparkRun(master, folder, work, options, captions, checks, seconds, jar == null ? jobsJar() : jar);
             }
             out.println("| setup | images | seconds | images/s |");
             out.println("|---|---:|---:|---:|");
@@ -108,11 +122,11 @@ final class CaptionBenchmark implements Callable<Integer> {
                 // The path as Spark's binaryFile source lists it, so the seeds match the job's.
                 String path = p.toUri().toString().replaceFirst("^file:///", "file:/");
                 paths.add(path);
-                requests.add(new ImageToTextRequest(ImageDecoding.decode(path, Files.readAllBytes(p)),
+                requests.add(new ImageToTextRequest(Images.read(path, Files.readAllBytes(p)),
                         options.sampling(RowSeeds.of(options.jobSeed(), path))));
             }
         }
-        UnidiffOptions open = ExecutorModels.options(options);
+        UnidiffOptions open = bundle == null ? UnidiffOptions.defaults() : UnidiffOptions.defaults().withBundle(Path.of(bundle));
         Map<String, String> captions = new LinkedHashMap<>();
         try (Unidiff unidiff = Unidiff.open(open)) {
             unidiff.runAll(Recipes.IMAGE_TO_TEXT, requests.subList(0, Math.min(batch, requests.size())));
@@ -140,12 +154,13 @@ final class CaptionBenchmark implements Callable<Integer> {
      * as the master has task slots); checks its captions and records its seconds.
      */
     private static void sparkRun(String master, Path folder, Path work, SparkJobOptions options,
-                                 Map<String, String> expected, List<String> mismatches, Map<String, Double> seconds) {
+                                 Map<String, String> expected, List<String> mismatches, Map<String, Double> seconds,
+                                 String jobsJar) {
         SparkSession.Builder builder = SparkSession.builder().master(master).appName("unidiff caption benchmark")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4");
         if (master.startsWith("spark://")) {
-            // The executors of a real cluster need the job's classes: this program's own jar.
-            builder.config("spark.jars", ownJar()).config("spark.executor.memory", "2g");
+            // The executors of a real cluster need the job's classes.
+            builder.config("spark.jars", jobsJar).config("spark.executor.memory", "2g");
         }
         SparkSession spark = builder.getOrCreate();
         try {
@@ -172,13 +187,13 @@ final class CaptionBenchmark implements Callable<Integer> {
         }
     }
 
-    /** The jar (or classes folder) this class was loaded from. */
-    private static String ownJar() {
+    /** The jar (or classes folder) the Spark jobs were loaded from. */
+    private static String jobsJar() {
         try {
-            return Path.of(CaptionBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            return Path.of(CaptionJob.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .toString();
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the benchmark's own jar", e);
+            throw new IllegalStateException("cannot locate the Spark jobs' jar", e);
         }
     }
 
@@ -202,7 +217,7 @@ final class CaptionBenchmark implements Callable<Integer> {
             }
             g.dispose();
             try {
-                Files.write(folder.resolve(String.format("img-%04d.png", i)), OutputFiles.png(image));
+                ImageIO.write(image, "png", folder.resolve(String.format("img-%04d.png", i)).toFile());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write benchmark image " + i, e);
             }
