@@ -109,6 +109,8 @@ function fieldControl(f, depth) {
     add.textContent = 'Add ' + f.name.replace(/s$/, '');
     add.addEventListener('click', () => addEntry(f, list, depth));
     wrap.append(legend, list, add);
+    // A shipped example folder (serve --examples) fills the pairs in one step.
+    if (f.name === 'examples' && (model().exampleSets || []).length) wrap.append(exampleSetPicker(f, list, depth));
     const starting = f.name === 'slots' ? 2 : f.name === 'examples' ? 2 : 1;
     for (let i = 0; i < starting; i++) addEntry(f, list, depth);
     return wrap;
@@ -165,6 +167,47 @@ function addEntry(f, list, depth) {
   remove.addEventListener('click', () => li.remove());
   li.append(remove);
   list.append(li);
+}
+
+function exampleSetPicker(f, list, depth) {
+  const row = document.createElement('div');
+  row.className = 'example-sets';
+  const label = document.createElement('label');
+  label.htmlFor = 'example-set';
+  label.textContent = 'or shipped examples';
+  const select = document.createElement('select');
+  select.id = 'example-set';
+  select.append(...model().exampleSets.map((n) => new Option(n, n)));
+  const use = document.createElement('button');
+  use.type = 'button';
+  use.className = 'secondary';
+  use.id = 'use-example-set';
+  use.textContent = 'Use these pairs';
+  use.addEventListener('click', () => useExampleSet(f, list, depth, select.value).catch((e) => showError(e.message)));
+  row.append(label, select, use);
+  return row;
+}
+
+// The set's pairs replace the list's entries; each image goes into its file input as a file, so
+// the request is read exactly as if the user had chosen the files.
+async function useExampleSet(f, list, depth, name) {
+  clearError();
+  const r = await fetch('/api/models/' + encodeURIComponent(model().id) + '/examples/' + encodeURIComponent(name),
+    { headers: headers(false) });
+  if (!r.ok) throw new Error(await problemText(r));
+  const set = await r.json();
+  list.replaceChildren();
+  set.examples.forEach((pair, i) => {
+    addEntry(f, list, depth);
+    const li = list.lastElementChild;
+    for (const part of ['input', 'output']) {
+      const input = li.querySelector(':scope > .field[data-name="' + part + '"] .value');
+      const bytes = Uint8Array.from(atob(pair[part]), (c) => c.charCodeAt(0));
+      const files = new DataTransfer();
+      files.items.add(new File([bytes], name + '-' + (i + 1) + '-' + part + '.png', { type: 'image/png' }));
+      input.files = files.files;
+    }
+  });
 }
 
 // PNG files go as they are; other images are converted to PNG in the page.

@@ -52,6 +52,9 @@ final class ModelInfo {
         for (TaskDefinition<?, ?> task : served.tasks().all()) {
             forms.set(task.id(), fields(mapper, task.fields(config.limits().fieldLimits())));
         }
+        // The in-context example folders the page offers (GET /api/models/{id}/examples/{name}).
+        ArrayNode sets = n.putArray("exampleSets");
+        served.examples().names().forEach(sets::add);
         ObjectNode image = n.putObject("image");
         image.put("width", m.image().width());
         image.put("height", m.image().height());

@@ -87,6 +87,14 @@ public final class Problem extends RuntimeException {
                 Map.of("WWW-Authenticate", "Bearer"));
     }
 
+    /** No example folder by that name offered with that model (serve --examples). */
+    public static Problem noSuchExampleSet(String model, String name, java.util.List<String> offered) {
+        return new Problem(404, "no-such-example-set", "No such example set", "model '" + model + "' offers no example "
+                + "folder '" + name + "'" + (offered == null ? " (no model by that name)"
+                : offered.isEmpty() ? " (it offers none)" : " (it offers " + String.join(", ", offered) + ")"),
+                null, Map.of());
+    }
+
     /** No job with that id (never existed, or expired). */
     public static Problem noSuchJob(String id) {
         return new Problem(404, "no-such-job", "No such job", "no job '" + id

@@ -31,6 +31,11 @@ public final class ServerMain implements Callable<Integer> {
             + "A request names its model with \"model\"; without it, the first model serving its task runs it.")
     java.util.List<String> bundles = new java.util.ArrayList<>();
 
+    @Option(names = "--examples", paramLabel = "[NAME=]DIR", description = "A folder of in-context example folders "
+            + "(such as models/incontext/examples) the page offers with model NAME (default: the first model serving "
+            + "in-context); repeatable.")
+    java.util.List<String> examples = new java.util.ArrayList<>();
+
     /** --cuda, --device, --cpu-fallback, --threads, --variant: the same flags as every front end's. */
     @picocli.CommandLine.Mixin
     org.unidiff.options.ExecutionFlags execution = new org.unidiff.options.ExecutionFlags();
@@ -93,6 +98,35 @@ public final class ServerMain implements Callable<Integer> {
                 .withTimings(d.syncCommitDelay(), d.heartbeat(), Duration.ofSeconds(shutdownSeconds));
     }
 
+    /** Gives each --examples folder to its model; returns why one was refused, or null. */
+    private String addExamples(java.util.List<ServedModel> served) {
+        for (String spec : examples) {
+            int eq = spec.indexOf('=');
+            String name = eq > 0 ? spec.substring(0, eq) : null;
+            int index = -1;
+            for (int i = 0; i < served.size() && index < 0; i++) {
+                ServedModel m = served.get(i);
+                if (name != null ? m.name().equals(name)
+                        : m.tasks().find(org.unidiff.api.core.Task.IN_CONTEXT_ID).isPresent()) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                return "--examples " + spec + ": " + (name != null ? "no model is named '" + name + "'"
+                        : "no model serves in-context") + " (models: "
+                        + String.join(", ", served.stream().map(ServedModel::name).toList()) + ")";
+            }
+            try {
+                ExampleSets sets = ExampleSets.read(Path.of(eq > 0 ? spec.substring(eq + 1) : spec),
+                        new com.fasterxml.jackson.databind.ObjectMapper());
+                served.set(index, served.get(index).withExamples(sets));
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
@@ -130,6 +164,11 @@ public final class ServerMain implements Callable<Integer> {
                     err.println("unidiff serve: " + e.getMessage());
                     return 2;
                 }
+            }
+            String refused = addExamples(served);
+            if (refused != null) {
+                err.println("unidiff serve: " + refused);
+                return 2;
             }
             allOpen = true;
         } finally {

@@ -227,6 +227,7 @@ public final class UnidiffServer implements AutoCloseable {
         });
         route(HandlerType.GET, "/api/model", ctx -> ctx.contentType(JSON).result(modelJson));
         route(HandlerType.GET, "/api/models", ctx -> ctx.contentType(JSON).result(modelsJson));
+        route(HandlerType.GET, "/api/models/{model}/examples/{name}", this::exampleSet);
         route(HandlerType.GET, "/api/openapi.json", ctx -> ctx.contentType(JSON).result(OPENAPI));
         route(HandlerType.GET, "/api/health", this::health);
         route(HandlerType.GET, "/api/health/ready", this::health);
@@ -261,6 +262,16 @@ public final class UnidiffServer implements AutoCloseable {
                 problem(ctx, Problem.methodNotAllowed(ctx.method().name(), ctx.path()));
             }
         });
+    }
+
+    /** One in-context example set of a model, as the page fills a request's examples from it; 404 when unknown. */
+    private void exampleSet(Context ctx) {
+        String model = ctx.pathParam("model");
+        String name = ctx.pathParam("name");
+        java.util.Optional<ServedModel> served = models.find(model);
+        byte[] doc = served.flatMap(m -> m.examples().document(name)).orElseThrow(() -> Problem.noSuchExampleSet(model,
+                name, served.map(m -> m.examples().names()).orElse(null)));
+        ctx.contentType(JSON).result(doc);
     }
 
     /**

@@ -36,7 +36,8 @@ class OpenApiTest {
             assertEquals(new TreeSet<>(server.registeredRoutes()), described, "routes and the description differ");
             for (String route : described) {
                 String method = route.substring(0, route.indexOf(' '));
-                String path = route.substring(route.indexOf(' ') + 1).replace("{id}", "no-such-job");
+                String path = route.substring(route.indexOf(' ') + 1).replace("{id}", "no-such-job")
+                        .replace("{model}", "no-such-model").replace("{name}", "no-such-set");
                 Reply r = switch (method) {
                     case "GET" -> client.get(path);
                     case "POST" -> client.post(path, "{}");
@@ -45,9 +46,11 @@ class OpenApiTest {
                 };
                 assertNotEquals(405, r.status(), route);
                 boolean jobPath = path.contains("no-such-job");
-                // An unknown job is a 404 of the route itself (a problem naming the job), never "no such path".
+                // An unknown job (or example set) is a 404 of the route itself (a problem naming the job), never "no such path".
                 if (jobPath) {
                     assertEquals("urn:unidiff:problem:no-such-job", r.json().path("type").asText(), route);
+                } else if (path.contains("no-such-set")) {
+                    assertEquals("urn:unidiff:problem:no-such-example-set", r.json().path("type").asText(), route);
                 } else {
                     assertNotEquals(404, r.status(), route);
                 }

@@ -50,6 +50,7 @@ class ServerBrowserTest {
     private static final Path IN_CONTEXT_BUNDLE = Path.of("..", "models", "incontext", "bundle");
     private static final Path EXAMPLES = Path.of("..", "models", "incontext", "examples", "mask");
 
+    private static ExampleSets SHIPPED;
     private static UnidiffServer server;
     private static Unidiff inContext;
     private static ChromeDriver driver;
@@ -65,9 +66,14 @@ class ServerBrowserTest {
                         + " (apt-get install chromium chromium-driver; scripts/test-all.sh does it)");
         // Both shipped bundles in one server: the page offers every task of the chosen model.
         inContext = Unidiff.open(UnidiffOptions.defaults().withBundle(IN_CONTEXT_BUNDLE));
+        try {
+            SHIPPED = ExampleSets.read(EXAMPLES.getParent(), new com.fasterxml.jackson.databind.ObjectMapper());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         TaskRegistry tasks = TaskRegistry.builtIn();
         server = UnidiffServer.start(List.of(ServedModel.of("shapes", TestServers.model(), TestServers.bundleDir(), tasks),
-                ServedModel.of("in-context", inContext, IN_CONTEXT_BUNDLE, tasks)), TestServers.config(),
+                ServedModel.of("in-context", inContext, IN_CONTEXT_BUNDLE, tasks).withExamples(SHIPPED)), TestServers.config(),
                 ServerClock.system());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
@@ -285,5 +291,41 @@ class ServerBrowserTest {
         assertEquals(64L, js("return document.querySelector('#results .card img').naturalWidth;"));
         assertTrue(card.getText().contains("in-context"), card.getText());
         choose("model-select", "shapes");
+    }
+
+    @Test
+    @Order(9)
+    void aShippedExampleFolderFillsThePairsAndGivesTheApisAnswer() throws IOException {
+        set("steps", "10");
+        set("seed", "21");
+        choose("model-select", "in-context");
+        assertEquals(List.of("background_black", "mask", "move_top_right", "recolor_green"),
+                js("return [...document.getElementById('example-set').options].map(o => o.value);"));
+        choose("example-set", "mask");
+        driver.findElement(By.id("use-example-set")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#task-form .entries li")).size() == 4
+                && (Long) js("return [...document.querySelectorAll('#task-form .entries input[type=file]')]"
+                + ".filter(i => i.files.length === 1).length;") == 8L);
+        upload("field-query", EXAMPLES.resolve("pair3_input.png"));
+        int before = cards();
+        driver.findElement(By.id("run")).click();
+        wait.until(d -> cards() > before);
+        String src = driver.findElement(By.cssSelector("#results .card img")).getAttribute("src");
+        java.awt.image.BufferedImage shown = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                java.util.Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1))));
+        // The same request through the API: the folder's four pairs in order, the same query and seed.
+        java.awt.image.BufferedImage expected = inContext.inContext(new org.unidiff.api.InContextRequest(
+                org.unidiff.api.files.ExampleFolder.read(EXAMPLES),
+                org.unidiff.api.files.Images.read(EXAMPLES.resolve("pair3_input.png")),
+                new org.unidiff.api.core.SamplingOptions(21, 10, null, null, 1, null))).images().get(0);
+        assertEquals(expected.getWidth(), shown.getWidth());
+        for (int y = 0; y < expected.getHeight(); y++) {
+            for (int x = 0; x < expected.getWidth(); x++) {
+                assertEquals(expected.getRGB(x, y), shown.getRGB(x, y), "pixel " + x + "," + y);
+            }
+        }
+        choose("model-select", "shapes");
+        assertEquals(0L, js("return document.querySelectorAll('#example-set').length;"),
+                "a model without example sets offers none");
     }
 }

@@ -86,6 +86,68 @@ class ServerInContextTest {
         }
     }
 
+    @Test
+    void shippedExampleFoldersAreListedAndServedAsTheRequestsExamples() throws Exception {
+        ExampleSets sets = ExampleSets.read(EXAMPLES.getParent(), TestServers.MAPPER);
+        try (Unidiff unidiff = Unidiff.open(UnidiffOptions.defaults().withBundle(BUNDLE));
+             UnidiffServer server = UnidiffServer.start(List.of(ServedModel.of("ic", unidiff, BUNDLE,
+                     TaskRegistry.builtIn()).withExamples(sets)), TestServers.config(), ServerClock.system())) {
+            Client client = new Client(server);
+            JsonNode model = client.get("/api/models").json().path("models").get(0);
+            assertEquals(List.of("background_black", "mask", "move_top_right", "recolor_green"),
+                    TestServers.MAPPER.convertValue(model.path("exampleSets"), List.class));
+            Reply set = client.get("/api/models/ic/examples/mask");
+            assertEquals(200, set.status(), set.raw().body());
+            JsonNode examples = set.json().path("examples");
+            List<ExampleFolder.PairFiles> files = ExampleFolder.list(EXAMPLES);
+            assertEquals(files.size(), examples.size());
+            for (int i = 0; i < files.size(); i++) {
+                assertEquals(base64(files.get(i).input()), examples.get(i).path("input").asText(), "pair " + i);
+                assertEquals(base64(files.get(i).target()), examples.get(i).path("output").asText(), "pair " + i);
+            }
+            Reply unknown = client.get("/api/models/ic/examples/no-such-set");
+            assertEquals(404, unknown.status());
+            assertTrue(unknown.raw().body().contains("it offers background_black, mask, move_top_right, recolor_green"),
+                    unknown.raw().body());
+            assertEquals(404, client.get("/api/models/other/examples/mask").status());
+        }
+    }
+
+    @Test
+    void exampleFoldersThatCannotBeServedAreRefusedAtStart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        IllegalArgumentException notFolder = assertThrows(IllegalArgumentException.class,
+                () -> ExampleSets.read(dir.resolve("missing"), TestServers.MAPPER));
+        assertTrue(notFolder.getMessage().contains("is not a folder"), notFolder.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> ExampleSets.read(dir, TestServers.MAPPER));
+        assertTrue(empty.getMessage().contains("holds no example folder"), empty.getMessage());
+        Path half = Files.createDirectories(dir.resolve("half"));
+        Files.copy(EXAMPLES.resolve("pair1_input.png"), half.resolve("a_input.png"));
+        IllegalArgumentException halfPair = assertThrows(IllegalArgumentException.class,
+                () -> ExampleSets.read(dir, TestServers.MAPPER));
+        assertTrue(halfPair.getMessage().contains("'a' has an _input.png but no _target.png"), halfPair.getMessage());
+        Files.write(half.resolve("a_target.png"), new byte[] {1, 2, 3});
+        IllegalArgumentException notImage = assertThrows(IllegalArgumentException.class,
+                () -> ExampleSets.read(dir, TestServers.MAPPER));
+        assertTrue(notImage.getMessage().contains("a_target.png"), notImage.getMessage());
+
+        // Sets for a model without the in-context task are refused, naming what it serves.
+        ExampleSets sets = ExampleSets.read(EXAMPLES.getParent(), TestServers.MAPPER);
+        IllegalArgumentException noTask = assertThrows(IllegalArgumentException.class,
+                () -> ServedModel.of("shapes", TestServers.model(), TestServers.bundleDir(), TaskRegistry.builtIn())
+                        .withExamples(sets));
+        assertTrue(noTask.getMessage().contains("does not serve in-context"), noTask.getMessage());
+    }
+
+    @Test
+    void serveRefusesExampleFoldersNoModelCanUse() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        ServerMain main = new ServerMain(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true));
+        int code = new picocli.CommandLine(main).execute("--port", "0", "--examples", EXAMPLES.getParent().toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("no model serves in-context"), err.toString());
+    }
+
     private static String base64(Path file) throws java.io.IOException {
         return Base64.getEncoder().encodeToString(Files.readAllBytes(file));
     }
