@@ -58,6 +58,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--export", type=Path, default=None, help="write a bundle here when done")
     p.add_argument("--t-noise-end", type=float, default=None,
                    help="share of noised image draws from the top tenth of the schedule (lever, default off)")
+    p.add_argument("--uvit-object-weight", type=float, default=None,
+                   help="extra weight of latent positions under an object in the U-ViT's image loss (lever, default off)")
+    p.add_argument("--uvit-prediction", choices=("velocity", "x0", "epsilon"), default=None,
+                   help="what the U-ViT's blocks predict in stage 5 (default: the recipe's, velocity)")
     for stage in training.TRAINED_STAGES:
         p.add_argument(f"--{stage}-steps", type=int, default=None)
     return p.parse_args(argv)
@@ -76,6 +80,14 @@ def make_recipe(args: argparse.Namespace) -> RecipeConfig:
         if not 0.0 <= args.t_noise_end <= 1.0:
             raise SystemExit(f"--t-noise-end must be from 0 to 1, got {args.t_noise_end}")
         changes["t_noise_end"] = args.t_noise_end
+    if args.uvit_object_weight is not None:
+        if args.uvit_object_weight < 0:
+            raise SystemExit(f"--uvit-object-weight must be >= 0, got {args.uvit_object_weight}")
+        changes["uvit_object_weight"] = args.uvit_object_weight
+    if args.uvit_prediction is not None:
+        changes["uvit_prediction"] = args.uvit_prediction
+        # Stage 6 (off in this recipe) would read the weights back as the same prediction.
+        changes["refine_prediction"] = args.uvit_prediction
     return dataclasses.replace(recipe, **changes)
 
 

@@ -304,3 +304,71 @@ def test_object_weights_mark_every_pixel_off_the_background_colour():
     assert w[0, 0, 2:5, 3:6].eq(11.0).all()
     assert w[0].sum().item() == 64 + 10 * 9
     assert w[1].eq(1.0).all()
+
+
+def test_latent_object_weights_average_the_pixel_weights_of_each_latent_cell():
+    x = torch.full((1, 3, 8, 8), -1.0)
+    x[0, 0, 0:4, 4:8] = 0.8                      # an object filling the top-right 4 x 4 cell
+    x[0, 1, 4:6, 0:4] = 0.8                      # and half of the bottom-left cell
+    w = training.latent_object_weights(x, 4.0, 2)
+    torch.testing.assert_close(w, torch.tensor([[[[1.0, 5.0], [3.0, 1.0]]]]))
+
+
+def test_position_weights_move_the_loss_between_positions_without_changing_its_scale():
+    pred, target = torch.zeros(1, 1, 2, 2, 2), torch.zeros(1, 1, 2, 2, 2)
+    target[..., 0, 0] = 1.0                      # the error sits at one position of four
+    weight = torch.ones(1, 1)
+    plain = training._masked_mse(pred, target, weight)
+    flat = training._position_weighted_mse(pred, target, weight, torch.ones(1, 1, 1, 2, 2))
+    torch.testing.assert_close(flat, plain)      # uniform weights: the plain mean
+    heavy = torch.ones(1, 1, 1, 2, 2)
+    heavy[..., 0, 0] = 7.0                       # the erring position weighs 7 of 10
+    torch.testing.assert_close(training._position_weighted_mse(pred, target, weight, heavy),
+                               torch.tensor(0.7))
+
+
+def test_x0_velocity_is_the_true_velocity_away_from_the_floor():
+    """(alpha x_t - x0) / sigma equals alpha eps - sigma x0 where sigma is above the floor, and the
+    prediction's velocity equals the truth's when it predicts the true clean stream."""
+    from unidiff_models.uvit import UViT, UViTConfig
+    uvit = UViT(UViTConfig(latent_channels=2, latent_height=4, latent_width=4, patch_size=2, width=16,
+                           in_blocks=1, heads=2, clip_dim=4, text_tokens=2, text_dim=3, prediction="x0"))
+    sched = NoiseSchedule()
+    gen = torch.Generator().manual_seed(2)
+    x0, eps = torch.randn(2, 3, 2, 4, 4, generator=gen), torch.randn(2, 3, 2, 4, 4, generator=gen)
+    n = torch.tensor([[200, 500, 1000], [30, 999, 700]])
+    xt = sched.add_noise(x0, eps, n)
+    v_pred, v_true = training.velocity_from_x0(uvit, x0, x0, xt, n)
+    torch.testing.assert_close(v_pred, v_true)
+    torch.testing.assert_close(v_true, sched.velocity(x0, eps, n), rtol=1e-3, atol=1e-3)
+
+
+def test_the_x0_and_object_weight_levers_train_and_export_a_noise_predictor(tmp_path, dataset):
+    """Stage 5 with both levers on: finite losses, and the exported transformer still outputs the
+    noise the PyTorch model implies (bundle-contract.md: the runtime is unchanged)."""
+    import json
+    import onnxruntime as ort
+    import train_default
+    rc = train_default.main(["--data", str(dataset.root), "--smoke", "--work", str(tmp_path / "w"),
+                             "--threads", "1", "--uvit-prediction", "x0", "--uvit-object-weight", "4",
+                             "--export", str(tmp_path / "bundle")])
+    assert rc == 0
+    run = json.loads((tmp_path / "w" / "run.json").read_text())
+    assert run["recipe"]["uvit_prediction"] == "x0" and run["recipe"]["uvit_object_weight"] == 4.0
+    with open(tmp_path / "w" / "losses.csv") as f:
+        uvit_rows = [r for r in csv.DictReader(f) if r["stage"] == "uvit"]
+    assert uvit_rows and all(math.isfinite(float(r["loss"])) for r in uvit_rows)
+    comp = training.load_components(tmp_path / "w")
+    assert comp.uvit.config.prediction == "x0"
+    cfg = comp.uvit.config
+    gen = torch.Generator().manual_seed(5)
+    img = torch.randn(1, 1, cfg.latent_channels, cfg.latent_height, cfg.latent_width, generator=gen)
+    clip = torch.randn(1, 1, 1, cfg.clip_dim, generator=gen)
+    text = torch.randn(1, 1, cfg.text_tokens, cfg.text_dim, generator=gen)
+    t_img, t_text = torch.tensor([[640.0]]), torch.tensor([[0.0]])
+    with torch.no_grad():
+        want = comp.uvit(img, clip, text, t_img, t_text)[0]
+    session = ort.InferenceSession(str(tmp_path / "bundle" / "transformer" / "model.onnx"))
+    feeds = {i.name: v.numpy() for i, v in zip(session.get_inputs(), (img, clip, text, t_img, t_text))}
+    got = session.run(None, feeds)[0]
+    np.testing.assert_allclose(got, want.numpy(), rtol=1e-3, atol=1e-3)

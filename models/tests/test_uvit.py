@@ -209,8 +209,38 @@ def test_velocity_changes_no_state_dict_key():
     """Velocity prediction is a reading of the outputs, not new weights: the keys stay the reference's."""
     eps_keys = set(UViT(UViTConfig(**TINY)).state_dict())
     assert set(UViT(UViTConfig(**TINY, prediction="velocity")).state_dict()) == eps_keys
+    assert set(UViT(UViTConfig(**TINY, prediction="x0")).state_dict()) == eps_keys
     with pytest.raises(ValueError, match="prediction"):
-        UViTConfig(**TINY, prediction="x0")
+        UViTConfig(**TINY, prediction="sample")
+
+
+def test_x0_model_returns_the_noise_its_clean_estimate_implies():
+    """forward() = (x_t - alpha * forward_raw()) / sigma: with the true clean stream as the raw
+    output, the noise comes back exactly; a clean stream (sigma 0) stays finite."""
+    from unidiff_models.schedule import NoiseSchedule
+    cfg = UViTConfig(**TINY, prediction="x0")
+    model = randomized(cfg, seed=8)
+    args = inputs(cfg, b=2, g=3, seed=9)
+    with torch.no_grad():
+        raw = model.forward_raw(*args)
+        eps = model(*args)
+        for out, x0, x, t in zip(eps, raw, args[:3], (args[3], args[3], args[4])):
+            a, s = model.alpha_sigma(t)
+            shape = tuple(t.shape) + (1,) * (x.dim() - 2)
+            want = (x - a.reshape(shape) * x0) / s.reshape(shape)
+            np.testing.assert_allclose(out.numpy(), want.numpy(), rtol=1e-4, atol=1e-4)
+    # The conversion itself against the schedule: x_t made from (x0, eps) at integer steps gives eps back.
+    sched = NoiseSchedule()
+    gen = torch.Generator().manual_seed(1)
+    x0, noise = torch.randn(2, 3, 4, 4, 4, generator=gen), torch.randn(2, 3, 4, 4, 4, generator=gen)
+    n = torch.tensor([[1, 400, 1000], [37, 999, 640]])
+    xt = sched.add_noise(x0, noise, n)
+    back = UViT._eps_from_x0(x0, xt, model.alpha_sigma(n.float()))
+    np.testing.assert_allclose(back.numpy(), noise.numpy(), rtol=1e-3, atol=2e-3)
+    zero = [a.clone() for a in args]
+    zero[3].zero_()
+    with torch.no_grad():
+        assert torch.isfinite(model(*zero)[0]).all()
 
 
 def test_sincos_table_encodes_row_then_column():

@@ -84,6 +84,11 @@ class RecipeConfig:
     # the in-context ablations found this lever to help (models/ablations/README.md). 0 draws
     # exactly as before, random stream included.
     t_noise_end: float = 0.0
+    # Lever for issue 26 (off in the committed recipe): in the image stream's loss, latent positions
+    # under an object (pixels not of the background colour, pooled to the latent grid) weigh
+    # 1 + uvit_object_weight, renormalised per image; an object is a few percent of the frame,
+    # so a wrong outline costs little in a plain mean. 0 is the plain mean.
+    uvit_object_weight: float = 0.0
     p_single: float = 0.5
     p_reference: float = 0.3
     ema_decay: float = 0.998

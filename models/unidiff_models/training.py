@@ -441,6 +441,33 @@ def _masked_mse(pred: Tensor, target: Tensor, weight: Tensor) -> Tensor:
     return (per_image * weight).sum() / weight.sum().clamp(min=1.0)
 
 
+def _position_weighted_mse(pred: Tensor, target: Tensor, weight: Tensor, positions: Tensor) -> Tensor:
+    """:func:`_masked_mse` with each image's squared errors weighted by ``positions`` (broadcast
+    over channels) and renormalised per image, so the weights move the loss between positions
+    without changing its scale."""
+    p = positions.expand_as(pred).float()
+    per_image = (((pred.float() - target) ** 2) * p).flatten(2).sum(dim=2) / p.flatten(2).sum(dim=2)
+    return (per_image * weight).sum() / weight.sum().clamp(min=1.0)
+
+
+def latent_object_weights(pixels: Tensor, weight: float, latent_size: int) -> Tensor:
+    """Per-position weights [N, 1, h, h] on the latent grid: :func:`object_weights` of the images
+    averaged over each latent cell's pixels (a cell half covered by the object weighs 1 + w / 2)."""
+    factor = pixels.shape[-1] // latent_size
+    return torch.nn.functional.avg_pool2d(object_weights(pixels, weight), factor)
+
+
+def velocity_from_x0(uvit, pred: Tensor, x0: Tensor, xt: Tensor, n: Tensor, min_sigma: float = 0.05):
+    """The velocity ``(alpha x_t - x0) / sigma`` of a predicted clean stream and of the true one,
+    at integer timesteps ``n`` ([B, G]), sigma floored at ``min_sigma`` in both (the floor only
+    matters for the first few timesteps, where the velocity loss would otherwise blow up)."""
+    alpha, sigma = uvit.alpha_sigma(n)
+    shape = tuple(alpha.shape) + (1,) * (x0.dim() - alpha.dim())
+    alpha = alpha.reshape(shape)
+    sigma = sigma.clamp(min=min_sigma).reshape(shape)
+    return (alpha * xt - pred.float()) / sigma, (alpha * xt - x0) / sigma
+
+
 def noise_weights(schedule: NoiseSchedule, n: Tensor, cap: float) -> Tensor:
     """Per-image loss weights ``min(1 / alpha_bar(n), cap)``; 0 where ``n`` = 0 (clean, no loss).
 
@@ -511,12 +538,27 @@ def train_uvit(ctx: RunContext, comp: Components, cache: Dict[str, Tensor],
             # Velocity loss: the noise loss weighted by 1 / alpha^2 (see noise_weights).
             out = uvit.forward_raw(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
             eps = [schedule.velocity(x, e, n) for x, e, n in zip(x0, eps, (ti, ti, tt))]
+        elif uvit.config.prediction == "x0":
+            # The clean stream predicted, the velocity loss kept (JiT): v = (alpha x_t - x0) / sigma
+            # of the prediction against that of the truth, sigma floored as JiT floors 1 - t.
+            raw = uvit.forward_raw(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
+            out, eps = [], []
+            for pred, x, xn, n in zip(raw, x0, xt, (ti, ti, tt)):
+                v_pred, v_true = velocity_from_x0(uvit, pred, x, xn, n)
+                out.append(v_pred)
+                eps.append(v_true)
         else:
             out = uvit(xt[0], xt[1], xt[2], ti.float(), tt.float(), data_type)
         # The velocity loss already weighs high noise (it is the noise loss times 1 / alpha^2).
         cap = 1.0 if uvit.config.prediction == "velocity" else weight_cap
         w_img, w_text = noise_weights(schedule, ti, cap), noise_weights(schedule, tt, cap)
-        l_img = _masked_mse(out[0], eps[0], w_img)
+        if r.uvit_object_weight > 0:
+            pixels = ds.pixels(img_idx.flatten().numpy()).to(dev)
+            l_img = _position_weighted_mse(out[0], eps[0], w_img,
+                                           latent_object_weights(pixels, r.uvit_object_weight,
+                                                                 out[0].shape[-1]).reshape(b, g, 1, *out[0].shape[-2:]))
+        else:
+            l_img = _masked_mse(out[0], eps[0], w_img)
         l_clip = _masked_mse(out[1], eps[1], w_img)
         l_text = _masked_mse(out[2], eps[2], w_text)
         return l_img + l_clip + l_text, {"img": l_img.item(), "clip": l_clip.item(),

@@ -49,6 +49,8 @@ class UViTConfig:
     # v = alpha * eps - sigma * x0 and forward() returns eps = alpha * v + sigma * x_t, so the
     # outputs are noise predictions either way (bundle-contract.md) but the identity part of the
     # noise at high noise levels is exact instead of learned (see ``_eps_from_velocity``).
+    # "x0": they predict the clean stream (JiT's x-prediction, arXiv 2511.13720) and forward()
+    # returns eps = (x_t - alpha * x0) / sigma; trained with the velocity loss (see training).
     prediction: str = "epsilon"
     # Initial patch positions: "random" (trunc normal 0.02, the reference) or "sincos" (2-D
     # sine-cosine table over the patch grid, as in MAE), so a small model trained briefly knows
@@ -67,8 +69,8 @@ class UViTConfig:
                     f"{name} {getattr(self, name)} must be a multiple of patch_size {self.patch_size}")
         if self.in_blocks < 0:
             raise ValueError(f"in_blocks must be >= 0, got {self.in_blocks}")
-        if self.prediction not in ("epsilon", "velocity"):
-            raise ValueError(f"prediction must be 'epsilon' or 'velocity', got {self.prediction!r}")
+        if self.prediction not in ("epsilon", "velocity", "x0"):
+            raise ValueError(f"prediction must be 'epsilon', 'velocity' or 'x0', got {self.prediction!r}")
         if self.pos_init not in ("random", "sincos"):
             raise ValueError(f"pos_init must be 'random' or 'sincos', got {self.pos_init!r}")
         if self.pos_init == "sincos" and self.width % 4 != 0:
@@ -259,7 +261,7 @@ class UViT(nn.Module):
         stream[c.text_start + c.text_tokens:] = True
         # Not persistent: the state dict must hold exactly the reference's keys.
         self.register_buffer("image_stream", stream, persistent=False)
-        if c.prediction == "velocity":
+        if c.prediction in ("velocity", "x0"):
             # log alpha of the training schedule at network timesteps 1..1000 (float64 first).
             from .schedule import alphas_cumprod
             table = torch.tensor(0.5 * np.log(alphas_cumprod()), dtype=torch.float32)
@@ -315,9 +317,10 @@ class UViT(nn.Module):
         if self.config.prediction == "epsilon":
             return raw
         image_level = self.alpha_sigma(t_img)  # shared by the latent and the CLIP token
-        return (self._eps_from_velocity(raw[0], img, image_level),
-                self._eps_from_velocity(raw[1], clip_img, image_level),
-                self._eps_from_velocity(raw[2], text, self.alpha_sigma(t_text)))
+        convert = self._eps_from_velocity if self.config.prediction == "velocity" else self._eps_from_x0
+        return (convert(raw[0], img, image_level),
+                convert(raw[1], clip_img, image_level),
+                convert(raw[2], text, self.alpha_sigma(t_text)))
 
     def with_prediction(self, prediction: str) -> "UViT":
         """This model with its outputs read as ``prediction``: itself if it already is, else a
@@ -333,7 +336,7 @@ class UViT(nn.Module):
 
         Log alpha is interpolated linearly between integer timesteps, as the samplers'
         discrete VP schedule does, and extrapolated below 1 with alpha capped at 1 (t = 0 is
-        clean: alpha 1, sigma 0). Only for ``prediction='velocity'``.
+        clean: alpha 1, sigma 0). Only for ``prediction`` 'velocity' and 'x0'.
         """
         table = self.log_alpha
         t = t.to(torch.float32)
@@ -353,9 +356,21 @@ class UViT(nn.Module):
         shape = tuple(alpha.shape) + (1,) * (x.dim() - alpha.dim())
         return (alpha.reshape(shape) * v.float() + sigma.reshape(shape) * x.float()).to(x.dtype)
 
+    # Below this sigma (network timestep 0, a clean stream, whose output no sampler reads) the
+    # division by sigma is capped, so no output is infinite.
+    X0_MIN_SIGMA = 1e-3
+
+    @staticmethod
+    def _eps_from_x0(x0: Tensor, x: Tensor, level) -> Tensor:
+        # x_t = alpha x0 + sigma eps, so eps = (x_t - alpha x0) / sigma.
+        alpha, sigma = level
+        shape = tuple(alpha.shape) + (1,) * (x.dim() - alpha.dim())
+        sigma = sigma.clamp(min=UViT.X0_MIN_SIGMA).reshape(shape)
+        return ((x.float() - alpha.reshape(shape) * x0.float()) / sigma).to(x.dtype)
+
     def forward_raw(self, img: Tensor, clip_img: Tensor, text: Tensor, t_img: Tensor,
                     t_text: Tensor, data_type: Optional[Tensor] = None):
-        """What the blocks predict: noise, or velocity for ``prediction='velocity'`` (training)."""
+        """What the blocks predict: noise, velocity or the clean stream, by ``prediction`` (training)."""
         c = self.config
         self._check_inputs(img, clip_img, text, t_img, t_text, data_type)
         b, g = img.shape[0], img.shape[1]
