@@ -9,10 +9,10 @@ import java.util.function.Function;
 import org.unidiff.api.core.CancellationToken;
 import org.unidiff.api.core.DefaultBundle;
 import org.unidiff.api.core.RunControl;
+import org.unidiff.api.InvalidImageException;
 import org.unidiff.api.Unidiff;
+import org.unidiff.api.files.Images;
 import org.unidiff.api.core.UnidiffOptions;
-import org.unidiff.runtime.image.ImageFileException;
-import org.unidiff.runtime.image.ImageFiles;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -128,15 +128,15 @@ abstract class ModelCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads an input image within the pixel and memory limits of {@link ImageFiles}: a huge image
-     * is refused from its header, a large one read subsampled.
+     * Reads an input image by the library's one rule for image files ({@link Images#read(Path)}:
+     * a huge image is refused from its header, a large one read subsampled).
      *
      * @throws ParameterException naming the option and file if it is missing, not an image or too large
      */
     final BufferedImage readImage(String what, Path file) {
         try {
-            return ImageFiles.read(file);
-        } catch (ImageFileException e) {
+            return Images.read(file);
+        } catch (InvalidImageException e) {
             throw new ParameterException(spec.commandLine(), what + " " + e.getMessage(), e);
         }
     }
