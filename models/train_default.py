@@ -64,7 +64,12 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="what the U-ViT's blocks predict in stage 5 (default: the recipe's, velocity)")
     for stage in training.TRAINED_STAGES:
         p.add_argument(f"--{stage}-steps", type=int, default=None)
-    return p.parse_args(argv)
+        p.add_argument(f"--{stage}-share", type=float, default=None,
+                       help=argparse.SUPPRESS if stage != "decoder" else
+                       "share of --budget-minutes a stage may use (e.g. --decoder-share 0.12 when\n"
+                       "--decoder-steps turns on a stage the recipe gives no share); any stage has one")
+    args = p.parse_args(argv)
+    return args
 
 
 def make_recipe(args: argparse.Namespace) -> RecipeConfig:
@@ -72,10 +77,21 @@ def make_recipe(args: argparse.Namespace) -> RecipeConfig:
     recipe = RecipeConfig.smoke() if args.smoke else RecipeConfig()
     changes = {}
     for stage in training.TRAINED_STAGES:
+        config = getattr(recipe, f"{stage}_stage")
         steps = getattr(args, f"{stage}_steps")
+        share = getattr(args, f"{stage}_share")
         if steps is not None:
-            changes[f"{stage}_stage"] = dataclasses.replace(getattr(recipe, f"{stage}_stage"),
-                                                            steps=steps)
+            config = dataclasses.replace(config, steps=steps)
+        if share is not None:
+            if not 0.0 < share <= 1.0:
+                raise SystemExit(f"--{stage}-share must be above 0 and at most 1, got {share}")
+            config = dataclasses.replace(config, budget_share=share)
+        if steps is not None or share is not None:
+            changes[f"{stage}_stage"] = config
+        if args.budget_minutes is not None and config.steps > 0 and config.budget_share <= 0:
+            # A stage with no share would be stopped at its first step: refuse before training.
+            raise SystemExit(f"stage {stage} has {config.steps} steps but no share of --budget-minutes; "
+                             f"give it one with --{stage}-share (the shares are a cap, not a plan)")
     if args.t_noise_end is not None:
         if not 0.0 <= args.t_noise_end <= 1.0:
             raise SystemExit(f"--t-noise-end must be from 0 to 1, got {args.t_noise_end}")

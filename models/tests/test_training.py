@@ -372,3 +372,20 @@ def test_the_x0_and_object_weight_levers_train_and_export_a_noise_predictor(tmp_
     feeds = {i.name: v.numpy() for i, v in zip(session.get_inputs(), (img, clip, text, t_img, t_text))}
     got = session.run(None, feeds)[0]
     np.testing.assert_allclose(got, want.numpy(), rtol=1e-3, atol=1e-3)
+
+
+def test_a_budgeted_run_refuses_a_stage_with_steps_but_no_share(dataset):
+    """--decoder-steps turns on a stage whose recipe share is 0: under --budget-minutes it would
+    stop at once, so the command refuses it unless --decoder-share gives it one."""
+    import train_default
+    base = ["--data", str(dataset.root), "--budget-minutes", "150"]
+    with pytest.raises(SystemExit, match="stage decoder has 1000 steps but no share"):
+        train_default.make_recipe(train_default.parse_args(base + ["--decoder-steps", "1000"]))
+    recipe = train_default.make_recipe(train_default.parse_args(base + ["--decoder-steps", "1000",
+                                                                        "--decoder-share", "0.12"]))
+    assert recipe.decoder_stage.steps == 1000 and recipe.decoder_stage.budget_share == 0.12
+    # Without a budget there is no cap to starve the stage.
+    assert train_default.make_recipe(train_default.parse_args(["--data", str(dataset.root),
+                                                               "--decoder-steps", "1000"])).decoder_stage.steps == 1000
+    with pytest.raises(SystemExit, match="--uvit-share must be above 0"):
+        train_default.make_recipe(train_default.parse_args(base + ["--uvit-share", "0"]))
